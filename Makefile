@@ -1,0 +1,39 @@
+# Front door. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help all env data test lint lock clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+all: env data ## build everything: environment, data/processed (and figures)
+
+env: $(STAMP) ## create .venv from requirements.lock (the locked versions)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+data: $(STAMP) ## rebuild data/processed from data/raw
+	$(BIN)/python -m analysis build
+
+test: $(STAMP) ## run the whole test suite (and the linter)
+	$(BIN)/ruff check analysis tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check analysis tests
+	$(BIN)/ruff format --check analysis tests
+
+lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
+	$(BIN)/uv pip compile --universal --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean: ## remove the environment and generated outputs
+	rm -rf $(VENV) data/processed/* figures/*
