@@ -1,0 +1,51 @@
+"""Command line: `python -m analysis build | extract | evaluate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analysis import paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; the exit status is non-zero when any notice failed or the inputs were unusable."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("build", help="rebuild data/processed from data/raw")
+
+    extract = commands.add_parser("extract", help="extract the given notice files or folders into --out DIR")
+    extract.add_argument("paths", nargs="+", type=Path)
+    extract.add_argument("--out", type=Path, required=True, help="folder for the tables (not data/processed)")
+
+    evaluate = commands.add_parser("evaluate", help="compare an extraction with a gold folder")
+    evaluate.add_argument("--gold", type=Path, default=paths.GOLD)
+    evaluate.add_argument("--extraction", type=Path, default=paths.PROCESSED)
+    evaluate.add_argument("--json", action="store_true", help="print the full result as JSON")
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        from analysis.pipeline import build
+
+        return build()
+    if args.command == "extract":
+        from analysis.pipeline import extract_to
+
+        if args.out.resolve() == paths.PROCESSED.resolve():
+            parser.error("--out must not be data/processed: use `build` to rebuild it")
+        return extract_to(args.paths, args.out)
+    from analysis.evaluate import evaluate as run_evaluation
+    from analysis.evaluate import format_summary, load_extraction
+
+    result = run_evaluation(load_extraction(args.extraction), args.gold)
+    print(
+        json.dumps(result, ensure_ascii=False, indent=2, default=str) if args.json else format_summary(result)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Money amounts: exact yuan, whether approximate, and what kind of money it is (found, recovered, cut, …).
+
+Found money and recovered money are different quantities and a notice's totals overlap, so each amount keeps its
+kind and its clause; nothing here adds amounts up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from analysis.extract.vocab import amount_kind_rules
+
+_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+_AMOUNT = re.compile(
+    r"(?P<pre>约|近|超过|超|逾|大约)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s*(?P<post>余|多)?\s*(?P<unit>亿元|万元|元)"
+)
+_CLAUSE_END = "。;,\n"
+_SENTENCE_END = "。;\n"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A monetary amount; offsets in the normalised text (`start` at the number: the prefix is not raw)."""
+
+    start: int
+    end: int
+    yuan: Decimal
+    approx: bool
+    kind: str
+    kind_phrase: str | None
+    context: tuple[int, int]
+
+
+def find_amounts(text: str, part_at) -> list[Amount]:
+    """Every amount in `text`; `part_at(offset)` says which part of the notice an offset lies in."""
+    amounts = []
+    for m in _AMOUNT.finditer(text):
+        number = Decimal(m["num"].replace(",", ""))
+        yuan = number * _UNITS[m["unit"]]
+        yuan = yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
+        kind, phrase = _kind(text, m, part_at(m.start()))
+        amounts.append(
+            Amount(
+                start=m.start("num"),
+                end=m.end(),
+                yuan=yuan,
+                approx=bool(m["pre"] or m["post"]),
+                kind=kind,
+                kind_phrase=phrase,
+                context=_around(text, m.start(), m.end(), _CLAUSE_END),
+            )
+        )
+    return amounts
+
+
+def _kind(text: str, m: re.Match[str], part: str) -> tuple[str, str | None]:
+    clause = _around(text, m.start(), m.end(), _CLAUSE_END)
+    sentence = _around(text, m.start(), m.end(), _SENTENCE_END)
+    after = text[m.end() : m.end() + 12]
+    for rule in amount_kind_rules():
+        if rule.scope == "after":
+            found = rule.pattern.search(after)
+        else:
+            a, b = clause if rule.scope == "clause" else sentence
+            found = rule.pattern.search(text, a, b)
+        if found:
+            return rule.kind, found.group().strip()
+    # Money named in a problem's own description is the money the problem implicates.
+    return ("involved", None) if part == "problem" else ("other", None)
+
+
+def _around(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    a = start
+    while a > 0 and text[a - 1] not in stops:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in stops:
+        b += 1
+    return a, b

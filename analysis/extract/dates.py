@@ -1,0 +1,94 @@
+"""Dates as notices print them, including the defective forms of copied text (20241021日, 2025210).
+
+A date is only returned when the text allows one reading; an ambiguous or impossible date is None, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_FULL = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_ISO = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+# Digits whose 年/月 were lost in copying: 20241021日, 2025210, 1212日.
+_COMPACT = re.compile(r"(?<![\d.])(?P<digits>\d{3,8})(?P<ri>日)?(?![\d.%])")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in the text; `year_given` is False when the year was taken from context."""
+
+    value: dt.date | None
+    start: int
+    end: int
+    year_given: bool
+    defective: bool = False  # printed without its 年/月 separators
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(
+    text: str, start: int = 0, end: int | None = None, year: int | None = None
+) -> list[DateMention]:
+    """Every date in text[start:end] in order; dates without a year take the year of the previous one."""
+    stop = len(text) if end is None else end
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for pattern in (_FULL, _ISO):
+        for m in pattern.finditer(text, start, stop):
+            value = _date(int(m["y"]), int(m["m"]), int(m["d"]))
+            mentions.append(DateMention(value, m.start(), m.end(), True))
+            taken.append((m.start(), m.end()))
+    for m in _MONTH_DAY.finditer(text, start, stop):
+        if free(m.start(), m.end()):
+            mentions.append(DateMention(None, m.start(), m.end(), False))
+            taken.append((m.start(), m.end()))
+    for m in _COMPACT.finditer(text, start, stop):
+        if free(m.start(), m.end()) and (m["ri"] or len(m["digits"]) >= 7):
+            mentions.append(DateMention(None, m.start(), m.end(), False, defective=True))
+            taken.append((m.start(), m.end()))
+    mentions.sort(key=lambda d: d.start)
+    resolved: list[DateMention] = []
+    context_year = year
+    for mention in mentions:
+        if mention.value is not None:
+            context_year = mention.value.year
+            resolved.append(mention)
+            continue
+        raw = text[mention.start : mention.end]
+        value, year_given = _resolve(raw, context_year, mention.defective)
+        if value is not None and year_given:
+            context_year = value.year
+        resolved.append(DateMention(value, mention.start, mention.end, year_given, mention.defective))
+    return resolved
+
+
+def _resolve(raw: str, context_year: int | None, defective: bool) -> tuple[dt.date | None, bool]:
+    if not defective:
+        m = _MONTH_DAY.search(raw)
+        if m is None or context_year is None:
+            return None, False
+        return _date(context_year, int(m["m"]), int(m["d"])), False
+    digits = re.sub(r"\D", "", raw)
+    year_given = len(digits) >= 7 and digits[:2] in ("19", "20")
+    if year_given:
+        y, rest = int(digits[:4]), digits[4:]
+    elif context_year is not None:
+        y, rest = context_year, digits
+    else:
+        return None, False
+    readings = {
+        d for i in (1, 2) if len(rest) - i in (1, 2) for d in [_date(y, int(rest[:i]), int(rest[i:]))] if d
+    }
+    return (readings.pop(), year_given) if len(readings) == 1 else (None, year_given)

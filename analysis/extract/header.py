@@ -1,0 +1,181 @@
+"""The notice's header: its title, who inspected whom and when, when findings were fed back, when it was published.
+
+Each fact comes with the span it was read from, so the documents table can be checked against the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from itertools import pairwise
+from dataclasses import dataclass, field
+
+from analysis.extract.dates import find_dates
+
+_TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
+_ISSUER_IN_TITLE = re.compile(r"^\s*(?P<issuer>[^\n]{2,40}?)\s*关于")
+_REVIEWER = re.compile(
+    r"(?P<r>(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委)"
+    r"(?:第[一二三四五六七八九十\d]{1,3}|机动|专项)?(?:巡视|巡察)组)"
+)
+_AUDITOR = re.compile(r"(?P<r>[^\s,。;、:“”()《》]{2,12}审计(?:局|厅|署|办))")
+_RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
+_FEEDBACK = re.compile(r"反馈")
+_SIGNATURE_DATE = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.MULTILINE)
+_PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|日期|时间)\s*:\s*")
+_SPECIAL = re.compile(r"对(?P<obj>[^,。;]{2,40}?)(?:开展|进行)了?(?P<kind>专项|机动|提级)巡察")
+_KIND = re.compile(r"(?:开展|进行)了?(?P<kind>常规|专项|机动|提级)?(?P<type>巡察|巡视)(?P<back>“回头看”)?")
+_AUDIT_SUBJECT = re.compile(
+    r"《(?:[^《》]*?\d{4}年度)?(?P<obj>[^《》]{2,60}?)(?P<kind>专项审计调查|专项审计|审计调查|审计)[^《》]*》"
+)
+
+
+@dataclass
+class Fact:
+    value: object
+    span: tuple[int, int] | None  # normalised-text offsets
+
+
+@dataclass
+class Header:
+    facts: dict[str, Fact] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: object, span: tuple[int, int] | None) -> None:
+        if value is not None and value != "":
+            self.facts[name] = Fact(value, span)
+
+
+def read_header(text: str, body_start: int) -> Header:
+    """Read the facts a notice states before its first section (`body_start`), and its publication date."""
+    header = Header()
+    title = _TITLE.search(text, 0, body_start)
+    if title:
+        header.set("title", title.group().strip(), title.span())
+        issuer = _ISSUER_IN_TITLE.match(title.group())
+        if issuer and not issuer["issuer"].startswith("关于"):
+            header.set(
+                "issuer",
+                issuer["issuer"].strip(),
+                (title.start() + issuer.start(1), title.start() + issuer.end(1)),
+            )
+    sentence = _header_paragraph(text, body_start, title.span() if title else (0, 0))
+    if sentence is None:
+        header.warnings.append("no header sentence naming the inspection or audit was found")
+    else:
+        _read_review(text, sentence, title.span() if title else None, header)
+    _read_published(text, header)
+    return header
+
+
+def _header_paragraph(text: str, body_start: int, title: tuple[int, int]) -> tuple[int, int] | None:
+    """The first paragraph, not the title, that says who inspected or audited whom."""
+    for m in re.finditer(r"[^\n]{30,}", text[:body_start]):
+        if m.start() < title[1] and m.end() > title[0]:
+            continue
+        if re.search(r"巡察|巡视|审计", m.group()) and re.search(
+            r"开展|进行|进驻|部署|委托|反馈|审计", m.group()
+        ):
+            return m.span()
+    return None
+
+
+def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None, header: Header) -> None:
+    start, end = para
+    chunk = text[start:end]
+    title_text = text[title[0] : title[1]] if title else ""
+    if re.search(r"巡视", chunk + title_text):
+        header.set("review_type", "巡视", None)
+    elif re.search(r"巡察", chunk + title_text):
+        header.set("review_type", "巡察", None)
+    elif re.search(r"审计", chunk + title_text):
+        header.set("review_type", "审计", None)
+    else:
+        header.set("review_type", "其他", None)
+    review_type = header.facts["review_type"].value
+
+    reviewer = _REVIEWER.search(text, start, end) or (
+        _REVIEWER.search(text, title[0], title[1]) if title else None
+    )
+    if reviewer is None and review_type == "审计":
+        reviewer = _AUDITOR.search(text, start, end)
+    if reviewer:
+        header.set("reviewer", reviewer["r"], reviewer.span("r"))
+        if reviewer.start() < start or reviewer.start() >= end:
+            header.warnings.append(
+                "reviewer read from the title: the header sentence does not name it in full"
+            )
+    if review_type in ("巡察", "巡视"):
+        _read_scope(text, start, end, header)
+    else:
+        _read_audit_scope(text, start, end, header)
+    _read_period(text, start, end, header)
+
+
+def _read_scope(text: str, start: int, end: int, header: Header) -> None:
+    special = _SPECIAL.search(text, start, end)
+    if special:
+        header.set(
+            "review_scope", f"{special['kind']}{special.group()[-2:]}({special['obj']})", special.span()
+        )
+        return
+    kind = _KIND.search(text, start, end)
+    if kind:
+        # Without 专项/机动/提级 an inspection is the regular kind (常规).
+        label = (kind["kind"] or "常规") + kind["type"] + (kind["back"] or "")
+        header.set("review_scope", label, kind.span())
+
+
+def _read_audit_scope(text: str, start: int, end: int, header: Header) -> None:
+    subject = _AUDIT_SUBJECT.search(text, start, end)
+    if not subject:
+        return
+    kind = subject["kind"]
+    # The audit's own title may say 专项审计 while the body calls it an 审计调查 (audit investigation).
+    if "调查" not in kind and "审计调查" in text[start:end]:
+        kind += "调查"
+    header.set("review_scope", f"{kind}({subject['obj']})", subject.span())
+
+
+def _read_period(text: str, start: int, end: int, header: Header) -> None:
+    dates = find_dates(text, start, end)
+    for d in dates:
+        if d.defective and d.value is not None:
+            header.warnings.append(
+                f"date printed without 年/月: '{text[d.start : d.end]}' read as {d.value.isoformat()}"
+            )
+        elif d.value is None:
+            header.warnings.append(f"date not readable: '{text[d.start : d.end]}'")
+    for a, b in pairwise(dates):
+        if _RANGE_SEP.fullmatch(text[a.end : b.start]):
+            header.set("review_start", a.value, (a.start, a.end))
+            header.set("review_end", b.value, (b.start, b.end))
+            break
+    feedback = _FEEDBACK.search(text, start, end)
+    if not feedback:
+        return
+    sentence_start = max(text.rfind("。", start, feedback.start()) + 1, start)
+    sentence_end = text.find("。", feedback.start(), end)
+    sentence_end = end if sentence_end < 0 else sentence_end
+    period = {header.facts[k].span for k in ("review_start", "review_end") if k in header.facts}
+    candidates = [
+        d for d in dates if sentence_start <= d.start < sentence_end and (d.start, d.end) not in period
+    ]
+    if candidates:
+        d = candidates[0]
+        header.set("feedback_date", d.value, (d.start, d.end))
+
+
+def _read_published(text: str, header: Header) -> None:
+    signatures = list(_SIGNATURE_DATE.finditer(text))
+    if signatures:
+        m = signatures[-1]
+        found = find_dates(text, m.start(), m.end())
+        if found and found[0].value:
+            header.set("published_date", found[0].value, (found[0].start, found[0].end))
+            return
+    label = _PUBLISHED_LABEL.search(text, 0, min(len(text), 600))
+    if label:
+        found = find_dates(text, label.end(), min(len(text), label.end() + 20))
+        if found and found[0].start == label.end() and isinstance(found[0].value, dt.date):
+            header.set("published_date", found[0].value, (found[0].start, found[0].end))

@@ -1,0 +1,115 @@
+"""Normalise a notice's text for reading while remembering where every character came from.
+
+Real notices arrive with page chrome, markdown residue, full-width ASCII, and line breaks inside words (PDF and web
+conversion). The extractor reads the normalised text; every span it reports is mapped back through `origin` to the
+decoded source text, so a researcher can check each value against the document as received.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space become their half-width forms, one character for one,
+# so patterns need to know only one form. Chinese punctuation proper (、。“”《》) is kept: it carries meaning.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+# Sentence-final or clause-final characters: a line ending in one of these ends where it should.
+_LINE_END_OK = set("。;:!?)」』》”’…") | {"】"}
+_BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the next line
+# A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
+_TITLE_END = re.compile(r"(?:通报|报告|公告|通知|意见|情况|方案|公开稿\)?)$")
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the index of the source character it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+    source_length: int
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the normalised text to the matching span of the source text."""
+        if end <= start:
+            pos = self.origin[start] if start < len(self.origin) else self.source_length
+            return pos, pos
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _rewrite(
+    text: str, origin: list[int], pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> tuple[str, list[int]]:
+    """Apply a substitution; replacement characters inherit the origin of the match's first character."""
+    out: list[str] = []
+    out_origin: list[int] = []
+    last = 0
+    for m in pattern.finditer(text):
+        out.append(text[last : m.start()])
+        out_origin.extend(origin[last : m.start()])
+        new = repl(m)
+        out.append(new)
+        anchor = origin[m.start()] if m.start() < len(origin) else (origin[-1] if origin else 0)
+        out_origin.extend([anchor] * len(new))
+        last = m.end()
+    out.append(text[last:])
+    out_origin.extend(origin[last:])
+    return "".join(out), out_origin
+
+
+_MARKDOWN = re.compile(r"\*\*|__|^[ \t]*#{1,6}[ \t]*|^[ \t]*>[ \t]?", re.MULTILINE)
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+def normalize(source: str) -> Normalized:
+    """Return the reading form of `source`: half-width ASCII, no markdown, words rejoined across line breaks."""
+    chars = []
+    origin = []
+    for i, ch in enumerate(source):
+        if ch in _INVISIBLE:
+            continue
+        if ch == "\r":
+            continue
+        chars.append(chr(_FULLWIDTH.get(ord(ch), ord(ch))))
+        origin.append(i)
+    text = "".join(chars)
+    text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
+    text, origin = _rewrite(text, origin, _TRAILING_SPACE, lambda m: "")
+    text, origin = _rewrite(text, origin, _LEADING_SPACE, lambda m: "")
+    text, origin = _join_broken_lines(text, origin)
+    return Normalized(text, tuple(origin), len(source))
+
+
+_BREAK = re.compile(r"\n+")
+
+
+def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Remove line breaks that fall inside a sentence (PDF or web conversion), keep paragraph breaks."""
+    # Imported here: `outline` depends on this module for nothing, but on marker patterns we share.
+    from analysis.extract.markers import starts_with_marker
+
+    def decide(m: re.Match[str]) -> str:
+        before_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[before_start : m.start()]
+        after_end = text.find("\n", m.end())
+        after = text[m.end() : after_end if after_end >= 0 else len(text)]
+        if not before or not after:
+            return m.group()
+        last = before[-1]
+        if last in _BREAK_INSIDE:
+            return ""
+        if last in _LINE_END_OK or starts_with_marker(after):
+            return m.group()
+        if _TITLE_END.search(before) or _LABELLED.match(after) or _LABELLED.match(before):
+            return m.group()
+        # A numbered heading is one clause; it ends at its line even without punctuation.
+        if starts_with_marker(before) and "。" not in before:
+            return m.group()
+        return "" if len(before) >= 20 else m.group()
+
+    return _rewrite(text, origin, _BREAK, decide)

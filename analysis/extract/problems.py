@@ -1,0 +1,259 @@
+"""Find the problems of a notice, and each problem's title, description, status, measures and results.
+
+Which numbering level holds the problems differs between notices (问题1:, (一), 1., (1) …). The level is found, not
+assumed: within the sections that report on problems, it is the level whose items carry measures (一是…, 整改措施:)
+or a status (整改结果:已完成整改).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from analysis.extract.items import Item, split_items
+from analysis.extract.outline import Node
+from analysis.extract.vocab import find_status
+
+STATUS_LABELS = ("整改结果", "完成情况", "整改进展", "整改进度", "整改状态", "完成状态")
+MEASURE_LABELS = ("整改措施", "主要措施", "具体措施", "整改举措", "采取措施", "整改情况")
+RESULT_LABELS = ("整改成效", "整改效果", "取得成效")
+OTHER_LABELS = ("整改时限", "完成时限", "责任单位", "责任领导", "责任人", "牵头单位")
+_ALL_LABELS = STATUS_LABELS + MEASURE_LABELS + RESULT_LABELS + OTHER_LABELS
+# A label opens a line (its colon may be missing: 咸宁 "整改情况一是…") or follows a sentence with its colon.
+_LABEL = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?P<a>" + "|".join(_ALL_LABELS) + r")[ \t]*:?"
+    r"|(?<=[。;])\s*(?P<b>" + "|".join(_ALL_LABELS) + r")\s*:"
+)
+_FIRST_SHI = re.compile(r"(?:^|(?<=[\n。;:,\s]))一是")
+_QUOTED_TITLE = re.compile(r"(?:针对|关于)\s*“(?P<t>[^”]{2,200})”")
+
+# Section headings that are not about the problems: the work done, the plans ahead.
+_NOT_PROBLEM_SECTION = re.compile(
+    r"下一步|下步|工作打算|打算|基本情况|主要工作|工作开展|所做工作|重要意义|主体责任|组织领导|总体情况|工作举措$"
+)
+_PROBLEM_SECTION = re.compile(r"问题|反馈|整改落实|整改情况|整改任务|整改进展")
+# Closing lines after the last problem: an invitation to comment, contacts, the signature's date.
+_CLOSING = re.compile(
+    r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class Problem:
+    """A problem as read: offsets are in the normalised text."""
+
+    node: Node
+    section: str
+    section_title: str
+    area: str | None
+    topic: str | None
+    subtopic: str | None
+    start: int
+    end: int
+    title_span: tuple[int, int]
+    description_span: tuple[int, int] | None
+    status: str | None = None  # None: a status phrase was printed but is not in the vocabulary
+    status_raw: str | None = None
+    status_span: tuple[int, int] | None = None
+    measures: list[Item] = field(default_factory=list)
+    results: list[Item] = field(default_factory=list)
+    regions: list[tuple[str, int, int]] = field(default_factory=list)  # (part, start, end) for amounts
+
+
+def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
+    """All problems of the outline, in reading order, and warnings about what could not be read."""
+    warnings: list[str] = []
+    sections = [c for c in root.children if c.level == root.children[0].level] if root.children else []
+    closing = _closing_start(text, root)
+    problems = [p for section in sections for p in _problems_in(text, section, closing)]
+    if not problems:
+        # A flat notice: the top numbering level itself may hold the problems.
+        problems = _problems_in(text, root, closing)
+    if not problems:
+        warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
+    return problems, warnings
+
+
+def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
+    title = _heading(text, section) if section.parent is not None else ""
+    level = _problem_level(text, section, title)
+    if level is None:
+        return []
+    code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
+    default = find_status(title) if title else None
+    return [
+        _read_problem(text, node, section, code, title, default, min(node.end, closing))
+        for node in section.walk()
+        if node.level == level
+    ]
+
+
+def _problem_level(text: str, section: Node, title: str) -> str | None:
+    """The numbering level of a section whose items carry measures or a status; None if it reports no problems."""
+    if section.parent is not None and _NOT_PROBLEM_SECTION.search(title):
+        return None
+    evidence: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for node in section.walk():
+        seen[node.level] += 1
+        if _evidence(text, node):
+            evidence[node.level] += 1
+    if not evidence:
+        return None
+    level, hits = max(evidence.items(), key=lambda kv: (kv[1], -_depth(section, kv[0])))
+    titled = section.parent is None or _PROBLEM_SECTION.search(title)
+    if not titled and hits < 0.6 * seen[level]:
+        return None
+    return level
+
+
+def _depth(section: Node, level: str) -> int:
+    return next((len(n.ancestors()) for n in section.walk() if n.level == level), 0)
+
+
+def _evidence(text: str, node: Node) -> int:
+    own = text[node.start : node.own_end]
+    return int(bool(_LABEL.search(own) or _FIRST_SHI.search(own)))
+
+
+def _heading(text: str, node: Node) -> str:
+    line = text[node.heading_start : node.heading_end].strip()
+    return line.split("。")[0].rstrip(":;,。 ").strip()
+
+
+def _closing_start(text: str, root: Node) -> int:
+    first = root.children[0].start if root.children else 0
+    m = _CLOSING.search(text, first)
+    return m.start() if m else len(text)
+
+
+def _read_problem(
+    text: str, node: Node, section: Node, code: str, section_title: str, default, end: int
+) -> Problem:
+    levels = [a for a in node.ancestors() if a is not section and a not in section.ancestors()]
+    headings = [_heading(text, a) for a in levels] + [None, None, None]
+    title_span, title_stop = _title(text, node)
+    problem = Problem(
+        node=node,
+        section=code,
+        section_title=section_title,
+        area=headings[0] or None,
+        topic=headings[1] or None,
+        subtopic="/".join(h for h in headings[2:] if h) or None,
+        start=node.start,
+        end=end,
+        title_span=title_span,
+        description_span=None,
+    )
+    fields = _fields(text, title_stop, end)
+    body_end = fields[0][1] if fields else end
+    measures_start = None
+    if not fields:
+        shi = _FIRST_SHI.search(text, title_stop, end)
+        if shi:
+            measures_start = shi.start()
+        elif node.children:
+            measures_start = node.children[0].start
+        elif text.find("\n", title_stop, end) >= 0:
+            # Heading line, then unlabelled paragraphs: the paragraphs are what was done.
+            measures_start = text.find("\n", title_stop, end) + 1
+        body_end = measures_start if measures_start is not None else end
+        if measures_start is not None and measures_start >= node.heading_end:
+            # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
+            problem.title_span = _strip_span(text, node.heading_start, node.heading_end) or problem.title_span
+            problem.title_span = (problem.title_span[0], _rstrip_punct(text, *problem.title_span))
+            title_stop = node.heading_end
+    desc = _strip_span(text, title_stop, body_end)
+    problem.description_span = desc
+    problem.regions.append(("problem", node.start, body_end))
+    if measures_start is not None:
+        problem.measures = split_items(text, measures_start, end)
+        problem.regions.append(("measure", measures_start, end))
+    for label, label_end, stop in fields:
+        _read_field(text, problem, label, label_end, stop)
+    if problem.status_span is None and default is not None:
+        problem.status, problem.status_raw = default.code, default.phrase
+    if problem.status_span is None and problem.status_raw is None:
+        problem.status = "unstated"
+    return problem
+
+
+def _title(text: str, node: Node) -> tuple[tuple[int, int], int]:
+    """The title's span and where the text after it begins."""
+    start, stop = node.heading_start, node.heading_end
+    quoted = _QUOTED_TITLE.match(text, start, stop)
+    if quoted:
+        after = quoted.end()
+        while after < stop and text[after] in "。:;,问题的整改情况 ":
+            after += 1
+        return (quoted.start("t"), quoted.end("t")), after
+    label = _LABEL.search(text, start, stop)
+    cut = min(
+        [i for i in (text.find("。", start, stop), label.start() if label else -1) if i >= 0], default=stop
+    )
+    title_end = _rstrip_punct(text, start, cut)
+    after = cut + 1 if cut < stop and text[cut] == "。" else cut
+    return (start, title_end), after
+
+
+def _fields(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(label, end of the label, end of the field) for each labelled field in text[start:end]."""
+    found = [(m.group("a") or m.group("b"), m.start(), m.end()) for m in _LABEL.finditer(text, start, end)]
+    return (
+        [
+            (label, label_end, found[i + 1][1] if i + 1 < len(found) else end)
+            for i, (label, _s, label_end) in enumerate(found)
+        ]
+        if found
+        else []
+    )
+
+
+def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) -> None:
+    value_start = start
+    while value_start < stop and text[value_start] in " \t\n:[【(":
+        value_start += 1
+    sentence_end = _sentence_end(text, value_start, stop)
+    if label in STATUS_LABELS or label == "整改情况":
+        status = find_status(text, value_start, sentence_end, anchored=True)
+        short = sentence_end - value_start <= (status.end - status.start + 6 if status else 20)
+        if status and short:
+            problem.status, problem.status_raw = status.code, status.phrase
+            problem.status_span = (status.start, status.end)
+            rest = sentence_end + 1
+            if label == "整改情况" and text[rest:stop].strip():
+                problem.measures += split_items(text, rest, stop)
+                problem.regions.append(("measure", rest, stop))
+            return
+        if label in STATUS_LABELS:
+            raw = text[value_start:sentence_end].strip()
+            problem.status, problem.status_raw = None, raw
+            problem.status_span = (value_start, sentence_end)
+            return
+    if label in MEASURE_LABELS:
+        problem.measures += split_items(text, start, stop)
+        problem.regions.append(("measure", start, stop))
+    elif label in RESULT_LABELS:
+        problem.results += split_items(text, start, stop)
+        problem.regions.append(("result", start, stop))
+
+
+def _sentence_end(text: str, start: int, stop: int) -> int:
+    m = re.compile(r"[。;\n]").search(text, start, stop)
+    return m.start() if m else stop
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start] in " \t\n。":
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _rstrip_punct(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in ":;,。 ":
+        end -= 1
+    return end

@@ -1,0 +1,61 @@
+"""Editable vocabularies: status phrases → status codes, money phrases → amount kinds.
+
+They are data, not code: a researcher adds a variant to the CSV and rebuilds. A status phrase missing from the table
+is reported as unmapped by the extractor, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def status_phrases() -> tuple[tuple[str, str], ...]:
+    """(phrase, code) pairs, longest phrase first so 视同完成,持续整改 wins over 持续整改."""
+    pairs = {(row["phrase"].strip(), row["code"].strip()) for row in _rows("status_phrases.csv")}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+@dataclass(frozen=True)
+class StatusMatch:
+    phrase: str
+    code: str
+    start: int
+    end: int
+
+
+def find_status(
+    text: str, pos: int = 0, endpos: int | None = None, anchored: bool = False
+) -> StatusMatch | None:
+    """The first (or, when `anchored`, the leading) known status phrase in text[pos:endpos]."""
+    stop = len(text) if endpos is None else endpos
+    best: StatusMatch | None = None
+    for phrase, code in status_phrases():
+        idx = text.find(phrase, pos, stop)
+        if idx < 0 or (anchored and idx != pos):
+            continue
+        if best is None or idx < best.start or (idx == best.start and len(phrase) > len(best.phrase)):
+            best = StatusMatch(phrase, code, idx, idx + len(phrase))
+    return best
+
+
+@dataclass(frozen=True)
+class KindRule:
+    kind: str
+    scope: str  # "after": the words right after the amount; "clause"; "sentence"
+    pattern: re.Pattern[str]
+
+
+@cache
+def amount_kind_rules() -> tuple[KindRule, ...]:
+    """Rules in priority order; the first that matches decides an amount's kind."""
+    return tuple(KindRule(r["kind"], r["scope"], re.compile(r["pattern"])) for r in _rows("amount_kinds.csv"))

@@ -1,0 +1,123 @@
+"""The one-way pipeline: raw notices → extraction → validated tables (→ figures, in later stages).
+
+One unreadable notice never stops the others: its one-line message is collected and the exit status says so.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.extract import Extraction, extract_notice
+from analysis.sources import NoticeError, discover, load_metadata, read_notice, shown
+
+TABLES = ("documents", "problems", "measures", "amounts", "evidence")
+
+
+@dataclass
+class ExtractionResult:
+    """The tables of every notice that could be read, and a message for each that could not."""
+
+    tables: dict[str, pd.DataFrame]
+    failures: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+
+
+def extract_paths(
+    inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | None = None
+) -> ExtractionResult:
+    """Extract every notice among `inputs` (files or folders) into validated tables."""
+    from analysis.schema import conform
+
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    failures: list[str] = []
+    summaries: list[str] = []
+    files: list[Path] = []
+    for path in inputs:
+        try:
+            files += discover([path])
+        except NoticeError as exc:
+            failures.append(str(exc))
+    for path in sorted(set(files)):
+        try:
+            extraction = extract_notice(read_notice(path, metadata))
+        except NoticeError as exc:
+            failures.append(str(exc))
+            continue
+        except Exception as exc:  # an extractor bug must not cost the other notices
+            failures.append(
+                f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it"
+            )
+            continue
+        for name, table_rows in _rows(extraction).items():
+            rows[name] += table_rows
+        summaries.append(summary_line(extraction))
+    tables = {name: conform(name, rows[name]) for name in TABLES}
+    return ExtractionResult(tables, failures, summaries)
+
+
+def _rows(extraction: Extraction) -> dict[str, list[dict]]:
+    return {
+        "documents": [extraction.document],
+        "problems": extraction.problems,
+        "measures": extraction.measures,
+        "amounts": extraction.amounts,
+        "evidence": extraction.evidence,
+    }
+
+
+def summary_line(extraction: Extraction) -> str:
+    """One line per notice: what was read, and what to look at."""
+    doc = extraction.document
+    statuses: dict[str, int] = {}
+    for problem in extraction.problems:
+        key = problem["status"] or "unmapped"
+        statuses[key] = statuses.get(key, 0) + 1
+    status_text = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+    line = (
+        f"{doc['source_file']}: {doc['problems_extracted']} problems, {doc['measures_extracted']} measures, "
+        f"{doc['amounts_extracted']} amounts; status: {status_text or '-'}; {doc['n_warnings']} warning(s)"
+    )
+    if doc["findings"]:
+        line += f"\n    findings: {doc['findings']}"
+    if doc["warnings"]:
+        line += f"\n    warnings: {doc['warnings']}"
+    return line
+
+
+def _report(result: ExtractionResult, out_dir: Path) -> int:
+    from analysis.tables_io import write_tables
+
+    for line in result.summaries:
+        print(line)
+    if result.tables["documents"].empty and result.failures:
+        print(f"nothing could be read; {shown(out_dir)} left as it was", file=sys.stderr)
+    else:
+        written = write_tables(result.tables, out_dir)
+        print(f"wrote {len(written)} files to {shown(out_dir)}")
+    for message in result.failures:
+        print(f"FAILED {message}", file=sys.stderr)
+    if result.failures:
+        print(f"{len(result.failures)} input(s) could not be read; the others were built", file=sys.stderr)
+    return 1 if result.failures else 0
+
+
+def build() -> int:
+    """Rebuild data/processed from data/raw (checksums checked against data/raw/metadata.csv)."""
+    try:
+        metadata = load_metadata(paths.RAW_METADATA)
+    except NoticeError as exc:
+        print(f"FAILED {exc}", file=sys.stderr)
+        return 1
+    return _report(extract_paths([paths.RAW], metadata), paths.PROCESSED)
+
+
+def extract_to(inputs: list[Path], out_dir: Path) -> int:
+    """Extract exactly the given files or folders into `out_dir`, leaving data/processed alone."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _report(extract_paths(inputs), out_dir)

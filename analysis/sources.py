@@ -1,0 +1,342 @@
+"""Raw notices in: find the files, decode them, check them against data/raw/metadata.csv.
+
+Every later step indexes into `RawNotice.text`, so this module is the one place that decides what that text
+is: the raw bytes decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 or Big5), the BOM dropped, and
+traditional characters mapped to simplified one character for one character, so that offsets into the text
+are offsets into the original. Bad input stops here with a `NoticeError`: one line naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from analysis.paths import RAW_METADATA, ROOT
+
+# Notice formats read today; .html/.docx/.pdf join here once their text extraction exists.
+NOTICE_SUFFIXES: tuple[str, ...] = (".txt",)
+
+METADATA_COLUMNS: tuple[str, ...] = (
+    "file",
+    "city",
+    "county",
+    "province",
+    "issuer",
+    "source_url",
+    "date_received",
+    "sha256",
+    "note",
+)
+
+# Tried in this order when the bytes are not UTF-8; the first is preferred when both read equally well.
+LEGACY_ENCODINGS: tuple[str, ...] = ("gb18030", "big5")
+
+# Share of CJK characters that t2s changes above which a text counts as traditional. Simplified notices
+# measure 0 (the five seeds); the same notices run through s2t measure 33-39 %.
+TRADITIONAL_SHARE = 0.05
+
+# Share of control characters above which decoded "text" is taken for binary data.
+CONTROL_SHARE = 0.10
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class NoticeError(Exception):
+    """A notice or metadata file that cannot be used; str() is one line: file, what is wrong, what to do."""
+
+
+@dataclass(frozen=True)
+class RawNotice:
+    """One decoded raw notice with its provenance; spans everywhere index into `text`."""
+
+    doc_id: str
+    path: Path
+    source_file: str
+    sha256: str
+    text: str
+    encoding: str
+    converted_from_traditional: bool
+    metadata: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def shown(path: Path) -> str:
+    """The path as messages print it: relative to the project root when inside it, else as given."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_metadata(path: Path = RAW_METADATA) -> dict[str, dict[str, str]]:
+    """Read the metadata file (one row per notice) into {file name: row}; raise NoticeError if malformed."""
+    where = shown(path)
+    columns = ",".join(METADATA_COLUMNS)
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise NoticeError(f"{where}: metadata file not found — create it with columns {columns}") from None
+    except UnicodeDecodeError as exc:
+        raise NoticeError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}) — save as UTF-8") from None
+
+    reader = csv.reader(io.StringIO(content, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise NoticeError(f"{where}: empty metadata file — the first line must be: {columns}")
+    missing = [c for c in METADATA_COLUMNS if c not in header]
+    if missing:
+        raise NoticeError(
+            f"{where}: missing column(s) {', '.join(missing)} — the header must include: {columns}"
+        )
+
+    rows: dict[str, dict[str, str]] = {}
+    first_line: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise NoticeError(
+                f"{where}: line {line}: {len(values)} fields, the header has {len(header)} — "
+                "quote fields that contain commas"
+            )
+        row = dict(zip(header, values, strict=True))
+        name = row["file"].strip()
+        if not name or Path(name).name != name:
+            raise NoticeError(f"{where}: line {line}: 'file' must be a bare file name, got {row['file']!r}")
+        if name in rows:
+            raise NoticeError(f"{where}: line {line}: {name} is listed twice (also line {first_line[name]})")
+        digest = row["sha256"].strip()
+        if digest and not _SHA256.fullmatch(digest):
+            raise NoticeError(f"{where}: line {line}: sha256 {digest!r} is not 64 lowercase hex digits")
+        if row["date_received"].strip():
+            try:
+                date.fromisoformat(row["date_received"].strip())
+            except ValueError:
+                raise NoticeError(
+                    f"{where}: line {line}: date_received {row['date_received']!r} is not a YYYY-MM-DD date"
+                ) from None
+        rows[name] = row
+        first_line[name] = line
+    return rows
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand files and folders (not recursively) into the notice files, sorted; raise NoticeError on a clash.
+
+    In a folder, metadata.csv, README* and hidden files are skipped; every other file is returned, so that a
+    notice in a format not read yet is reported by read_notice (one file's failure) instead of silently left out.
+    """
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for child in path.iterdir():
+                if child.is_file() and not _is_skipped(child):
+                    found.add(child)
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise NoticeError(f"{shown(path)}: no such file or folder")
+
+    notices = sorted(found)
+    by_id: dict[str, Path] = {}
+    for notice in notices:
+        if notice.stem in by_id:
+            raise NoticeError(
+                f"{shown(notice)}: doc_id {notice.stem!r} is also the stem of {shown(by_id[notice.stem])} — "
+                "rename one of them"
+            )
+        by_id[notice.stem] = notice
+    return notices
+
+
+def _is_skipped(path: Path) -> bool:
+    name = path.name
+    return name.startswith(".") or name == RAW_METADATA.name or name.upper().startswith("README")
+
+
+def _checked_suffix(path: Path) -> Path:
+    if path.suffix.lower() not in NOTICE_SUFFIXES:
+        raise NoticeError(
+            f"{shown(path)}: unsupported notice format {path.suffix or '(no suffix)'!r} "
+            f"(read: {', '.join(NOTICE_SUFFIXES)}) — convert it to UTF-8 text or move it out of the folder"
+        )
+    return path
+
+
+def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -> RawNotice:
+    """Read, decode and check one raw notice; raise NoticeError for input that cannot be used.
+
+    `metadata` is a loaded metadata file; when None, the metadata.csv beside the notice is used, if any.
+    """
+    where = shown(path)
+    _checked_suffix(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NoticeError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise NoticeError(f"{where}: cannot read ({exc.strerror})") from None
+
+    # Provenance first: a changed file is reported as changed, whatever else is wrong with it.
+    warnings: list[str] = []
+    digest = hashlib.sha256(raw).hexdigest()
+    if metadata is None:
+        beside = path.parent / RAW_METADATA.name
+        metadata = load_metadata(beside) if beside.is_file() else {}
+    row = metadata.get(path.name, {})
+    registered = row.get("sha256", "").strip()
+    if registered and registered != digest:
+        raise NoticeError(
+            f"{where}: raw file changed since it was registered (sha256 now {digest}, metadata.csv has "
+            f"{registered}) — data/raw must not be edited: restore the file, or update its metadata row "
+            "if the new file is intended"
+        )
+    if not row:
+        warnings.append(f"no metadata row for {path.name} — register it in metadata.csv with sha256 {digest}")
+    elif not registered:
+        warnings.append(f"metadata row for {path.name} has no sha256 — add {digest}")
+
+    if not raw:
+        raise NoticeError(f"{where}: empty file (0 bytes) — nothing to extract")
+    text, encoding = _decode(raw, where, warnings)
+    if not text.strip():
+        raise NoticeError(f"{where}: no text, only whitespace ({len(raw)} bytes) — nothing to extract")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls > CONTROL_SHARE * len(text):
+        raise NoticeError(
+            f"{where}: binary file ({controls} of {len(text)} characters are control characters) — "
+            "not a text notice; extract its text to a UTF-8 .txt first"
+        )
+
+    text, converted = _simplified(text, warnings)
+
+    return RawNotice(
+        doc_id=path.stem,
+        path=path,
+        source_file=path.name,
+        sha256=digest,
+        text=text,
+        encoding=encoding,
+        converted_from_traditional=converted,
+        metadata=dict(row),
+        warnings=tuple(warnings),
+    )
+
+
+def _decode(raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
+    """Decode strictly: a BOM decides, else UTF-8, else the legacy encoding that reads most like Chinese."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise NoticeError(
+                    f"{where}: starts with a {encoding} byte-order mark but is not {encoding} "
+                    f"({exc.reason} at byte {exc.start}) — save it again as UTF-8"
+                ) from None
+
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise NoticeError(
+            f"{where}: binary file (NUL byte at offset {nul}) — not a text notice; "
+            "extract its text to a UTF-8 .txt first"
+        )
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+
+    decoded: dict[str, str] = {}
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            decoded[encoding] = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    if not decoded:
+        bad = raw[utf8_error.start]
+        raise NoticeError(
+            f"{where}: undecodable: not utf-8 (byte 0x{bad:02x} at offset {utf8_error.start}), "
+            f"nor {' nor '.join(LEGACY_ENCODINGS)} — not a text notice, or save it as UTF-8"
+        )
+    # A wrong legacy decoding yields kana, Cyrillic, box drawing and private-use characters among the
+    # ideographs; max() keeps the first of equals, so GB18030 wins a tie.
+    best = max(decoded, key=lambda e: _plausible_share(decoded[e]))
+    if len(decoded) > 1:
+        others = ", ".join(e for e in decoded if e != best)
+        warnings.append(f"decoded as {best}, which reads more like Chinese than {others} — check the text")
+    return decoded[best], best
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters that Chinese notices are made of: ASCII, ideographs, CJK/full-width punctuation."""
+
+    def plausible(ch: str) -> bool:
+        code = ord(ch)
+        return (
+            code < 0x80
+            or 0x4E00 <= code <= 0x9FFF
+            or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F
+        )
+
+    return sum(map(plausible, text)) / len(text)
+
+
+def _simplified(text: str, warnings: list[str]) -> tuple[str, bool]:
+    """Map a traditional-character text to simplified, same length; leave a simplified one as it is."""
+    converted = convert_same_length(text, _t2s())
+    cjk = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF)
+    changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
+    if not cjk or changed < TRADITIONAL_SHARE * cjk:
+        return text, False
+    warnings.append(
+        f"traditional characters ({changed} of {cjk} CJK characters differ from simplified) converted with "
+        "OpenCC t2s — same length, so spans index the original text"
+    )
+    return converted, True
+
+
+def convert_same_length(text: str, convert: Callable[[str], str]) -> str:
+    """Apply a converter line by line; a line whose length it changes is converted character by character.
+
+    A character whose conversion is not a single character is kept as it is, so the result always has the
+    length of `text` and offsets into it are offsets into `text`.
+    """
+    out: list[str] = []
+    singles: dict[str, str] = {}
+    for line in text.splitlines(keepends=True):
+        converted = convert(line)
+        if len(converted) != len(line):
+            converted = "".join(_single(ch, convert, singles) for ch in line)
+        out.append(converted)
+    return "".join(out)
+
+
+def _single(ch: str, convert: Callable[[str], str], cache_: dict[str, str]) -> str:
+    if ch not in cache_:
+        converted = convert(ch)
+        cache_[ch] = converted if len(converted) == 1 else ch
+    return cache_[ch]
+
+
+@cache
+def _t2s() -> Callable[[str], str]:
+    import opencc  # loaded on first use: importing the package must stay cheap
+
+    return opencc.OpenCC("t2s").convert
