@@ -10,14 +10,20 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from analysis.extract.numerals import parse_number
 from analysis.extract.vocab import amount_kind_rules
 
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _AMOUNT = re.compile(
     r"(?P<pre>约|近|超过|超|逾|大约)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # A magnitude in Chinese numerals (逾千万元, 两亿元, 十余万元); never 数百万元/几十万元, which name no number.
+    r"|(?<![数几上成])(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:余|多)?\s*(?:亿元|万元)))"
     r"\s*(?P<post>余|多)?\s*(?P<unit>亿元|万元|元)"
 )
+# A rule's limit written as a comparison: 超过5万元的项目, 低于10万元的合同.
+_LIMIT_BEFORE = re.compile(r"(?:超过|高于|低于|不超过|不足|不低于|大于|小于)$")
+_LIMIT_AFTER = re.compile(r"\s*的")
 _CLAUSE_END = "。;,\n"
 _SENTENCE_END = "。;\n"
 
@@ -39,22 +45,33 @@ def find_amounts(text: str, part_at) -> list[Amount]:
     """Every amount in `text`; `part_at(offset)` says which part of the notice an offset lies in."""
     amounts = []
     for m in _AMOUNT.finditer(text):
-        number = Decimal(m["num"].replace(",", ""))
+        value = m["num"].replace(",", "") if m["num"] else parse_number(m["cn"])
+        if value is None:
+            continue
+        number = Decimal(value)
         yuan = number * _UNITS[m["unit"]]
         yuan = yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
-        kind, phrase = _kind(text, m, part_at(m.start()))
+        start = m.start("num") if m["num"] else m.start("cn")
+        limit = _limit(text, start, m.end())
+        kind, phrase = ("threshold", limit) if limit else _kind(text, m, part_at(m.start()))
         amounts.append(
             Amount(
-                start=m.start("num"),
+                start=start,
                 end=m.end(),
                 yuan=yuan,
-                approx=bool(m["pre"] or m["post"]),
+                approx=bool(m["pre"] or m["post"]) and not limit,
                 kind=kind,
                 kind_phrase=phrase,
                 context=_around(text, m.start(), m.end(), _CLAUSE_END),
             )
         )
     return amounts
+
+
+def _limit(text: str, start: int, end: int) -> str | None:
+    """The comparison word of 超过5万元的…, which states a rule's limit rather than an approximate sum."""
+    word = _LIMIT_BEFORE.search(text[max(0, start - 3) : start])
+    return word.group() if word and _LIMIT_AFTER.match(text, end) else None
 
 
 def _kind(text: str, m: re.Match[str], part: str) -> tuple[str, str | None]:

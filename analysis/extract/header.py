@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from analysis.extract.dates import find_dates
 
@@ -21,12 +21,23 @@ _REVIEWER = re.compile(
 _AUDITOR = re.compile(r"(?P<r>[^\s,。;、:“”()《》]{2,12}审计(?:局|厅|署|办))")
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
+_CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 _SIGNATURE_DATE = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.MULTILINE)
+# The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
+_DATELINE = re.compile(r"^[ \t]*[—-]{1,2}[ \t]*(?=(?:19|20)\d{2}[ \t]*年)", re.MULTILINE)
 _PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|日期|时间)\s*:\s*")
-_SPECIAL = re.compile(r"对(?P<obj>[^,。;]{2,40}?)(?:开展|进行)了?(?P<kind>专项|机动|提级)巡察")
+# 对市直单位购买服务开展了专项巡察 names the subject after 对; 对…党组开展了食品安全监管专项巡察 names the inspected
+# body after 对 and the subject before 专项.
+_SPECIAL = re.compile(
+    r"对(?P<obj>[^,。;]{2,40}?)(?:开展|进行)了?(?P<topic>[^,。;了]{2,20}?)?(?P<kind>专项|机动|提级)巡察"
+)
 _KIND = re.compile(r"(?:开展|进行)了?(?P<kind>常规|专项|机动|提级)?(?P<type>巡察|巡视)(?P<back>“回头看”)?")
+# Without the report's title in 《》: …审计局于2024年5月至7月对X进行了审计.
+_AUDIT_OBJECT = re.compile(
+    r"对(?P<obj>[^,。;]{2,60}?)(?:进行|开展|实施)了?(?P<kind>专项审计调查|专项审计|审计调查|审计)"
+)
 _AUDIT_SUBJECT = re.compile(
-    r"《(?:[^《》]*?\d{4}年度)?(?P<obj>[^《》]{2,60}?)(?P<kind>专项审计调查|专项审计|审计调查|审计)[^《》]*》"
+    r"《(?:[^《》]*?\d{4}年度)?(?P<obj>[^《》]{2,60}?)(?P<kind>专项审计调查|专项审计|审计调查|审计)(?!法|条例|准则)[^《》]*》"
 )
 
 
@@ -69,15 +80,22 @@ def read_header(text: str, body_start: int) -> Header:
 
 
 def _header_paragraph(text: str, body_start: int, title: tuple[int, int]) -> tuple[int, int] | None:
-    """The first paragraph, not the title, that says who inspected or audited whom."""
+    """The first paragraph, not the title, that says who inspected or audited whom.
+
+    A paragraph that says the review was carried out (开展了巡察, 进行了审计, 进驻) wins over earlier ones that only
+    mention it: an audit report to the people's congress opens with 受…委托 before its audit sentence.
+    """
+    candidates = []
     for m in re.finditer(r"[^\n]{30,}", text[:body_start]):
         if m.start() < title[1] and m.end() > title[0]:
             continue
         if re.search(r"巡察|巡视|审计", m.group()) and re.search(
             r"开展|进行|进驻|部署|委托|反馈|审计", m.group()
         ):
-            return m.span()
-    return None
+            candidates.append(m)
+    carried_out = next((m for m in candidates if _CARRIED_OUT.search(m.group())), None)
+    chosen = carried_out or (candidates[0] if candidates else None)
+    return chosen.span() if chosen else None
 
 
 def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None, header: Header) -> None:
@@ -115,19 +133,19 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
 def _read_scope(text: str, start: int, end: int, header: Header) -> None:
     special = _SPECIAL.search(text, start, end)
     if special:
-        header.set(
-            "review_scope", f"{special['kind']}{special.group()[-2:]}({special['obj']})", special.span()
-        )
+        subject = special["topic"] or special["obj"]
+        header.set("review_scope", f"{special['kind']}{special.group()[-2:]}({subject})", special.span())
         return
     kind = _KIND.search(text, start, end)
     if kind:
-        # Without 专项/机动/提级 an inspection is the regular kind (常规).
-        label = (kind["kind"] or "常规") + kind["type"] + (kind["back"] or "")
+        # Without 专项/机动/提级 an inspection is the regular kind (常规); a 回头看 is a follow-up, not a regular one.
+        default = "" if kind["back"] else "常规"
+        label = (kind["kind"] or default) + kind["type"] + (kind["back"] or "")
         header.set("review_scope", label, kind.span())
 
 
 def _read_audit_scope(text: str, start: int, end: int, header: Header) -> None:
-    subject = _AUDIT_SUBJECT.search(text, start, end)
+    subject = _AUDIT_SUBJECT.search(text, start, end) or _AUDIT_OBJECT.search(text, start, end)
     if not subject:
         return
     kind = subject["kind"]
@@ -172,6 +190,12 @@ def _read_published(text: str, header: Header) -> None:
         m = signatures[-1]
         found = find_dates(text, m.start(), m.end())
         if found and found[0].value:
+            header.set("published_date", found[0].value, (found[0].start, found[0].end))
+            return
+    dateline = _DATELINE.search(text, 0, min(len(text), 600))
+    if dateline:
+        found = find_dates(text, dateline.end(), min(len(text), dateline.end() + 20))
+        if found and found[0].start == dateline.end() and isinstance(found[0].value, dt.date):
             header.set("published_date", found[0].value, (found[0].start, found[0].end))
             return
     label = _PUBLISHED_LABEL.search(text, 0, min(len(text), 600))

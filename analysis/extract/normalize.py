@@ -23,6 +23,7 @@ _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
 _TITLE_END = re.compile(r"(?:通报|报告|公告|通知|意见|情况|方案|公开稿\)?)$")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
+_TAIL = re.compile(r"[^。;:!?\n]{1,8}[。;]")
 
 
 @dataclass(frozen=True)
@@ -101,15 +102,18 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
         if not before or not after:
             return m.group()
         last = before[-1]
+        if before.startswith("—"):
+            return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
         if last in _BREAK_INSIDE:
             return ""
         if last in _LINE_END_OK or starts_with_marker(after):
             return m.group()
         if _TITLE_END.search(before) or _LABELLED.match(after) or _LABELLED.match(before):
             return m.group()
-        # A numbered heading is one clause; it ends at its line even without punctuation.
+        # A numbered heading is one clause; it ends at its line even without punctuation, unless the next line is
+        # only the heading's broken-off tail (`…等级保护测` + `评。`).
         if starts_with_marker(before) and "。" not in before:
-            return m.group()
+            return "" if len(before) >= 20 and _TAIL.fullmatch(after) else m.group()
         return "" if len(before) >= 20 else m.group()
 
     return _rewrite(text, origin, _BREAK, decide)

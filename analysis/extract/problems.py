@@ -94,11 +94,12 @@ def _problem_level(text: str, section: Node, title: str) -> str | None:
     """The numbering level of a section whose items carry measures or a status; None if it reports no problems."""
     if section.parent is not None and _NOT_PROBLEM_SECTION.search(title):
         return None
+    hits = _evidence_by_node(text, section)
     evidence: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for node in section.walk():
         seen[node.level] += 1
-        if _evidence(text, node):
+        if hits[node]:
             evidence[node.level] += 1
     if not evidence:
         return None
@@ -113,9 +114,36 @@ def _depth(section: Node, level: str) -> int:
     return next((len(n.ancestors()) for n in section.walk() if n.level == level), 0)
 
 
-def _evidence(text: str, node: Node) -> int:
+def _evidence_by_node(text: str, section: Node) -> dict[Node, bool]:
+    """Whether each item's own text carries measures or a status.
+
+    A status line printed after the last of several numbered items, none of which has a status of its own,
+    is the status of their parent: problem 1. with measures (1) (2) (3), then 整改进展:已完成整改.
+    """
+    hits = {node: _evidence(text, node) for node in section.walk()}
+    for parent in [section, *section.walk()]:
+        *earlier, last = parent.children or [None]
+        if not earlier or any(_own_status(text, n) for n in earlier):
+            continue
+        trailing = _own_status(text, last)
+        if trailing is not None and trailing >= last.heading_end:
+            hits[last] = bool(_FIRST_SHI.search(text, last.start, trailing))
+            if parent is not section:
+                hits[parent] = True
+    return hits
+
+
+def _evidence(text: str, node: Node) -> bool:
     own = text[node.start : node.own_end]
-    return int(bool(_LABEL.search(own) or _FIRST_SHI.search(own)))
+    return bool(_LABEL.search(own) or _FIRST_SHI.search(own))
+
+
+def _own_status(text: str, node: Node) -> int | None:
+    """Offset of the first status label in an item's own text, if any."""
+    for m in _LABEL.finditer(text, node.start, node.own_end):
+        if (m.group("a") or m.group("b")) in STATUS_LABELS:
+            return m.start()
+    return None
 
 
 def _heading(text: str, node: Node) -> str:
@@ -150,16 +178,10 @@ def _read_problem(
     fields = _fields(text, title_stop, end)
     body_end = fields[0][1] if fields else end
     measures_start = None
-    if not fields:
-        shi = _FIRST_SHI.search(text, title_stop, end)
-        if shi:
-            measures_start = shi.start()
-        elif node.children:
-            measures_start = node.children[0].start
-        elif text.find("\n", title_stop, end) >= 0:
-            # Heading line, then unlabelled paragraphs: the paragraphs are what was done.
-            measures_start = text.find("\n", title_stop, end) + 1
-        body_end = measures_start if measures_start is not None else end
+    if not any(label in MEASURE_LABELS for label, *_ in fields):
+        measures_start = _unlabelled_measures(text, node, title_stop, body_end, labelled=bool(fields))
+        if measures_start is not None:
+            body_end = measures_start
         if measures_start is not None and measures_start >= node.heading_end:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
             problem.title_span = _strip_span(text, node.heading_start, node.heading_end) or problem.title_span
@@ -169,15 +191,36 @@ def _read_problem(
     problem.description_span = desc
     problem.regions.append(("problem", node.start, body_end))
     if measures_start is not None:
-        problem.measures = split_items(text, measures_start, end)
-        problem.regions.append(("measure", measures_start, end))
-    for label, label_end, stop in fields:
+        measures_end = fields[0][1] if fields else end
+        problem.measures = split_items(text, measures_start, measures_end)
+        problem.regions.append(("measure", measures_start, measures_end))
+    for label, _label_start, label_end, stop in fields:
         _read_field(text, problem, label, label_end, stop)
     if problem.status_span is None and default is not None:
         problem.status, problem.status_raw = default.code, default.phrase
     if problem.status_span is None and problem.status_raw is None:
         problem.status = "unstated"
     return problem
+
+
+def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled: bool) -> int | None:
+    """Where measures printed without a measures label begin in text[start:stop]; None if there are none.
+
+    With no labelled fields at all, an 一是 list, nested numbered lines or the paragraphs under the heading line
+    are the measures. When only a status (or another field) is labelled, the measures must stand on lines of
+    their own below the heading: an 一是 list inside the heading sentence then lists facets of the problem.
+    """
+    shi = _FIRST_SHI.search(text, start, stop)
+    starts = [shi.start()] if shi and (not labelled or shi.start() >= node.heading_end) else []
+    if node.children and node.children[0].start < stop:
+        starts.append(node.children[0].start)
+    if starts:
+        return min(starts)
+    newline = text.find("\n", start, stop)
+    if not labelled and newline >= 0:
+        # Heading line, then unlabelled paragraphs: the paragraphs are what was done.
+        return newline + 1
+    return None
 
 
 def _title(text: str, node: Node) -> tuple[tuple[int, int], int]:
@@ -198,17 +241,13 @@ def _title(text: str, node: Node) -> tuple[tuple[int, int], int]:
     return (start, title_end), after
 
 
-def _fields(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """(label, end of the label, end of the field) for each labelled field in text[start:end]."""
+def _fields(text: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
+    """(label, start of the label, end of the label, end of the field) for each labelled field in text[start:end]."""
     found = [(m.group("a") or m.group("b"), m.start(), m.end()) for m in _LABEL.finditer(text, start, end)]
-    return (
-        [
-            (label, label_end, found[i + 1][1] if i + 1 < len(found) else end)
-            for i, (label, _s, label_end) in enumerate(found)
-        ]
-        if found
-        else []
-    )
+    return [
+        (label, label_start, label_end, found[i + 1][1] if i + 1 < len(found) else end)
+        for i, (label, label_start, label_end) in enumerate(found)
+    ]
 
 
 def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) -> None:

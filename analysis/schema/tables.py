@@ -1,0 +1,429 @@
+"""The five output tables, column by column: the one source of truth for names, types, units and meanings.
+
+To add a column, add one entry to its table's `columns`, where it should appear; the pandera schema, the
+Arrow schema, `conform`, the Excel sheet and docs/codebook.md (`python -m analysis.schema`) follow.
+The codes' definitions follow shared/gold/README.md and shared/GENRE.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from analysis.schema.model import Column, Reference, Rule, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _text(name: str, en: str, zh: str, **facts: object) -> Column:
+    return Column(name, "string", en, zh, **facts)
+
+
+def _count(name: str, en: str, zh: str, *, nullable: bool = False) -> Column:
+    return Column(name, "int", en, zh, unit="count", nullable=nullable, minimum=0)
+
+
+def _seq(name: str, en: str, zh: str, *, nullable: bool = False) -> Column:
+    return Column(name, "int", en, zh, nullable=nullable, minimum=1)
+
+
+def _offset(name: str, en: str, zh: str, *, nullable: bool = False) -> Column:
+    return Column(name, "int", en, zh, unit="characters", nullable=nullable, minimum=0)
+
+
+def _date(name: str, en: str, zh: str) -> Column:
+    return Column(name, "date", f"{en}; null when unknown", f"{zh}；不详时为空", nullable=True)
+
+
+DOC_ID = _text(
+    "doc_id",
+    en="identifier of the notice: the raw file's name without its extension (e.g. shenyang)",
+    zh="通报标识：原始文件名去掉扩展名（如 shenyang）",
+    pattern=r"[^/\\]+",
+)
+SPAN_START = _offset(
+    "span_start",
+    en="start of the row's text: offset of its first character in the decoded source text",
+    zh="本行内容在原文中的起始位置（解码后原文的字符下标）",
+)
+SPAN_END = _offset(
+    "span_end",
+    en="end of the row's text: offset just past its last character ([start, end), Python str indices)",
+    zh="本行内容在原文中的结束位置（不含该位置）",
+)
+
+REVIEW_TYPES = {
+    "巡察": "inspection by a city or county Party committee's inspection group (巡察组)",
+    "巡视": "inspection by a central or provincial Party committee's inspection group (巡视组)",
+    "审计": "audit by an audit office (审计局/审计厅/审计署)",
+    "其他": "any other kind of review, e.g. 督查 or a 专项检查",
+}
+
+STATUSES = {
+    "complete": "rectified: 已完成整改, 已完成, 完成整改, 已整改, 整改到位, 已销号, 已办结",
+    "deemed_complete": "treated as complete while work goes on: 视同完成, 视同完成,持续整改",
+    "substantially_complete": "largely done: 基本完成[整改], 基本整改到位, 阶段性完成整改",
+    "in_progress": "under way: 正在整改, 正在推进[整改], 整改中, 部分整改",
+    "long_term": "a long-term task: listed under 长期整改任务, or 需长期坚持, 持续整改, 分阶段整改",
+    "extended": "deadline extended: 申请延期[整改], 延期整改",
+    "not_started": "not rectified: 未整改, 未完成, 尚未整改",
+    "unstated": "the notice gives no status for the problem",
+}
+
+SECTIONS = {
+    "main": "the notice's list of problems (all of them, when the notice has one list)",
+    "key": "a section of key problems (重点问题, 中山 section 二) beside a section of long-term tasks",
+    "long_term": "a section of long-term rectification tasks (长期整改任务, 中山 section 三)",
+}
+
+MEASURE_PARTS = {
+    "measure": "a measure under 整改措施/整改情况/主要措施: 一是…, 1.…, or one unnumbered paragraph",
+    "result": "a result item under 整改成效 (沈阳)",
+}
+
+AMOUNT_PARTS = {
+    "problem": "in the problem's own description",
+    "measure": "in one of the problem's measures",
+    "result": "in one of the problem's results (整改成效)",
+    "preamble": "outside the problems: header, headline totals, closing sections (problem_seq is null)",
+}
+
+KINDS = {
+    "involved": "money implicated in the problem: 涉及资金/金额, 问题资金, 违规金额, 超预算, 超概算",
+    "recovered": "money recovered: 追缴, 追回, 清退, 收缴, 退还, 归还原资金渠道, 上缴财政, 挽回损失",
+    "reduced": "cut from payments: 核减, 审减, 扣减",
+    "funding": "money obtained: 获…支持资金, 争取资金",
+    "contract": "value of contracts signed: 签订…合同…涉及资金, 合同金额",
+    "threshold": "a rule's money threshold: 10万元以下, 1000万元及以上",
+    "other": "none of the above",
+}
+
+
+DOCUMENTS = Table(
+    "documents",
+    description_en="One row per notice: the source file, the review it answers, the totals the notice "
+    "states about itself, and counts and checks of what was extracted.",
+    description_zh="每份通报一行：来源文件、所回应的巡察（巡视、审计）、通报自述的总数，以及抽取结果的计数与核查。",
+    primary_key=("doc_id",),
+    columns=(
+        DOC_ID,
+        _text("source_file", en="raw file name as given", zh="原始文件名"),
+        _text(
+            "sha256",
+            en="SHA-256 of the raw file's bytes, lowercase hex",
+            zh="原始文件字节的 SHA-256（小写十六进制）",
+            pattern=r"[0-9a-f]{64}",
+        ),
+        _text("encoding", en="character encoding the raw bytes were decoded with", zh="解码所用的字符编码"),
+        _text(
+            "title",
+            en="title of the notice as written; null when none was found",
+            zh="通报标题（原文）；未识别时为空",
+            nullable=True,
+        ),
+        _text(
+            "city",
+            en="prefecture-level city, with 市; null when not determined",
+            zh="地级市（含“市”）；不详时为空",
+            nullable=True,
+        ),
+        _text(
+            "county",
+            en="county or district of a county-level issuer; null otherwise",
+            zh="县级发布单位所在县（市、区）；否则为空",
+            nullable=True,
+        ),
+        _text("province", en="province; null when not determined", zh="省份；不详时为空", nullable=True),
+        _text(
+            "issuer",
+            en="the body that publishes the notice, as written; null when not found",
+            zh="发布通报的单位（原文）；未识别时为空",
+            nullable=True,
+        ),
+        _text(
+            "review_type",
+            en="kind of review the notice answers; null when the notice does not say",
+            zh="所回应的监督类型；未写明时为空",
+            nullable=True,
+            codes=REVIEW_TYPES,
+        ),
+        _text(
+            "review_scope",
+            en="常规巡察 / 专项巡察 / the audit's subject, as written; null when not stated",
+            zh="巡察类别或审计事项（原文）；未写明时为空",
+            nullable=True,
+        ),
+        _text(
+            "reviewer",
+            en="the inspecting or auditing body, as written; null when the text does not name it",
+            zh="巡察（巡视、审计）机构（原文）；未写明时为空",
+            nullable=True,
+        ),
+        _date("review_start", en="first day of the on-site review (进驻)", zh="巡察（审计）开始日期"),
+        _date("review_end", en="last day of the on-site review", zh="巡察（审计）结束日期"),
+        _date("feedback_date", en="date the findings were fed back to the issuer", zh="反馈意见日期"),
+        _date("published_date", en="date of the notice", zh="通报日期"),
+        _count(
+            "problems_reported",
+            en="number of problems the notice itself states (四个方面11个问题 → 11); null when not stated",
+            zh="通报自述的问题数（“四个方面11个问题”记 11）；未述及时为空",
+            nullable=True,
+        ),
+        _count(
+            "problems_completed_reported",
+            en="problems the notice says are rectified (已完成整改N个); null when not stated",
+            zh="通报自述已完成整改的问题数；未述及时为空",
+            nullable=True,
+        ),
+        _count(
+            "problems_in_progress_reported",
+            en="problems the notice says are being rectified (正在整改N个); null when not stated",
+            zh="通报自述正在整改的问题数；未述及时为空",
+            nullable=True,
+        ),
+        Column(
+            "completion_rate_reported",
+            "float",
+            "completion rate as the notice states it (整改完成率X%), never recomputed; null when not stated",
+            "通报自述的整改完成率，不重新计算；未述及时为空",
+            unit="percent",
+            nullable=True,
+            minimum=0,
+            maximum=100,
+        ),
+        _count(
+            "measures_reported",
+            en="number of measures or tasks the notice states (56条整改措施, 整改任务 25 项); null when not stated",
+            zh="通报自述的整改措施（任务）数；未述及时为空",
+            nullable=True,
+        ),
+        _count("problems_extracted", en="rows of problems extracted from the notice", zh="抽取的问题行数"),
+        _count("measures_extracted", en="rows of measures with part = measure", zh="抽取的整改措施行数"),
+        _count("results_extracted", en="rows of measures with part = result", zh="抽取的整改成效行数"),
+        _count("amounts_extracted", en="rows of amounts extracted from the notice", zh="抽取的金额行数"),
+        _count(
+            "problems_without_measures",
+            en="problems for which no measure was extracted",
+            zh="未抽取到整改措施的问题数",
+        ),
+        _text(
+            "unmapped_status_phrases",
+            en="status phrases found but not mapped to a status code, joined with '; ' (empty when none)",
+            zh="未能归入状态代码的整改状态用语，以“; ”连接（无则为空串）",
+        ),
+        _text(
+            "findings",
+            en="consistency findings, e.g. stated against extracted counts, joined with '; ' (empty when none)",
+            zh="一致性核查发现（如自述数与抽取数不符），以“; ”连接（无则为空串）",
+        ),
+        _count("n_warnings", en="number of extraction warnings", zh="抽取警告条数"),
+        _text(
+            "warnings",
+            en="extraction warnings, joined with '; ' (empty when none)",
+            zh="抽取警告，以“; ”连接（无则为空串）",
+        ),
+    ),
+)
+
+PROBLEMS = Table(
+    "problems",
+    description_en="One row per problem, in the notice's reading order.",
+    description_zh="每个问题一行，按通报中的阅读顺序排列。",
+    primary_key=("doc_id", "problem_seq"),
+    columns=(
+        DOC_ID,
+        _seq("problem_seq", en="1..N within the notice, in reading order", zh="问题在通报内的序号（从 1 起）"),
+        _text("label", en="the problem's number as printed: 问题1, (一), (1), 1., 2", zh="问题编号（原文）"),
+        _text(
+            "section",
+            en="section of the notice the problem is listed in",
+            zh="问题所在部分",
+            codes=SECTIONS,
+        ),
+        _text(
+            "area",
+            en="heading the problem sits under (方面), without its number; null where none",
+            zh="问题所属方面的标题（去掉编号）；无则为空",
+            nullable=True,
+        ),
+        _text(
+            "topic",
+            en="numbered topic heading between area and problem (中山), without its number; null where none",
+            zh="方面与问题之间的主题标题（去掉编号）；无则为空",
+            nullable=True,
+        ),
+        _text(
+            "subtopic",
+            en="a further heading between topic and problem, without its number; null where none",
+            zh="主题与问题之间的下一级标题（去掉编号）；无则为空",
+            nullable=True,
+        ),
+        _text(
+            "title",
+            en="the problem's heading sentence as written, without the final 。",
+            zh="问题标题句（原文，去掉句末“。”）",
+        ),
+        _text(
+            "description",
+            en="the problem's description as written; null when it has none beyond its title",
+            zh="问题表述（原文）；除标题外无表述时为空",
+            nullable=True,
+        ),
+        _text(
+            "status",
+            en="rectification status mapped from the notice's phrase; null when the phrase is not in the "
+            "vocabulary (see status_raw and documents.unmapped_status_phrases)",
+            zh="整改状态代码；状态用语未能归类时为空",
+            nullable=True,
+            codes=STATUSES,
+        ),
+        _text(
+            "status_raw",
+            en="the status phrase as written, or the section name for long_term; null when none",
+            zh="整改状态原文；长期任务为所在部分名称；无则为空",
+            nullable=True,
+        ),
+        _count("n_measures", en="number of top-level measures of the problem", zh="整改措施数（按一级条目计）"),
+        _count("n_results", en="number of result items (整改成效) of the problem", zh="整改成效条数"),
+        SPAN_START,
+        SPAN_END,
+        _offset(
+            "status_span_start",
+            en="start of the status phrase in the source text; null when there is none",
+            zh="整改状态用语在原文中的起始位置；无则为空",
+            nullable=True,
+        ),
+        _offset(
+            "status_span_end",
+            en="end of the status phrase in the source text; null when there is none",
+            zh="整改状态用语在原文中的结束位置；无则为空",
+            nullable=True,
+        ),
+    ),
+    spans=(("span_start", "span_end"), ("status_span_start", "status_span_end")),
+    references=(Reference(("doc_id",), "documents"),),
+)
+
+MEASURES = Table(
+    "measures",
+    description_en="One row per rectification measure (part = measure) or result item (part = result) of a problem.",
+    description_zh="每条整改措施（part = measure）或整改成效（part = result）一行。",
+    primary_key=("doc_id", "problem_seq", "part", "measure_seq"),
+    columns=(
+        DOC_ID,
+        _seq("problem_seq", en="the problem the row belongs to", zh="所属问题的序号"),
+        _seq("measure_seq", en="1..N within the problem and part", zh="在所属问题和部分内的序号"),
+        _text("part", en="whether the row is a measure or a result", zh="措施或成效", codes=MEASURE_PARTS),
+        _text(
+            "marker",
+            en="the item's number as printed (一是, 1., ①); empty for an unnumbered paragraph",
+            zh="条目编号（原文）；无编号段落为空串",
+        ),
+        _text("text", en="the measure's or result's text as written", zh="措施或成效原文"),
+        SPAN_START,
+        SPAN_END,
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id", "problem_seq"), "problems"),),
+)
+
+
+def _preamble_iff_no_problem(df: pd.DataFrame) -> pd.Series:
+    return (df["part"] == "preamble") == df["problem_seq"].isna()
+
+
+AMOUNTS = Table(
+    "amounts",
+    description_en="One row per monetary amount in the notice. Amounts are not additive: totals of one "
+    "notice often overlap (沈阳 问题8's 13.14 亿元 covers projects of 问题3–6), and found money and "
+    "recovered money are different quantities.",
+    description_zh="每个金额一行。金额不可简单相加：同一通报的各项金额常相互重叠，"
+    "查出的金额与追回的金额也不是同一数量。",
+    primary_key=("doc_id", "amount_seq"),
+    columns=(
+        DOC_ID,
+        _seq("amount_seq", en="1..N within the notice, in reading order", zh="金额在通报内的序号（从 1 起）"),
+        _seq(
+            "problem_seq",
+            en="the problem the amount belongs to; null outside problems",
+            zh="所属问题的序号；不属于任何问题时为空",
+            nullable=True,
+        ),
+        _text("part", en="where the amount is written", zh="金额所在部分", codes=AMOUNT_PARTS),
+        _text("raw", en="the amount as written, spaces kept (5.49 亿元)", zh="金额原文（保留空格）"),
+        Column(
+            "yuan",
+            "yuan",
+            "value in yuan, exact (万元 × 10⁴, 亿元 × 10⁸): 5.49 亿元 → 549000000",
+            "折合为元的精确数值（万元 × 10⁴，亿元 × 10⁸）",
+            unit="yuan",
+            minimum=0,
+        ),
+        Column(
+            "approx",
+            "bool",
+            "true when the amount is marked approximate (余/多/约/近/超/逾)",
+            "金额带“余、多、约、近、超、逾”等约数标记时为真",
+        ),
+        _text("kind", en="what the money is", zh="金额性质", codes=KINDS),
+        _text(
+            "kind_phrase",
+            en="the words that decided the kind; null when none did",
+            zh="判定金额性质所依据的词语；无则为空",
+            nullable=True,
+        ),
+        _text("context", en="the clause around the amount, as written", zh="金额所在分句（原文）"),
+        SPAN_START,
+        SPAN_END,
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id",), "documents"), Reference(("doc_id", "problem_seq"), "problems")),
+    rules=(
+        Rule(
+            "problem_seq is null exactly when part is preamble",
+            ("part", "problem_seq"),
+            _preamble_iff_no_problem,
+        ),
+    ),
+)
+
+
+def _field_is_documents_column(df: pd.DataFrame) -> pd.Series:
+    return df["field"].isin(DOCUMENTS.column_names)
+
+
+def _quote_fills_span(df: pd.DataFrame) -> pd.Series:
+    return df["quote"].str.len() == df["span_end"] - df["span_start"]
+
+
+EVIDENCE = Table(
+    "evidence",
+    description_en="Grounding for document-level facts: for a value in documents, the span of source "
+    "text it was read from.",
+    description_zh="文档级信息的原文依据：documents 中某个值所依据的原文片段。",
+    primary_key=("doc_id", "field", "span_start"),
+    columns=(
+        DOC_ID,
+        _text(
+            "field",
+            en="the documents column this row grounds (reviewer, review_start, …)",
+            zh="本行所佐证的 documents 列名",
+        ),
+        _text("value", en="the value recorded in documents, as text", zh="documents 中记录的值（文本）"),
+        SPAN_START,
+        SPAN_END,
+        _text("quote", en="the source text of the span", zh="该区间的原文"),
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id",), "documents"),),
+    rules=(
+        Rule("field names a column of documents", ("field",), _field_is_documents_column),
+        Rule(
+            "quote is exactly span_end - span_start characters long",
+            ("quote", "span_start", "span_end"),
+            _quote_fills_span,
+        ),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PROBLEMS, MEASURES, AMOUNTS, EVIDENCE)}
