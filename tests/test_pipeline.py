@@ -1,0 +1,103 @@
+"""End to end: bad input gets a clear one-line message, readable notices still build, output is reproducible."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import opencc
+import pytest
+
+from analysis.paths import PROCESSED, RAW, ROOT
+from analysis.pipeline import extract_paths
+
+NOT_A_NOTICE = "今天天气晴朗,气温适宜。市民纷纷走出家门,到公园散步、健身。\n晚间有小雨,请注意出行安全。\n"
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three readable variants of the suining seed and five inputs that cannot be read."""
+    folder = tmp_path_factory.mktemp("mixed")
+    seed = (RAW / "suining.txt").read_text(encoding="utf-8")
+    (folder / "gbk_notice.txt").write_bytes(seed.encode("gb18030"))
+    (folder / "bom_notice.txt").write_bytes(codecs.BOM_UTF8 + seed.encode("utf-8"))
+    (folder / "traditional_notice.txt").write_text(opencc.OpenCC("s2t").convert(seed), encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (folder / "weather.txt").write_text(NOT_A_NOTICE, encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7\n")
+    return folder
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_readable_notices_build_and_bad_ones_are_named(mixed_folder: Path) -> None:
+    result = extract_paths([mixed_folder])
+    documents = result.tables["documents"].set_index("doc_id")
+    assert sorted(documents.index) == ["bom_notice", "gbk_notice", "traditional_notice"]
+    assert set(documents["problems_extracted"]) == {18}
+    assert documents.loc["gbk_notice", "encoding"] == "gb18030"
+    assert documents.loc["bom_notice", "encoding"] == "utf-8-sig"
+    assert "traditional" in documents.loc["traditional_notice", "warnings"]
+    failed = {message.split(":")[0].rsplit("/", 1)[-1]: message for message in result.failures}
+    assert sorted(failed) == ["binary.txt", "empty.txt", "scan.pdf", "weather.txt"]
+    assert all("\n" not in message for message in result.failures)
+    assert "not a rectification notice" in failed["weather.txt"]
+
+
+def test_traditional_notice_reads_like_its_simplified_original(mixed_folder: Path) -> None:
+    result = extract_paths([mixed_folder / "traditional_notice.txt", RAW / "suining.txt"])
+    problems = result.tables["problems"]
+    columns = ["problem_seq", "label", "status", "n_measures", "span_start", "span_end"]
+    traditional = problems[problems.doc_id == "traditional_notice"][columns].reset_index(drop=True)
+    simplified = problems[problems.doc_id == "suining"][columns].reset_index(drop=True)
+    assert traditional.equals(simplified)
+
+
+def test_extract_command_exits_non_zero_and_leaves_processed_alone(mixed_folder: Path, tmp_path: Path) -> None:
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in PROCESSED.glob("*") if p.is_file()}
+    out = tmp_path / "out"
+    completed = run_cli("extract", str(mixed_folder), "--out", str(out))
+    assert completed.returncode == 1
+    failed_lines = [line for line in completed.stderr.splitlines() if line.startswith("FAILED ")]
+    assert len(failed_lines) == 4
+    assert all(any(name in line for name in ("empty", "binary", "weather", "scan")) for line in failed_lines)
+    assert {p.name for p in out.iterdir()} >= {"documents.parquet", "problems.parquet", "tables.xlsx"}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in PROCESSED.glob("*") if p.is_file()}
+    assert before == after
+
+
+def test_rebuilding_gives_identical_files(tmp_path: Path) -> None:
+    digests = []
+    for name in ("first", "second"):
+        out = tmp_path / name
+        assert run_cli("extract", str(RAW), "--out", str(out)).returncode == 0
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
+    assert digests[0] == digests[1]
+    assert len(digests[0]) >= 6
+
+
+def test_a_changed_raw_file_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "shenyang.txt"
+    copy.write_bytes((RAW / "shenyang.txt").read_bytes() + b"\n")
+    metadata = {"shenyang.txt": {"file": "shenyang.txt", "sha256": "0" * 64}}
+    result = extract_paths([copy], metadata)
+    assert result.tables["documents"].empty
+    assert len(result.failures) == 1 and "changed since it was registered" in result.failures[0]
+
+
+def test_nothing_readable_leaves_the_output_folder_untouched(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    completed = run_cli("extract", str(bad), "--out", str(out))
+    assert completed.returncode == 1
+    assert not any(out.iterdir())
