@@ -26,17 +26,17 @@ class ExtractionResult:
     tables: dict[str, pd.DataFrame]
     failures: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # doc_id → the text every span indexes
 
 
-def extract_paths(
-    inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | None = None
-) -> ExtractionResult:
+def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | None = None) -> ExtractionResult:
     """Extract every notice among `inputs` (files or folders) into validated tables."""
     from analysis.schema import conform
 
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[str] = []
     summaries: list[str] = []
+    texts: dict[str, str] = {}
     files: list[Path] = []
     for path in inputs:
         try:
@@ -45,20 +45,20 @@ def extract_paths(
             failures.append(str(exc))
     for path in sorted(set(files)):
         try:
-            extraction = extract_notice(read_notice(path, metadata))
+            notice = read_notice(path, metadata)
+            extraction = extract_notice(notice)
         except NoticeError as exc:
             failures.append(str(exc))
             continue
         except Exception as exc:  # an extractor bug must not cost the other notices
-            failures.append(
-                f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it"
-            )
+            failures.append(f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it")
             continue
         for name, table_rows in _rows(extraction).items():
             rows[name] += table_rows
         summaries.append(summary_line(extraction))
+        texts[notice.doc_id] = notice.text
     tables = {name: conform(name, rows[name]) for name in TABLES}
-    return ExtractionResult(tables, failures, summaries)
+    return ExtractionResult(tables, failures, summaries, texts)
 
 
 def _rows(extraction: Extraction) -> dict[str, list[dict]]:
@@ -91,6 +91,8 @@ def summary_line(extraction: Extraction) -> str:
 
 
 def _report(result: ExtractionResult, out_dir: Path) -> int:
+    from analysis.audit import write_audit_pages
+    from analysis.outputs import write_texts
     from analysis.tables_io import write_tables
 
     for line in result.summaries:
@@ -99,7 +101,9 @@ def _report(result: ExtractionResult, out_dir: Path) -> int:
         print(f"nothing could be read; {shown(out_dir)} left as it was", file=sys.stderr)
     else:
         written = write_tables(result.tables, out_dir)
-        print(f"wrote {len(written)} files to {shown(out_dir)}")
+        written += write_texts(result.texts, out_dir / "texts")
+        written += write_audit_pages(result.texts, result.tables, out_dir / "audit")
+        print(f"wrote {len(written)} files to {shown(out_dir)} (audit pages in {shown(out_dir / 'audit')})")
     for message in result.failures:
         print(f"FAILED {message}", file=sys.stderr)
     if result.failures:

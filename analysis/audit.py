@@ -1,0 +1,147 @@
+"""Audit pages: one static HTML page per notice showing its text with every extracted span highlighted.
+
+A wrong extraction a researcher cannot see is worse than none; the page puts each value next to the words it was read
+from, and lists the notice's consistency findings and warnings.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.outputs import remove_stale
+
+_STYLE = """
+body { font-family: "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       margin: 0; display: flex; color: #1a1a1a; }
+#side { width: 30em; padding: 1em 1.5em; border-right: 1px solid #ccc; height: 100vh; overflow: auto;
+        position: sticky; top: 0; box-sizing: border-box; font-size: 14px; }
+#text { padding: 1em 2em; white-space: pre-wrap; line-height: 1.9; max-width: 60em; font-size: 15px; }
+table { border-collapse: collapse; } td, th { padding: 2px 6px; text-align: left; vertical-align: top; }
+.problem { background: #eef4fb; }
+.measure { border-bottom: 1px dashed #009e73; } .result { border-bottom: 1px dotted #cc79a7; }
+.status { background: #f0e442; } .amount { background: #e69f00; color: #000; }
+.fact { outline: 1px solid #d55e00; background: #fbe3d5; }
+.legend span { padding: 0 4px; margin-right: 4px; }
+li.finding { color: #a33; } li.warning { color: #8a5a00; }
+"""
+
+_LEGEND = [
+    ("problem", "problem 问题"),
+    ("measure", "measure 措施"),
+    ("result", "result 成效"),
+    ("status", "status 状态"),
+    ("amount", "amount 金额"),
+    ("fact", "header fact 基本信息"),
+]
+
+# Counted in the browser so a test can see what the page shows, not just what the file contains.
+_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  const count = (c) => new Set([...document.querySelectorAll("#text ." + c)].map(e => e.dataset[c])).size;
+  const shown = ["problem", "measure", "amount", "status", "fact"].map(c => c + "=" + count(c)).join(" ");
+  document.getElementById("shown").textContent = shown;
+});
+"""
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    css: str
+    ident: str
+    tip: str
+
+
+def render_audit(doc_id: str, text: str, tables: dict[str, pd.DataFrame]) -> str:
+    """The audit page of one notice; `text` is the text its spans index."""
+    doc = tables["documents"].set_index("doc_id").loc[doc_id]
+    marks = _marks(doc_id, tables)
+    body = _highlight(text, marks)
+    findings = [f for f in str(doc["findings"] or "").split("; ") if f]
+    warnings = [w for w in str(doc["warnings"] or "").split("; ") if w]
+    facts = tables["evidence"][tables["evidence"].doc_id == doc_id]
+    rows = "".join(
+        f"<tr><th>{html.escape(str(f.field))}</th><td>{html.escape(str(f.value))}</td></tr>" for f in facts.itertuples()
+    )
+    legend = "".join(f'<span class="{c}">{html.escape(label)}</span>' for c, label in _LEGEND)
+    counts = (
+        f"{doc['problems_extracted']} problems, {doc['measures_extracted']} measures, "
+        f"{doc['results_extracted']} results, {doc['amounts_extracted']} amounts"
+    )
+    items = "".join(f'<li class="finding">{html.escape(f)}</li>' for f in findings) + "".join(
+        f'<li class="warning">{html.escape(w)}</li>' for w in warnings
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(doc_id)} — audit</title>
+<style>{_STYLE}</style><script>{_SCRIPT}</script></head>
+<body><div id="side">
+<h2>{html.escape(str(doc["source_file"]))}</h2>
+<p id="counts">{html.escape(counts)}</p>
+<p>highlighted: <span id="shown"></span></p>
+<p class="legend">{legend}</p>
+<h3>Findings and warnings</h3><ul id="findings">{items or "<li>none</li>"}</ul>
+<h3>Header facts</h3><table id="facts">{rows}</table>
+</div>
+<div id="text">{body}</div></body></html>
+"""
+
+
+def _marks(doc_id: str, tables: dict[str, pd.DataFrame]) -> list[_Mark]:
+    marks: list[_Mark] = []
+    problems = tables["problems"][tables["problems"].doc_id == doc_id]
+    for p in problems.itertuples():
+        tip = f"problem {p.problem_seq} {p.label} · {p.status} · {p.n_measures} measures"
+        marks.append(_Mark(p.span_start, p.span_end, "problem", str(p.problem_seq), tip))
+        if pd.notna(p.status_span_start):
+            status = p.status if isinstance(p.status, str) else "unmapped"
+            marks.append(_Mark(int(p.status_span_start), int(p.status_span_end), "status", str(p.problem_seq), status))
+    measures = tables["measures"][tables["measures"].doc_id == doc_id]
+    for m in measures.itertuples():
+        ident = f"{m.problem_seq}.{m.part}.{m.measure_seq}"
+        tip = f"problem {m.problem_seq} {m.part} {m.measure_seq}"
+        marks.append(_Mark(m.span_start, m.span_end, m.part, ident, tip))
+    amounts = tables["amounts"][tables["amounts"].doc_id == doc_id]
+    for a in amounts.itertuples():
+        tip = f"{a.yuan} 元 · {a.kind} · {a.part}" + (" · approx" if a.approx else "")
+        marks.append(_Mark(a.span_start, a.span_end, "amount", str(a.amount_seq), tip))
+    evidence = tables["evidence"][tables["evidence"].doc_id == doc_id]
+    for e in evidence.itertuples():
+        marks.append(_Mark(e.span_start, e.span_end, "fact", e.field, f"{e.field} = {e.value}"))
+    return [m for m in marks if m.end > m.start]
+
+
+def _highlight(text: str, marks: list[_Mark]) -> str:
+    """Cut the text at every span boundary; each piece carries the classes of all spans covering it."""
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    out = []
+    for a, b in pairwise(cuts):
+        covering = [m for m in marks if m.start <= a and b <= m.end]
+        piece = html.escape(text[a:b])
+        if not covering:
+            out.append(piece)
+            continue
+        classes = " ".join(sorted({m.css for m in covering}))
+        data = " ".join(f'data-{m.css}="{html.escape(m.ident)}"' for m in {m.css: m for m in covering}.values())
+        tip = html.escape(" | ".join(m.tip for m in covering))
+        out.append(f'<span class="{classes}" {data} title="{tip}">{piece}</span>')
+    return "".join(out)
+
+
+def write_audit_pages(texts: dict[str, str], tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write one page per notice into `out_dir` (a folder owned by the build) and return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for doc_id, text in sorted(texts.items()):
+        path = out_dir / f"{doc_id}.html"
+        tmp = path.with_suffix(".html.tmp")
+        tmp.write_text(render_audit(doc_id, text, tables), encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    remove_stale(out_dir, written, "*.html")
+    return written
