@@ -37,6 +37,7 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
     failures: list[str] = []
     summaries: list[str] = []
     texts: dict[str, str] = {}
+    category_overrides: list[dict] = []
     files: list[Path] = []
     for path in inputs:
         try:
@@ -53,12 +54,30 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
         except Exception as exc:  # an extractor bug must not cost the other notices
             failures.append(f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it")
             continue
+        extraction.document.setdefault("corrections_applied", 0)
         for name, table_rows in _rows(extraction).items():
             rows[name] += table_rows
         summaries.append(summary_line(extraction))
         texts[notice.doc_id] = notice.text
-    tables = {name: conform(name, rows[name]) for name in TABLES}
+    frames: dict[str, pd.DataFrame | list[dict]] = dict(rows)
+    if rows["problems"]:
+        frames["problems"] = _with_categories(pd.DataFrame(rows["problems"]), category_overrides, failures)
+    tables = {name: conform(name, frames[name]) for name in TABLES}
     return ExtractionResult(tables, failures, summaries, texts)
+
+
+def _with_categories(problems: pd.DataFrame, overrides: list[dict], failures: list[str]) -> pd.DataFrame:
+    """Add each problem's category; researchers' overrides win, and a bad override is reported, not guessed."""
+    from analysis.categories import apply_overrides, categorize
+    from analysis.categorize.overrides import OverrideError
+
+    problems = problems.join(categorize(problems))
+    if overrides:
+        try:
+            problems = apply_overrides(problems, pd.DataFrame(overrides))
+        except OverrideError as exc:
+            failures += [f"data/corrections.csv: category override not applied: {issue}" for issue in exc.issues]
+    return problems
 
 
 def _rows(extraction: Extraction) -> dict[str, list[dict]]:
@@ -118,7 +137,20 @@ def build() -> int:
     except NoticeError as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         return 1
-    return _report(extract_paths([paths.RAW], metadata), paths.PROCESSED)
+    status = _report(extract_paths([paths.RAW], metadata), paths.PROCESSED)
+    return max(status, render_figures())
+
+
+def render_figures(language: str | None = None) -> int:
+    """Regenerate figures/ from data/processed, in both languages unless one is asked for."""
+    from analysis.figures import render_all
+    from analysis.tables_io import read_tables
+
+    tables = read_tables(paths.PROCESSED)
+    languages = [language] if language else ["zh", "en"]
+    written = [path for lang in languages for path in render_all(tables, paths.FIGURES, lang)]
+    print(f"wrote {len(written)} figure files to {shown(paths.FIGURES)}")
+    return 0
 
 
 def extract_to(inputs: list[Path], out_dir: Path) -> int:

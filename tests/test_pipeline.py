@@ -79,7 +79,8 @@ def test_rebuilding_gives_identical_files(tmp_path: Path) -> None:
     for name in ("first", "second"):
         out = tmp_path / name
         assert run_cli("extract", str(RAW), "--out", str(out)).returncode == 0
-        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        digests.append({str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
     assert digests[0] == digests[1]
     assert len(digests[0]) >= 6
 

@@ -57,6 +57,7 @@ def document_row(**changes: object) -> dict:
         "problems_without_measures": 0,
         "unmapped_status_phrases": "",
         "findings": "",
+        "corrections_applied": 0,
         "n_warnings": 0,
         "warnings": "",
     }
@@ -75,6 +76,10 @@ def problem_row(**changes: object) -> dict:
         "status": "unstated",
         "n_measures": 2,
         "n_results": 0,
+        "category": "procurement_contracts",
+        "category_confidence": 0.9,
+        "category_evidence": "keywords: 采购",
+        "category_source": "rule",
         "span_start": start,
         "span_end": end,
     }
@@ -372,8 +377,8 @@ def test_unknown_kind_is_rejected_with_table_column_and_value() -> None:
 
 
 def test_unknown_column_is_an_error() -> None:
-    message = rejection("problems", [problem_row(category="budget_finance")])
-    assert "unknown column" in message and "category" in message
+    message = rejection("problems", [problem_row(severity="high")])
+    assert "unknown column" in message and "severity" in message
     frame = pd.DataFrame([problem_row()]).assign(extra=1)
     assert "extra" in rejection("problems", frame)
 

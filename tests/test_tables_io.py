@@ -41,13 +41,15 @@ def make_tables(title: str = "采购不规范") -> dict[str, pd.DataFrame]:
                 "review_end": "2024-12-25", "problems_reported": 1, "completion_rate_reported": 87.5,
                 "problems_extracted": 1, "measures_extracted": 2, "results_extracted": 0, "amounts_extracted": 3,
                 "problems_without_measures": 0, "unmapped_status_phrases": "", "findings": "",
-                "n_warnings": 1, "warnings": "=SUM(A1:A2) looks like a formula\x0b",
+                "corrections_applied": 0, "n_warnings": 1, "warnings": "=SUM(A1:A2) looks like a formula\x0b",
             },
         ],
         "problems": [
             {
                 "doc_id": "demo", "problem_seq": 1, "label": "问题1", "section": "main", "title": title,
                 "description": None, "status": "unstated", "n_measures": 2, "n_results": 0,
+                "category": "procurement_contracts", "category_confidence": 0.9,
+                "category_evidence": "keywords: 采购", "category_source": "rule",
                 "span_start": p_start, "span_end": p_end,
             },
         ],

@@ -7,6 +7,8 @@ The codes' definitions follow shared/gold/README.md and shared/GENRE.md.
 
 from __future__ import annotations
 
+import csv
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from analysis.schema.model import Column, Reference, Rule, Table
@@ -68,6 +70,18 @@ STATUSES = {
     "extended": "deadline extended: 申请延期[整改], 延期整改",
     "not_started": "not rectified: 未整改, 未完成, 尚未整改",
     "unstated": "the notice gives no status for the problem",
+}
+
+def _category_codes() -> dict[str, str]:
+    """Category keys come from the editable codebook (analysis/data/categories.csv), so editing it is enough."""
+    with resources.files("analysis.data").joinpath("categories.csv").open(encoding="utf-8") as fh:
+        return {row["key"]: f"{row['name_en']} ({row['name_zh']})" for row in csv.DictReader(fh)}
+
+
+CATEGORY_SOURCES = {
+    "model": "decided by the classifier (character n-gram TF-IDF + logistic regression)",
+    "rule": "decided by codebook keywords in the problem's text",
+    "manual": "set by a researcher in data/corrections.csv",
 }
 
 SECTIONS = {
@@ -216,6 +230,11 @@ DOCUMENTS = Table(
             en="consistency findings, e.g. stated against extracted counts, joined with '; ' (empty when none)",
             zh="一致性核查发现（如自述数与抽取数不符），以“; ”连接（无则为空串）",
         ),
+        _count(
+            "corrections_applied",
+            en="corrections from data/corrections.csv applied to this notice (those that no longer match are warnings)",
+            zh="已应用的人工更正条数（不再匹配原文的更正列入警告）",
+        ),
         _count("n_warnings", en="number of extraction warnings", zh="抽取警告条数"),
         _text(
             "warnings",
@@ -285,6 +304,33 @@ PROBLEMS = Table(
         ),
         _count("n_measures", en="number of top-level measures of the problem", zh="整改措施数（按一级条目计）"),
         _count("n_results", en="number of result items (整改成效) of the problem", zh="整改成效条数"),
+        _text(
+            "category",
+            en="problem category from the codebook (analysis/data/categories.csv)",
+            zh="问题类别（见类别编码表）",
+            codes=_category_codes(),
+        ),
+        Column(
+            "category_confidence",
+            "float",
+            "confidence in the category: the model's probability, the rule's measured precision, 1 if manual",
+            "类别置信度",
+            unit="probability",
+            minimum=0,
+            maximum=1,
+        ),
+        _text(
+            "category_evidence",
+            en="what decided the category: matched keywords, top features, or the researcher's note",
+            zh="类别判定依据（匹配关键词、主要特征或人工说明）",
+        ),
+        _text("category_source", en="who decided the category", zh="类别判定来源", codes=CATEGORY_SOURCES),
+        _text(
+            "corrections",
+            en="fields set by a researcher in data/corrections.csv, e.g. 'status=manual'; null when none",
+            zh="经人工更正的字段；无则为空",
+            nullable=True,
+        ),
         SPAN_START,
         SPAN_END,
         _offset(
@@ -373,6 +419,12 @@ AMOUNTS = Table(
             nullable=True,
         ),
         _text("context", en="the clause around the amount, as written", zh="金额所在分句（原文）"),
+        _text(
+            "corrections",
+            en="fields set by a researcher in data/corrections.csv, e.g. 'kind=manual'; null when none",
+            zh="经人工更正的字段；无则为空",
+            nullable=True,
+        ),
         SPAN_START,
         SPAN_END,
     ),

@@ -1,0 +1,219 @@
+"""How every figure looks and speaks: the bundled CJK font, the colour-blind-safe palette, and labels in Chinese
+or English chosen by one switch.
+
+The language is `zh` unless the environment variable ANALYSIS_LANG says `en`; `set_language` or the `language`
+context manager changes it. Importing this module loads neither pandas nor matplotlib.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.schema.tables import STATUSES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LANGUAGES = ("zh", "en")
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+FONT_FAMILY = "Noto Sans CJK SC"
+CATEGORY_CODEBOOK = Path(__file__).resolve().parent / "data" / "categories.csv"
+
+UNMAPPED = "unmapped"  # a status phrase was found but matches no code (status is null in the table)
+UNCATEGORISED = "uncategorised"  # a problem the classifier left without a category
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+# Beyond eight cities colour cannot stay distinguishable; every figure also names cities on an axis.
+EXTRA_COLORS = ("#888888", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#661100")
+SEQUENTIAL_CMAP = "Blues"  # one hue from light to dark: readable with every colour-vision deficiency; 0 is white
+
+STATUS_ORDER = (*STATUSES, UNMAPPED)
+STATUS_COLORS = {
+    "complete": "#009E73",
+    "deemed_complete": "#56B4E9",
+    "substantially_complete": "#0072B2",
+    "in_progress": "#E69F00",
+    "long_term": "#CC79A7",
+    "extended": "#F0E442",
+    "not_started": "#D55E00",
+    "unstated": "#BBBBBB",
+    UNMAPPED: "#000000",
+}
+
+STATUS_LABELS = {
+    "complete": ("已完成", "complete"),
+    "deemed_complete": ("视同完成", "deemed complete"),
+    "substantially_complete": ("基本完成", "substantially complete"),
+    "in_progress": ("正在整改", "in progress"),
+    "long_term": ("长期整改", "long-term"),
+    "extended": ("延期整改", "extended"),
+    "not_started": ("未整改", "not started"),
+    "unstated": ("未说明", "not stated"),
+    UNMAPPED: ("未归类", "unmapped"),
+}
+KIND_LABELS = {
+    "involved": ("涉及金额", "money involved"),
+    "recovered": ("追回（清退）金额", "money recovered"),
+    "reduced": ("核减金额", "amount cut"),
+    "funding": ("争取资金", "funding obtained"),
+    "contract": ("合同金额", "contract value"),
+    "threshold": ("规定中的金额标准", "threshold in a rule"),
+    "other": ("其他金额", "other amounts"),
+}
+PART_LABELS = {
+    "problem": ("问题描述", "problem description"),
+    "measure": ("整改措施", "measures"),
+    "result": ("整改成效", "results"),
+    "preamble": ("问题以外的正文", "outside the problems"),
+}
+
+_state: dict[str, str | None] = {"language": None}  # None: follow ANALYSIS_LANG, else Chinese
+
+
+def _checked(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return language
+
+
+def get_language() -> str:
+    """The language labels are written in: 'zh' or 'en' (set_language, else ANALYSIS_LANG, else 'zh')."""
+    chosen = _state["language"] or os.environ.get("ANALYSIS_LANG", "").strip().lower() or "zh"
+    return _checked(chosen)
+
+
+def set_language(language: str) -> None:
+    """Write every label from now on in `language` ('zh' or 'en')."""
+    _state["language"] = _checked(language)
+
+
+@contextmanager
+def language(language: str) -> Iterator[None]:
+    """Write labels in `language` inside the block, then restore the previous language."""
+    previous = _state["language"]
+    set_language(language)
+    try:
+        yield
+    finally:
+        _state["language"] = previous
+
+
+def tr(zh: str, en: str) -> str:
+    """The text in the current language."""
+    return zh if get_language() == "zh" else en
+
+
+def _pick(labels: Mapping[str, tuple[str, str]], code: str) -> str:
+    pair = labels.get(code)
+    return tr(*pair) if pair else code
+
+
+def status_label(code: str) -> str:
+    """Label of a status code, or of 'unmapped'."""
+    return _pick(STATUS_LABELS, code)
+
+
+def kind_label(code: str) -> str:
+    """Label of an amount kind."""
+    return _pick(KIND_LABELS, code)
+
+
+def part_label(code: str) -> str:
+    """Label of the part of a notice an amount was found in."""
+    return _pick(PART_LABELS, code)
+
+
+@cache
+def category_codebook() -> tuple[tuple[str, str, str], ...]:
+    """(key, name_zh, name_en) of every problem category, in the codebook's order."""
+    with CATEGORY_CODEBOOK.open(encoding="utf-8", newline="") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda row: int(row["order"]))
+    return tuple((row["key"], row["name_zh"], row["name_en"]) for row in rows)
+
+
+def category_keys() -> list[str]:
+    """Category keys in the codebook's order."""
+    return [key for key, _, _ in category_codebook()]
+
+
+def category_label(key: str) -> str:
+    """Name of a problem category from the codebook (name_zh or name_en)."""
+    labels = {key: (zh, en) for key, zh, en in category_codebook()}
+    labels[UNCATEGORISED] = ("未分类", "uncategorised")
+    return _pick(labels, key)
+
+
+def city_labels(documents: pd.DataFrame) -> dict[str, str]:
+    """City name per city in the current language: 沈阳市 in Chinese, the pinyin of its doc_id in English.
+
+    The English name is the leading run of Latin letters of the city's first doc_id (shenyang → Shenyang);
+    when the doc_id has none, the Chinese name is kept.
+    """
+    from analysis.compare import document_cities
+
+    labels: dict[str, str] = {}
+    for doc_id, city in sorted(document_cities(documents).items()):
+        if city in labels:
+            continue
+        latin = re.match(r"[A-Za-z]+", doc_id)
+        labels[city] = city if get_language() == "zh" or latin is None else latin.group(0).title()
+    return labels
+
+
+def money_label(yuan: float) -> str:
+    """A round amount for an axis tick: 1万元 / 1亿元 in Chinese, 10k / 100M / 1B yuan in English."""
+    if get_language() == "zh":
+        for size, unit in ((1e8, "亿"), (1e4, "万")):
+            if yuan >= size:
+                return f"{yuan / size:g}{unit}"
+        return f"{yuan:g}"
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if yuan >= size:
+            return f"{yuan / size:g}{unit}"
+    return f"{yuan:g}"
+
+
+def city_colors(cities: Sequence[str]) -> dict[str, str]:
+    """One colour per city, by position in `cities` (pass `compare.city_order(documents)` everywhere)."""
+    palette = OKABE_ITO + EXTRA_COLORS
+    return {city: palette[i % len(palette)] for i, city in enumerate(cities)}
+
+
+def apply() -> None:
+    """Register the bundled CJK font and set the shared matplotlib style (idempotent)."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    if FONT_FAMILY not in {font.name for font in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(FONT_PATH))
+    mpl.rcParams.update(rc_params())
+
+
+def rc_params() -> dict[str, object]:
+    """The matplotlib settings every figure is drawn and saved with."""
+    return {
+        "font.family": ["sans-serif"],
+        # DejaVu Sans only as a per-glyph fallback: the CJK font also carries Latin, so labels share one face.
+        "font.sans-serif": [FONT_FAMILY, "DejaVu Sans"],
+        "axes.unicode_minus": True,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 300,
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG needs no font on the reader's machine
+        "svg.hashsalt": "rectification-analysis",  # fixed salt → the same element ids on every run
+    }
