@@ -113,8 +113,9 @@ def apply_corrections(
     for c in corrections:
         positions = [m.start() for m in re.finditer(re.escape(c.quote), text)] if c.quote else []
         if c.target == "amount":
-            hits = [a for a in amounts if any(a["span_start"] - 80 <= p < a["span_end"] + 80 for p in positions)]
-            hits = [a for a in hits if c.quote in text[max(0, a["span_start"] - 80) : a["span_end"] + 80]]
+            # The quote must overlap the amount itself: "核减资金924.37万元" or "924.37万元".
+            width = len(c.quote)
+            hits = [a for a in amounts if any(p < a["span_end"] and a["span_start"] < p + width for p in positions)]
         else:
             hits = [p for p in problems if any(p["span_start"] <= pos < p["span_end"] for pos in positions)]
         if c.action == "merge" and not c.quote:
