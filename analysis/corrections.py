@@ -23,7 +23,6 @@ from pathlib import Path
 
 from analysis import paths
 
-CORRECTIONS = paths.DATA / "corrections.csv"
 COLUMNS = ("doc_id", "target", "quote", "action", "value", "note")
 STATUS_CODES = (
     "complete",
@@ -60,7 +59,7 @@ class CorrectionsError(ValueError):
     """The corrections file itself is malformed."""
 
 
-def load_corrections(path: Path = CORRECTIONS) -> list[Correction]:
+def load_corrections(path: Path = paths.CORRECTIONS) -> list[Correction]:
     """Read the corrections file (absent = no corrections); malformed rows are an error naming the line."""
     if not path.is_file():
         return []

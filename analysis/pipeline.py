@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.corrections import Correction, CorrectionsError, load_corrections
 from analysis.extract import Extraction, extract_notice
 from analysis.sources import NoticeError, discover, load_metadata, read_notice, shown
 
@@ -35,6 +36,7 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
 
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[str] = []
+    corrections = _corrections(failures)
     summaries: list[str] = []
     texts: dict[str, str] = {}
     category_overrides: list[dict] = []
@@ -47,23 +49,32 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
     for path in sorted(set(files)):
         try:
             notice = read_notice(path, metadata)
-            extraction = extract_notice(notice)
+            extraction = extract_notice(notice, corrections)
         except NoticeError as exc:
             failures.append(str(exc))
             continue
         except Exception as exc:  # an extractor bug must not cost the other notices
             failures.append(f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it")
             continue
-        extraction.document.setdefault("corrections_applied", 0)
         for name, table_rows in _rows(extraction).items():
             rows[name] += table_rows
         summaries.append(summary_line(extraction))
         texts[notice.doc_id] = notice.text
+        category_overrides += extraction.category_overrides
     frames: dict[str, pd.DataFrame | list[dict]] = dict(rows)
     if rows["problems"]:
         frames["problems"] = _with_categories(pd.DataFrame(rows["problems"]), category_overrides, failures)
     tables = {name: conform(name, frames[name]) for name in TABLES}
     return ExtractionResult(tables, failures, summaries, texts)
+
+
+def _corrections(failures: list[str]) -> list[Correction]:
+    """The researchers' corrections; a malformed file is reported and none of it is applied."""
+    try:
+        return load_corrections(paths.CORRECTIONS)
+    except CorrectionsError as exc:
+        failures.append(f"{shown(paths.CORRECTIONS)}: {exc} — no corrections applied")
+        return []
 
 
 def _with_categories(problems: pd.DataFrame, overrides: list[dict], failures: list[str]) -> pd.DataFrame:

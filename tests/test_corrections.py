@@ -118,3 +118,27 @@ def test_a_quote_no_longer_in_the_text_is_reported_not_applied(shenyang, tmp_pat
 def test_malformed_rows_are_errors_naming_the_line(tmp_path: Path, row: str, message: str) -> None:
     with pytest.raises(CorrectionsError, match=f"line 2: .*{message}|line 2: {message}"):
         corrections(tmp_path, row)
+
+
+def test_build_applies_corrections_and_reports_stale_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import paths
+    from analysis.pipeline import extract_paths
+
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        HEADER
+        + "shenyang,problem,购买服务代替直接履职,set_status,in_progress,\n"
+        + "shenyang,problem,先服务后招标,set_category,integrity,confirmed by two coders\n"
+        + "shenyang,problem,早已删去的一句话,drop,,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "CORRECTIONS", path)
+    result = extract_paths([RAW / "shenyang.txt"])
+    problems = result.tables["problems"].set_index("problem_seq")
+    assert problems.loc[2, "status"] == "in_progress" and problems.loc[2, "corrections"] == "status=manual"
+    assert problems.loc[4, "category"] == "integrity" and problems.loc[4, "category_source"] == "manual"
+    assert problems.loc[4, "category_evidence"] == "manual: confirmed by two coders"
+    document = result.tables["documents"].iloc[0]
+    assert document["corrections_applied"] == 2
+    assert "早已删去的一句话" in document["warnings"] and "no longer found" in document["warnings"]
+    assert result.failures == []

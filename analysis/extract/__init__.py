@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.consistency import findings
+from analysis.corrections import Correction, apply_corrections
 from analysis.extract.amounts import find_amounts
 from analysis.extract.header import Fact, read_header
 from analysis.extract.normalize import Normalized, normalize
@@ -29,10 +30,14 @@ class Extraction:
     amounts: list[dict] = field(default_factory=list)
     evidence: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    category_overrides: list[dict] = field(default_factory=list)  # researchers' set_category corrections
 
 
-def extract_notice(notice: RawNotice) -> Extraction:
-    """Extract one notice; raises NoticeError when the text is not a rectification notice at all."""
+def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Correction, ...] = ()) -> Extraction:
+    """Extract one notice, then apply the researcher's corrections for it.
+
+    Raises NoticeError when the text is not a rectification notice at all.
+    """
     norm = normalize(notice.text)
     text = norm.text
     if len(_GENRE.findall(text)) < 2 or not _REVIEW.search(text):
@@ -99,6 +104,22 @@ def extract_notice(notice: RawNotice) -> Extraction:
             }
         )
 
+    mine = [c for c in corrections if c.doc_id == doc_id]
+    category_overrides: list[dict] = []
+    stale: list[str] = []
+    if mine:
+        problem_rows, measure_rows, amount_rows, categories, stale = apply_corrections(
+            notice.text, problem_rows, measure_rows, amount_rows, mine
+        )
+        category_overrides = [
+            {"doc_id": doc_id, "problem_seq": int(key.rsplit(":", 1)[1]), "category": c.value, "note": c.note}
+            for c, key in categories
+        ]
+        unmapped = [p["status_raw"] for p in problem_rows if p["status"] is None]
+    else:
+        for row in problem_rows + amount_rows:
+            row["corrections"] = None
+
     facts: dict[str, Fact] = {**header.facts, **totals}
     evidence = [
         {
@@ -113,9 +134,12 @@ def extract_notice(notice: RawNotice) -> Extraction:
         if fact.span is not None
         for s, e in [spans(*fact.span)]
     ]
-    warnings = list(notice.warnings) + warnings + header.warnings
+    warnings = list(notice.warnings) + warnings + header.warnings + stale
     document = _document_row(notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings)
-    return Extraction(document, problem_rows, measure_rows, amount_rows, evidence, warnings)
+    document["corrections_applied"] = len(mine) - len(stale)
+    return Extraction(
+        document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
+    )
 
 
 class _Spans:

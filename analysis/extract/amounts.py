@@ -18,11 +18,14 @@ _AMOUNT = re.compile(
     r"(?P<pre>约|近|超过|超|逾|大约)?"
     r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     # A magnitude in Chinese numerals (逾千万元, 两亿元, 十余万元); never 数百万元/几十万元, which name no number.
-    r"|(?<![数几上成])(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:余|多)?\s*(?:亿元|万元)))"
-    r"\s*(?P<post>余|多)?\s*(?P<unit>亿元|万元|元)"
+    r"|(?<![数几上])(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:余|多)?\s*[亿万](?:余|多)?元))"
+    # 余/多 stands before the unit (1600余万元) or inside it (5万余元, 2.3万多元).
+    r"\s*(?P<post>余|多)?\s*(?P<unit>亿元|万元|元|(?P<mag>[亿万])(?P<inner>余|多)元)(?!级)"
 )
-# A rule's limit written as a comparison: 超过5万元的项目, 低于10万元的合同.
-_LIMIT_BEFORE = re.compile(r"(?:超过|高于|低于|不超过|不足|不低于|大于|小于)$")
+# A rule's limit written as a comparison: 不超过3万元 always; 超过5万元的项目 only where it qualifies a noun, since
+# 超过500万元 alone is an approximate sum.
+_LIMIT_ALWAYS = re.compile(r"(?:不超过|不得超过|不高于|不低于|不少于)$")
+_LIMIT_BEFORE = re.compile(r"(?:超过|高于|低于|不足|大于|小于)$")
 _LIMIT_AFTER = re.compile(r"\s*的")
 _CLAUSE_END = "。;,\n"
 _SENTENCE_END = "。;\n"
@@ -49,7 +52,7 @@ def find_amounts(text: str, part_at) -> list[Amount]:
         if value is None:
             continue
         number = Decimal(value)
-        yuan = number * _UNITS[m["unit"]]
+        yuan = number * _UNITS[m["mag"] + "元" if m["mag"] else m["unit"]]
         yuan = yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
         start = m.start("num") if m["num"] else m.start("cn")
         limit = _limit(text, start, m.end())
@@ -59,7 +62,7 @@ def find_amounts(text: str, part_at) -> list[Amount]:
                 start=start,
                 end=m.end(),
                 yuan=yuan,
-                approx=bool(m["pre"] or m["post"]) and not limit,
+                approx=bool(m["pre"] or m["post"] or m["inner"]) and not limit,
                 kind=kind,
                 kind_phrase=phrase,
                 context=_around(text, m.start(), m.end(), _CLAUSE_END),
@@ -70,7 +73,11 @@ def find_amounts(text: str, part_at) -> list[Amount]:
 
 def _limit(text: str, start: int, end: int) -> str | None:
     """The comparison word of 超过5万元的…, which states a rule's limit rather than an approximate sum."""
-    word = _LIMIT_BEFORE.search(text[max(0, start - 3) : start])
+    before = text[max(0, start - 4) : start]
+    always = _LIMIT_ALWAYS.search(before)
+    if always:
+        return always.group()
+    word = _LIMIT_BEFORE.search(before)
     return word.group() if word and _LIMIT_AFTER.match(text, end) else None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 _FULL = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _ISO = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_DAY_AFTER_RANGE = re.compile(r"\s*(?:至|到|—|–|-|~)\s*(?P<d>\d{1,2})\s*日")
 # Digits whose 年/月 were lost in copying: 20241021日, 2025210, 1212日.
 _COMPACT = re.compile(r"(?<![\d.])(?P<digits>\d{3,8})(?P<ri>日)?(?![\d.%])")
 
@@ -34,9 +35,7 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
-def find_dates(
-    text: str, start: int = 0, end: int | None = None, year: int | None = None
-) -> list[DateMention]:
+def find_dates(text: str, start: int = 0, end: int | None = None, year: int | None = None) -> list[DateMention]:
     """Every date in text[start:end] in order; dates without a year take the year of the previous one."""
     stop = len(text) if end is None else end
     mentions: list[DateMention] = []
@@ -71,7 +70,19 @@ def find_dates(
         if value is not None and year_given:
             context_year = value.year
         resolved.append(DateMention(value, mention.start, mention.end, year_given, mention.defective))
-    return resolved
+    return _with_day_only_ends(text, resolved, stop)
+
+
+def _with_day_only_ends(text: str, mentions: list[DateMention], stop: int) -> list[DateMention]:
+    """Add the end of a range within one month, printed as a day alone: 2024年3月5日至30日."""
+    out: list[DateMention] = []
+    for mention in mentions:
+        out.append(mention)
+        end = _DAY_AFTER_RANGE.match(text, mention.end, stop)
+        if mention.value is not None and end:
+            day = _date(mention.value.year, mention.value.month, int(end["d"]))
+            out.append(DateMention(day, end.start("d"), end.end(), False))
+    return out
 
 
 def _resolve(raw: str, context_year: int | None, defective: bool) -> tuple[dt.date | None, bool]:
@@ -88,7 +99,5 @@ def _resolve(raw: str, context_year: int | None, defective: bool) -> tuple[dt.da
         y, rest = context_year, digits
     else:
         return None, False
-    readings = {
-        d for i in (1, 2) if len(rest) - i in (1, 2) for d in [_date(y, int(rest[:i]), int(rest[i:]))] if d
-    }
+    readings = {d for i in (1, 2) if len(rest) - i in (1, 2) for d in [_date(y, int(rest[:i]), int(rest[i:]))] if d}
     return (readings.pop(), year_given) if len(readings) == 1 else (None, year_given)

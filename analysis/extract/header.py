@@ -16,7 +16,7 @@ _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情�
 _ISSUER_IN_TITLE = re.compile(r"^\s*(?P<issuer>[^\n]{2,40}?)\s*关于")
 _REVIEWER = re.compile(
     r"(?P<r>(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委)"
-    r"(?:第[一二三四五六七八九十\d]{1,3}|机动|专项)?(?:巡视|巡察)组)"
+    r"(?P<n>第[一二三四五六七八九十\d]{1,3}|机动|专项)?(?:巡视|巡察)组)"
 )
 _AUDITOR = re.compile(r"(?P<r>[^\s,。;、:“”()《》]{2,12}审计(?:局|厅|署|办))")
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
@@ -89,13 +89,18 @@ def _header_paragraph(text: str, body_start: int, title: tuple[int, int]) -> tup
     for m in re.finditer(r"[^\n]{30,}", text[:body_start]):
         if m.start() < title[1] and m.end() > title[0]:
             continue
-        if re.search(r"巡察|巡视|审计", m.group()) and re.search(
-            r"开展|进行|进驻|部署|委托|反馈|审计", m.group()
-        ):
+        if re.search(r"巡察|巡视|审计", m.group()) and re.search(r"开展|进行|进驻|部署|委托|反馈|审计", m.group()):
             candidates.append(m)
     carried_out = next((m for m in candidates if _CARRIED_OUT.search(m.group())), None)
     chosen = carried_out or (candidates[0] if candidates else None)
-    return chosen.span() if chosen else None
+    if chosen is None:
+        return None
+    if not _FEEDBACK.search(chosen.group()):
+        # The feedback may stand in the next paragraph: …开展了常规巡察。⏎2024年8月2日,…反馈了巡察意见。
+        following = re.compile(r"\s*(?P<p>[^\n]+)").match(text, chosen.end(), body_start)
+        if following and _FEEDBACK.search(following["p"]):
+            return chosen.start(), following.end("p")
+    return chosen.span()
 
 
 def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None, header: Header) -> None:
@@ -112,17 +117,13 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
         header.set("review_type", "其他", None)
     review_type = header.facts["review_type"].value
 
-    reviewer = _REVIEWER.search(text, start, end) or (
-        _REVIEWER.search(text, title[0], title[1]) if title else None
-    )
+    reviewer = _named_reviewer(text, start, end, title)
     if reviewer is None and review_type == "审计":
         reviewer = _AUDITOR.search(text, start, end)
     if reviewer:
         header.set("reviewer", reviewer["r"], reviewer.span("r"))
         if reviewer.start() < start or reviewer.start() >= end:
-            header.warnings.append(
-                "reviewer read from the title: the header sentence does not name it in full"
-            )
+            header.warnings.append("reviewer read from the title: the header sentence does not name it in full")
     if review_type in ("巡察", "巡视"):
         _read_scope(text, start, end, header)
     else:
@@ -130,10 +131,26 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
     _read_period(text, start, end, header)
 
 
+def _named_reviewer(text: str, start: int, end: int, title: tuple[int, int] | None) -> re.Match[str] | None:
+    """The inspection team of the header, preferring one named in full (市委第四巡察组) over 省委巡视组.
+
+    The body may name the team only by its round (十二届省委第三轮巡视第三巡视组) while the title names it in full.
+    """
+    in_body = list(_REVIEWER.finditer(text, start, end))
+    in_title = list(_REVIEWER.finditer(text, *title)) if title else []
+    for found in (in_body, in_title):
+        named = [m for m in found if m["n"]]
+        if named:
+            return named[0]
+    return (in_body or in_title or [None])[0]
+
+
 def _read_scope(text: str, start: int, end: int, header: Header) -> None:
     special = _SPECIAL.search(text, start, end)
     if special:
-        subject = special["topic"] or special["obj"]
+        topic = special["topic"]
+        # 开展了为期两个月的专项巡察 / 第三轮专项巡察: words before 专项 that say when, not what.
+        subject = special["obj"] if not topic or re.search(r"为期|的|轮|次|期间", topic) else topic
         header.set("review_scope", f"{special['kind']}{special.group()[-2:]}({subject})", special.span())
         return
     kind = _KIND.search(text, start, end)
@@ -176,9 +193,7 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
     sentence_end = text.find("。", feedback.start(), end)
     sentence_end = end if sentence_end < 0 else sentence_end
     period = {header.facts[k].span for k in ("review_start", "review_end") if k in header.facts}
-    candidates = [
-        d for d in dates if sentence_start <= d.start < sentence_end and (d.start, d.end) not in period
-    ]
+    candidates = [d for d in dates if sentence_start <= d.start < sentence_end and (d.start, d.end) not in period]
     if candidates:
         d = candidates[0]
         header.set("feedback_date", d.value, (d.start, d.end))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from analysis.extract.numerals import parse_number
 
-_BOUNDARY = r"(?:^|(?<=[\n。;:,!?)\s]))"
+_BOUNDARY = r"(?:^|(?<=[\n。;:,!?)】\s]))"
 _FAMILIES: dict[str, re.Pattern[str]] = {
     "shi": re.compile(r"(?P<bound>" + _BOUNDARY + r")?([一二三四五六七八九十]{1,3})是"),
     "arabic": re.compile(r"(?:^|(?<=[\n。;:]))\s*(\d{1,2})\s*[.、](?!\d)"),

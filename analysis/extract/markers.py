@@ -73,12 +73,14 @@ def match_marker(line: str) -> Marker | None:
 # Labels that open a problem's fields; also break lines (see normalize).
 FIELD_LABELS = (
     "整改情况",
+    "整改落实情况",
     "整改措施",
     "主要措施",
     "具体措施",
     "整改举措",
     "采取措施",
     "整改结果",
+    "整改完成情况",
     "完成情况",
     "整改进展",
     "整改进度",
@@ -89,10 +91,16 @@ FIELD_LABELS = (
     "整改时限",
     "完成时限",
     "责任单位",
+    "责任部门",
+    "责任科室",
+    "责任处室",
     "责任领导",
+    "牵头领导",
     "责任人",
+    "牵头单位",
+    "配合单位",
 )
-_STARTS_WITH_LABEL = re.compile("(?:" + "|".join(FIELD_LABELS) + r")\s*:")
+_STARTS_WITH_LABEL = re.compile("【?(?:" + "|".join(FIELD_LABELS) + r")(?:情况)?(?:\s*:|】)")
 _STARTS_WITH_SHI = re.compile(rf"[{CN_DIGITS}]{{1,3}}是")
 
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from analysis.extract.vocab import find_status
+
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space become their half-width forms, one character for one,
 # so patterns need to know only one form. Chinese punctuation proper (、。“”《》) is kept: it carries meaning.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -23,6 +25,7 @@ _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
 _TITLE_END = re.compile(r"(?:通报|报告|公告|通知|意见|情况|方案|公开稿\)?)$")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAIL = re.compile(r"[^。;:!?\n]{1,8}[。;]")
 
 
@@ -108,12 +111,17 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
             return ""
         if last in _LINE_END_OK or starts_with_marker(after):
             return m.group()
-        if _TITLE_END.search(before) or _LABELLED.match(after) or _LABELLED.match(before):
+        if _TITLE_END.search(before) or _LABELLED.match(before):
+            return m.group()
+        # A labelled line (日期:…) starts afresh, unless a long paragraph broke off mid-word before it (市大数据管 /
+        # 理中心问题:…): a line of 20 characters or more, not a heading, ending in a character of a word continues.
+        if _LABELLED.match(after) and (len(before) < 20 or not _CJK.match(last) or starts_with_marker(before)):
             return m.group()
         # A numbered heading is one clause; it ends at its line even without punctuation, unless the next line is
         # only the heading's broken-off tail (`…等级保护测` + `评。`).
         if starts_with_marker(before) and "。" not in before:
-            return "" if len(before) >= 20 and _TAIL.fullmatch(after) else m.group()
+            tail = len(before) >= 20 and _TAIL.fullmatch(after) and not find_status(after, anchored=True)
+            return "" if tail else m.group()
         return "" if len(before) >= 20 else m.group()
 
     return _rewrite(text, origin, _BREAK, decide)

@@ -13,19 +13,38 @@ from dataclasses import dataclass, field
 
 from analysis.extract.items import Item, split_items
 from analysis.extract.outline import Node
-from analysis.extract.vocab import find_status
+from analysis.extract.vocab import StatusMatch, find_status
 
-STATUS_LABELS = ("整改结果", "完成情况", "整改进展", "整改进度", "整改状态", "完成状态")
-MEASURE_LABELS = ("整改措施", "主要措施", "具体措施", "整改举措", "采取措施", "整改情况")
+STATUS_LABELS = ("整改结果", "整改完成情况", "完成情况", "整改进展", "整改进度", "整改状态", "完成状态")
+MEASURE_LABELS = ("整改措施", "主要措施", "具体措施", "整改举措", "采取措施", "整改情况", "整改落实情况")
+# Measure labels whose field may open with the status: 整改情况:已完成整改。一是….
+_STATUS_FIRST = ("整改情况", "整改落实情况")
 RESULT_LABELS = ("整改成效", "整改效果", "取得成效")
-OTHER_LABELS = ("整改时限", "完成时限", "责任单位", "责任领导", "责任人", "牵头单位")
+OTHER_LABELS = (
+    "整改时限",
+    "完成时限",
+    "责任单位",
+    "责任部门",
+    "责任科室",
+    "责任处室",
+    "责任领导",
+    "牵头领导",
+    "责任人",
+    "牵头单位",
+    "配合单位",
+)
 _ALL_LABELS = STATUS_LABELS + MEASURE_LABELS + RESULT_LABELS + OTHER_LABELS
 # A label opens a line (its colon may be missing: 咸宁 "整改情况一是…") or follows a sentence with its colon.
+# 整改进展情况: is 整改进展: with the word 情况 added.
+# A label may be bracketed: 【整改措施】一是….
 _LABEL = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?P<a>" + "|".join(_ALL_LABELS) + r")[ \t]*:?"
-    r"|(?<=[。;])\s*(?P<b>" + "|".join(_ALL_LABELS) + r")\s*:"
+    r"(?:^|(?<=\n))[ \t]*【?(?P<a>" + "|".join(_ALL_LABELS) + r")(?:情况)?】?[ \t]*:?"
+    r"|(?<=[。;])\s*【?(?P<b>" + "|".join(_ALL_LABELS) + r")(?:情况)?(?:\s*:|】)"
 )
-_FIRST_SHI = re.compile(r"(?:^|(?<=[\n。;:,\s]))一是")
+_FIRST_SHI = re.compile(r"(?:^|(?<=[\n。;:,】\s]))一是")
+_BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)】\]][。;]?\s*$")
+# (二)问题:干部教育培训针对性不强。 The word 问题 labels the title; it is not part of it.
+_PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
 _QUOTED_TITLE = re.compile(r"(?:针对|关于)\s*“(?P<t>[^”]{2,200})”")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
@@ -33,6 +52,8 @@ _NOT_PROBLEM_SECTION = re.compile(
     r"下一步|下步|工作打算|打算|基本情况|主要工作|工作开展|所做工作|重要意义|主体责任|组织领导|总体情况|工作举措$"
 )
 _PROBLEM_SECTION = re.compile(r"问题|反馈|整改落实|整改情况|整改任务|整改进展")
+# An aspect of the findings (二、关于落实全面从严治党主体责任方面): a section of problems, and their area.
+_ASPECT = re.compile(r"方面\s*(?:存在的问题|的问题|问题)?$")
 # Closing lines after the last problem: an invitation to comment, contacts, the signature's date.
 _CLOSING = re.compile(
     r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$",
@@ -67,7 +88,11 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     warnings: list[str] = []
     sections = [c for c in root.children if c.level == root.children[0].level] if root.children else []
     closing = _closing_start(text, root)
-    problems = [p for section in sections for p in _problems_in(text, section, closing)]
+    found = [(section, _problems_in(text, section, closing)) for section in sections]
+    # A section titled as reporting on the problems (二、问题整改情况, 二、关于…方面) outranks an untitled one whose
+    # items merely carry 一是 lists: 一、提高政治站位 → (一)加强组织领导。一是… is what was done, not a problem.
+    titled = [p for section, ps in found if _is_problem_title(_heading(text, section)) for p in ps]
+    problems = titled or [p for _section, ps in found for p in ps]
     if not problems:
         # A flat notice: the top numbering level itself may hold the problems.
         problems = _problems_in(text, root, closing)
@@ -83,6 +108,8 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
         return []
     code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
     default = find_status(title) if title else None
+    if default is not None and title.startswith("情况", default.end):
+        default = None  # 整改完成情况 names what the section reports on, not a status its problems share
     return [
         _read_problem(text, node, section, code, title, default, min(node.end, closing))
         for node in section.walk()
@@ -90,21 +117,25 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
     ]
 
 
+def _is_problem_title(title: str) -> bool:
+    return bool(_PROBLEM_SECTION.search(title) or _ASPECT.search(title))
+
+
 def _problem_level(text: str, section: Node, title: str) -> str | None:
     """The numbering level of a section whose items carry measures or a status; None if it reports no problems."""
-    if section.parent is not None and _NOT_PROBLEM_SECTION.search(title):
+    if section.parent is not None and _NOT_PROBLEM_SECTION.search(title) and not _ASPECT.search(title):
         return None
-    hits = _evidence_by_node(text, section)
+    carries = _evidence_by_node(text, section)
     evidence: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for node in section.walk():
         seen[node.level] += 1
-        if hits[node]:
+        if carries[node]:
             evidence[node.level] += 1
     if not evidence:
         return None
     level, hits = max(evidence.items(), key=lambda kv: (kv[1], -_depth(section, kv[0])))
-    titled = section.parent is None or _PROBLEM_SECTION.search(title)
+    titled = section.parent is None or _is_problem_title(title)
     if not titled and hits < 0.6 * seen[level]:
         return None
     return level
@@ -117,25 +148,26 @@ def _depth(section: Node, level: str) -> int:
 def _evidence_by_node(text: str, section: Node) -> dict[Node, bool]:
     """Whether each item's own text carries measures or a status.
 
-    A status line printed after the last of several numbered items, none of which has a status of its own,
-    is the status of their parent: problem 1. with measures (1) (2) (3), then 整改进展:已完成整改.
+    A status line printed after the last of several numbered items, none of which has a labelled field of its
+    own, is the status of their parent: problem 1. with measures (1) (2) (3), then 整改进展:已完成整改.
     """
-    hits = {node: _evidence(text, node) for node in section.walk()}
+    carries = {node: _evidence(text, node.start, node.own_end) for node in section.walk()}
     for parent in [section, *section.walk()]:
-        *earlier, last = parent.children or [None]
-        if not earlier or any(_own_status(text, n) for n in earlier):
+        if len(parent.children) < 2:
+            continue
+        *earlier, last = parent.children
+        if any(_LABEL.search(text, n.start, n.own_end) for n in earlier):
             continue
         trailing = _own_status(text, last)
         if trailing is not None and trailing >= last.heading_end:
-            hits[last] = bool(_FIRST_SHI.search(text, last.start, trailing))
+            carries[last] = _evidence(text, last.start, trailing)
             if parent is not section:
-                hits[parent] = True
-    return hits
+                carries[parent] = True
+    return carries
 
 
-def _evidence(text: str, node: Node) -> bool:
-    own = text[node.start : node.own_end]
-    return bool(_LABEL.search(own) or _FIRST_SHI.search(own))
+def _evidence(text: str, start: int, end: int) -> bool:
+    return bool(_LABEL.search(text, start, end) or _FIRST_SHI.search(text, start, end))
 
 
 def _own_status(text: str, node: Node) -> int | None:
@@ -157,12 +189,14 @@ def _closing_start(text: str, root: Node) -> int:
     return m.start() if m else len(text)
 
 
-def _read_problem(
-    text: str, node: Node, section: Node, code: str, section_title: str, default, end: int
-) -> Problem:
+def _read_problem(text: str, node: Node, section: Node, code: str, section_title: str, default, end: int) -> Problem:
     levels = [a for a in node.ancestors() if a is not section and a not in section.ancestors()]
     headings = [_heading(text, a) for a in levels] + [None, None, None]
-    title_span, title_stop = _title(text, node)
+    if section_title and _ASPECT.search(section_title):
+        headings.insert(0, section_title)
+    bracket = _bracketed_status(text, node)
+    heading_end = bracket[0] if bracket else node.heading_end
+    title_span, title_stop = _title(text, node, heading_end)
     problem = Problem(
         node=node,
         section=code,
@@ -184,7 +218,7 @@ def _read_problem(
             body_end = measures_start
         if measures_start is not None and measures_start >= node.heading_end:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
-            problem.title_span = _strip_span(text, node.heading_start, node.heading_end) or problem.title_span
+            problem.title_span = _strip_span(text, node.heading_start, heading_end) or problem.title_span
             problem.title_span = (problem.title_span[0], _rstrip_punct(text, *problem.title_span))
             title_stop = node.heading_end
     desc = _strip_span(text, title_stop, body_end)
@@ -196,6 +230,10 @@ def _read_problem(
         problem.regions.append(("measure", measures_start, measures_end))
     for label, _label_start, label_end, stop in fields:
         _read_field(text, problem, label, label_end, stop)
+    if problem.status_span is None and bracket:
+        status = bracket[1]
+        problem.status, problem.status_raw = status.code, status.phrase
+        problem.status_span = (status.start, status.end)
     if problem.status_span is None and default is not None:
         problem.status, problem.status_raw = default.code, default.phrase
     if problem.status_span is None and problem.status_raw is None:
@@ -223,9 +261,20 @@ def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled:
     return None
 
 
-def _title(text: str, node: Node) -> tuple[tuple[int, int], int]:
+def _bracketed_status(text: str, node: Node) -> tuple[int, StatusMatch] | None:
+    """A status printed in brackets at the end of the heading line (`…不到位(已完成)`, `【正在整改】`)."""
+    m = _BRACKET_STATUS.search(text, node.heading_start, node.heading_end)
+    if not m:
+        return None
+    status = find_status(text, m.start("s"), m.end("s"), anchored=True)
+    return (m.start(), status) if status and status.end == m.end("s") else None
+
+
+def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], int]:
     """The title's span and where the text after it begins."""
-    start, stop = node.heading_start, node.heading_end
+    start, stop = node.heading_start, heading_end
+    lead = _PROBLEM_LEAD.match(text, start, stop)
+    start = lead.end() if lead else start
     quoted = _QUOTED_TITLE.match(text, start, stop)
     if quoted:
         after = quoted.end()
@@ -233,9 +282,7 @@ def _title(text: str, node: Node) -> tuple[tuple[int, int], int]:
             after += 1
         return (quoted.start("t"), quoted.end("t")), after
     label = _LABEL.search(text, start, stop)
-    cut = min(
-        [i for i in (text.find("。", start, stop), label.start() if label else -1) if i >= 0], default=stop
-    )
+    cut = min([i for i in (text.find("。", start, stop), label.start() if label else -1) if i >= 0], default=stop)
     title_end = _rstrip_punct(text, start, cut)
     after = cut + 1 if cut < stop and text[cut] == "。" else cut
     return (start, title_end), after
@@ -255,14 +302,14 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
     while value_start < stop and text[value_start] in " \t\n:[【(":
         value_start += 1
     sentence_end = _sentence_end(text, value_start, stop)
-    if label in STATUS_LABELS or label == "整改情况":
+    if label in STATUS_LABELS or label in _STATUS_FIRST:
         status = find_status(text, value_start, sentence_end, anchored=True)
         short = sentence_end - value_start <= (status.end - status.start + 6 if status else 20)
         if status and short:
             problem.status, problem.status_raw = status.code, status.phrase
             problem.status_span = (status.start, status.end)
             rest = sentence_end + 1
-            if label == "整改情况" and text[rest:stop].strip():
+            if label in _STATUS_FIRST and text[rest:stop].strip():
                 problem.measures += split_items(text, rest, stop)
                 problem.regions.append(("measure", rest, stop))
             return

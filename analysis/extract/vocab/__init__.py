@@ -33,9 +33,7 @@ class StatusMatch:
     end: int
 
 
-def find_status(
-    text: str, pos: int = 0, endpos: int | None = None, anchored: bool = False
-) -> StatusMatch | None:
+def find_status(text: str, pos: int = 0, endpos: int | None = None, anchored: bool = False) -> StatusMatch | None:
     """The first (or, when `anchored`, the leading) known status phrase in text[pos:endpos]."""
     stop = len(text) if endpos is None else endpos
     best: StatusMatch | None = None
