@@ -33,7 +33,7 @@ lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff format --check analysis tests
 
 lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
-	$(BIN)/uv pip compile --universal --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock
 
 clean: ## remove the environment and generated outputs
 	rm -rf $(VENV) data/processed/* figures/*

@@ -1,9 +1,12 @@
-"""Raw notices in: find the files, decode them, check them against data/raw/metadata.csv.
+"""Raw notices in: find the files, read their text, check them against data/raw/metadata.csv.
 
 Every later step indexes into `RawNotice.text`, so this module is the one place that decides what that text
-is: the raw bytes decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 or Big5), the BOM dropped, and
-traditional characters mapped to simplified one character for one character, so that offsets into the text
-are offsets into the original. Bad input stops here with a `NoticeError`: one line naming the file.
+is. For a .txt notice: the raw bytes decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 or Big5), the
+BOM dropped. For a saved web page, a .docx or a text-layer PDF: the plain text `analysis.formats` extracts
+(`RawNotice.text_source` says which), so spans index that extracted text, not the file's bytes; the
+pipeline stores it beside the tables for checking. Either way, traditional characters are then mapped to
+simplified one character for one character, so that offsets into the text are offsets into the unconverted
+text. Bad input stops here with a `NoticeError`: one line naming the file.
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from analysis import formats
 from analysis.paths import RAW_METADATA, ROOT
 
-# Notice formats read today; .html/.docx/.pdf join here once their text extraction exists.
-NOTICE_SUFFIXES: tuple[str, ...] = (".txt",)
+# Each notice format read, and how its text is obtained (RawNotice.text_source): "file" is the decoded
+# bytes themselves, the others are text extracted by analysis.formats.
+TEXT_SOURCES: dict[str, str] = {".txt": "file", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+NOTICE_SUFFIXES: tuple[str, ...] = tuple(TEXT_SOURCES)
+
+_EXTRACTORS: dict[str, Callable[[bytes, formats.Decoder], formats.Extracted]] = {
+    "html": formats.html_text,
+    "docx": lambda raw, _decode: formats.docx_text(raw),
+    "pdf": lambda raw, _decode: formats.pdf_text(raw),
+}
 
 METADATA_COLUMNS: tuple[str, ...] = (
     "file",
@@ -47,6 +59,10 @@ TRADITIONAL_SHARE = 0.05
 # Share of control characters above which decoded "text" is taken for binary data.
 CONTROL_SHARE = 0.10
 
+# Share of characters usual in Chinese notices below which extracted text is flagged (a PDF font without a
+# Unicode map yields private-use or Latin-1 symbols instead of ideographs).
+PLAUSIBLE_SHARE = 0.80
+
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -61,7 +77,13 @@ class NoticeError(Exception):
 
 @dataclass(frozen=True)
 class RawNotice:
-    """One decoded raw notice with its provenance; spans everywhere index into `text`."""
+    """One raw notice's text with its provenance; spans everywhere index into `text`.
+
+    `text_source` is how `text` was obtained: "file" (the file's bytes decoded), or "html", "docx", "pdf" (plain
+    text extracted from that format: spans index the extracted text, which is not a substring of the file).
+    `encoding` is the character encoding decoded: of the file or page; "utf-8" for .docx (its XML);
+    "pdf-text-layer" for a PDF, whose characters come from its fonts' Unicode maps.
+    """
 
     doc_id: str
     path: Path
@@ -72,6 +94,7 @@ class RawNotice:
     converted_from_traditional: bool
     metadata: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    text_source: str = "file"
 
 
 def shown(path: Path) -> str:
@@ -173,7 +196,7 @@ def _checked_suffix(path: Path) -> Path:
     if path.suffix.lower() not in NOTICE_SUFFIXES:
         raise NoticeError(
             f"{shown(path)}: unsupported notice format {path.suffix or '(no suffix)'!r} "
-            f"(read: {', '.join(NOTICE_SUFFIXES)}) — convert it to UTF-8 text or move it out of the folder"
+            f"(read: {', '.join(NOTICE_SUFFIXES)}) — save it in one of these formats or move it out of the folder"
         )
     return path
 
@@ -184,7 +207,7 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
     `metadata` is a loaded metadata file; when None, the metadata.csv beside the notice is used, if any.
     """
     where = shown(path)
-    _checked_suffix(path)
+    source = TEXT_SOURCES[_checked_suffix(path).suffix.lower()]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -213,9 +236,13 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
 
     if not raw:
         raise NoticeError(f"{where}: empty file (0 bytes) — nothing to extract")
-    text, encoding = _decode(raw, where, warnings)
+    if source == "file":
+        text, encoding = _decode(raw, where, warnings)
+    else:
+        text, encoding = _extract(source, raw, where, warnings)
     if not text.strip():
-        raise NoticeError(f"{where}: no text, only whitespace ({len(raw)} bytes) — nothing to extract")
+        what = "only whitespace" if source == "file" else f"none in the {source} file"
+        raise NoticeError(f"{where}: no text, {what} ({len(raw)} bytes) — nothing to extract")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
     if controls > CONTROL_SHARE * len(text):
         raise NoticeError(
@@ -235,7 +262,24 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
         converted_from_traditional=converted,
         metadata=dict(row),
         warnings=tuple(warnings),
+        text_source=source,
     )
+
+
+def _extract(source: str, raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
+    """Plain text out of a non-text format; a file the format's reader refuses is a NoticeError."""
+    try:
+        extracted = _EXTRACTORS[source](raw, lambda data: _decode(data, where, warnings))
+    except formats.FormatError as exc:
+        raise NoticeError(f"{where}: {exc}") from None
+    warnings.extend(extracted.warnings)
+    text = extracted.text
+    if text.strip() and _plausible_share(text) < PLAUSIBLE_SHARE:
+        warnings.append(
+            f"extracted text is {1 - _plausible_share(text):.0%} characters unusual in Chinese text — "
+            "the file's fonts may lack a Unicode map: check the text"
+        )
+    return text, extracted.encoding
 
 
 def _decode(raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:

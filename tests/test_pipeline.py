@@ -102,3 +102,20 @@ def test_nothing_readable_leaves_the_output_folder_untouched(tmp_path: Path) -> 
     completed = run_cli("extract", str(bad), "--out", str(out))
     assert completed.returncode == 1
     assert not any(out.iterdir())
+
+
+def test_metadata_not_given_is_inferred_from_the_text_and_grounded(tmp_path: Path) -> None:
+    notice = tmp_path / "new_city.txt"
+    notice.write_bytes((RAW / "dongying.txt").read_bytes())
+    result = extract_paths([notice])
+    document = result.tables["documents"].iloc[0]
+    assert (document["city"], document["province"]) == ("东营市", "山东省")
+    assert document["issuer"] == "中共东营市大数据局党组"
+    assert set(document["metadata_inferred"].split("; ")) >= {"city", "province", "issuer"}
+    assert "no metadata row" in document["warnings"]
+    evidence = result.tables["evidence"].set_index("field")
+    text = result.texts["new_city"]
+    for field in ("city", "issuer"):
+        row = evidence.loc[field]
+        assert text[row["span_start"] : row["span_end"]] == row["quote"]
+        assert row["quote"].startswith(document[field].removesuffix("市"))

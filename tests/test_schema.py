@@ -42,6 +42,8 @@ def document_row(**changes: object) -> dict:
         "source_file": "demo.txt",
         "sha256": "0" * 64,
         "encoding": "utf-8",
+        "text_source": "file",
+        "metadata_inferred": "",
         "title": TEXT.splitlines()[0],
         "city": "演示市",
         "province": "演示省",

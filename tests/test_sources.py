@@ -322,13 +322,6 @@ def test_discover_expands_folders_and_skips_non_notices(tmp_path: Path) -> None:
     assert found == [tmp_path / "a.txt", tmp_path / "b.TXT"]
 
 
-def test_an_unsupported_format_is_listed_then_reported_on_its_own(tmp_path: Path) -> None:
-    (tmp_path / "notice.pdf").write_bytes(b"%PDF-1.7")
-    assert discover([tmp_path]) == [tmp_path / "notice.pdf"]
-    with pytest.raises(NoticeError, match=r"notice\.pdf: unsupported notice format '\.pdf' \(read: \.txt\)"):
-        read_notice(tmp_path / "notice.pdf")
-
-
 def test_discover_reports_a_missing_path_and_a_doc_id_clash(tmp_path: Path) -> None:
     with pytest.raises(NoticeError, match="no such file or folder"):
         discover([tmp_path / "nowhere"])

@@ -13,11 +13,11 @@ from analysis.extract.normalize import Normalized, normalize
 from analysis.extract.outline import build_outline
 from analysis.extract.problems import Problem, find_problems
 from analysis.extract.totals import read_totals
+from analysis.infer import fill_metadata, infer_metadata
 from analysis.sources import NoticeError, RawNotice, shown
 
 _GENRE = re.compile(r"整改")
 _REVIEW = re.compile(r"巡察|巡视|审计")
-_METADATA_FIELDS = ("city", "county", "province", "issuer")
 
 
 @dataclass
@@ -120,7 +120,10 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         for row in problem_rows + amount_rows:
             row["corrections"] = None
 
+    # City, county, province and issuer: given in metadata.csv, else read from the text (spans index the source).
+    inferred = infer_metadata(notice.text)
     facts: dict[str, Fact] = {**header.facts, **totals}
+    facts.pop("issuer", None)
     evidence = [
         {
             "doc_id": doc_id,
@@ -134,8 +137,22 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         if fact.span is not None
         for s, e in [spans(*fact.span)]
     ]
+    metadata, metadata_inferred = fill_metadata(notice.metadata, inferred)
+    evidence += [
+        {
+            "doc_id": doc_id,
+            "field": name,
+            "value": metadata[name],
+            "span_start": found.start,
+            "span_end": found.end,
+            "quote": notice.text[found.start : found.end],
+        }
+        for name in metadata_inferred
+        if (found := inferred[name]) is not None and found.start is not None
+    ]
     warnings = list(notice.warnings) + warnings + header.warnings + stale
     document = _document_row(notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings)
+    document.update(metadata, metadata_inferred="; ".join(metadata_inferred))
     document["corrections_applied"] = len(mine) - len(stale)
     return Extraction(
         document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
@@ -186,7 +203,6 @@ def _document_row(
     unmapped: list[str | None],
     warnings: list[str],
 ) -> dict:
-    given = {k: notice.metadata.get(k) or None for k in _METADATA_FIELDS}
     value = {name: fact.value for name, fact in facts.items()}
     row = {
         "doc_id": notice.doc_id,
@@ -194,10 +210,7 @@ def _document_row(
         "sha256": notice.sha256,
         "encoding": notice.encoding,
         "title": value.get("title"),
-        "city": given["city"],
-        "county": given["county"],
-        "province": given["province"],
-        "issuer": given["issuer"] or value.get("issuer"),
+        "text_source": notice.text_source,
         **{
             k: value.get(k)
             for k in (

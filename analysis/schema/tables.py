@@ -78,6 +78,13 @@ def _category_codes() -> dict[str, str]:
         return {row["key"]: f"{row['name_en']} ({row['name_zh']})" for row in csv.DictReader(fh)}
 
 
+TEXT_SOURCES = {
+    "file": "a plain-text file, decoded",
+    "html": "the main text of a saved web page",
+    "docx": "the paragraphs of a Word document",
+    "pdf": "the text layer of a PDF",
+}
+
 CATEGORY_SOURCES = {
     "model": "decided by the classifier (character n-gram TF-IDF + logistic regression)",
     "rule": "decided by codebook keywords in the problem's text",
@@ -128,7 +135,17 @@ DOCUMENTS = Table(
             zh="原始文件字节的 SHA-256（小写十六进制）",
             pattern=r"[0-9a-f]{64}",
         ),
-        _text("encoding", en="character encoding the raw bytes were decoded with", zh="解码所用的字符编码"),
+        _text(
+            "encoding",
+            en="character encoding the raw bytes were decoded with (pdf-text-layer for a PDF)",
+            zh="解码所用的字符编码",
+        ),
+        _text(
+            "text_source",
+            en="how the text the spans index was obtained; the text is stored in texts/<doc_id>.txt",
+            zh="文本来源（纯文本、网页、Word、PDF）；抽取所用文本存于 texts/<doc_id>.txt",
+            codes=TEXT_SOURCES,
+        ),
         _text(
             "title",
             en="title of the notice as written; null when none was found",
@@ -153,6 +170,12 @@ DOCUMENTS = Table(
             en="the body that publishes the notice, as written; null when not found",
             zh="发布通报的单位（原文）；未识别时为空",
             nullable=True,
+        ),
+        _text(
+            "metadata_inferred",
+            en="which of city, county, province, issuer were read from the text (the rest were given in "
+            "data/raw/metadata.csv or are unknown), joined with '; '",
+            zh="由正文推断（而非元数据文件给定）的字段，以“; ”连接",
         ),
         _text(
             "review_type",

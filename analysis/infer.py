@@ -1,0 +1,314 @@
+"""Metadata a notice states about itself: who issued it, and the city, province and county it belongs to.
+
+A new notice needs no hand-typed metadata row to be placed: the issuer is read from the title (the words before
+关于) and from the signature above the final date; the places are the ones the issuer names, looked up in the
+gazetteer, which also supplies what the issuer leaves out (建始县 → 恩施土家族苗族自治州, 湖北省). Every value
+comes with the span it was read from, where it came from and how sure the reading is. Values given in
+data/raw/metadata.csv take precedence over these (`fill_metadata`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from analysis.gazetteer import Place, PlaceMention, find_places, resolve
+
+FIELDS = ("issuer", "city", "province", "county")
+
+# A title: ends in the kind of document, perhaps followed by a bracketed note (社会公开稿).
+_TITLE = re.compile(r"关于.{2,}?(?:通报|报告|公告|通告|情况)\s*(?:[(（][^)）]{1,12}[)）])?\s*$")
+_MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
+_DATE_LINE = re.compile(
+    r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"
+)
+# A signature is a name, not a sentence or a contact line.
+_NOT_SIGNATURE = re.compile(r"[。，,；;：:！!？?]|^(?:附件|抄送|联系|电话|地址|邮箱|来源|发布)")
+# Lines searched for the title: it sits under at most a few lines of page chrome.
+_TITLE_LINES = 12
+_MAX_TITLE = 100
+_MAX_SIGNATURE = 40
+_CONFIDENCE = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """One metadata value read from a notice's text.
+
+    `start`, `end`: the span of `text` it was read from; for a value the gazetteer supplied (a county's city,
+    a city's province), the span of the place it was derived from; None when the value is not in the text.
+    `source`: hint (the caller's issuer), title, signature, issuer (a place named in the issuer), gazetteer
+    (derived), text (the place the body names most). `confidence`: high (two readings agree, or derived from
+    such a reading), medium (one reading), low (a guess from the body, or an ambiguous name).
+    `candidates`: for an ambiguous place name, every unit it may be ("北京市朝阳区 110105"); `value` is
+    then the name as written and `code` None.
+    """
+
+    value: str
+    start: int | None
+    end: int | None
+    source: str
+    confidence: str
+    code: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None = None) -> dict[str, Inferred | None]:
+    """Issuer, city, province and county of a notice, read from its text; a field not found is None.
+
+    `title`: the notice's title when the caller has it (else the first line of the text with 关于 that ends
+    like a title). `issuer_hint`: the issuer when the caller has read it; it is preferred to both readings.
+    City is the prefecture-level unit (沈阳市, 恩施土家族苗族自治州; a municipality for its districts). County
+    is set when the issuer names a county-level unit, or when a county Party committee's inspection group
+    (区委第二巡察组) inspected it: then from the county the body names most. An ambiguous place name (朝阳区:
+    北京 and 长春) is settled by the other places the text names; when none does, the field keeps the name
+    as written, with its `candidates` and no code, and the fields above it stay None.
+    """
+    result: dict[str, Inferred | None] = dict.fromkeys(FIELDS)
+    issuer = _issuer(text, title, issuer_hint)
+    result["issuer"] = issuer
+    in_text = find_places(text)
+    context = [m.place for m in in_text if m.place is not None]
+    source, confidence = "issuer", issuer.confidence if issuer else "low"
+    settled, unsettled = _settled(_issuer_places(issuer), context)
+    if not settled and unsettled is None:
+        source, confidence = "text", "low"
+        settled, unsettled = _settled(_most_named(in_text), context)
+    county_body = bool(_COUNTY_INSPECTION.search(text))
+    if source == "text" and not county_body:
+        # a county the body happens to name first says nothing of a city-level issuer's county
+        settled = [(city, m, s) for p, m, s in settled if (city := _city_of(p)) is not None]
+    deepest = max(settled, key=lambda pms: _DEPTH[pms[0].level], default=None)
+    if unsettled is not None and (deepest is None or _depth(unsettled) > _DEPTH[deepest[0].level]):
+        # an ambiguous name below every settled one: kept as written, the fields above it left to the others
+        field = "county" if unsettled.candidates[0].level == "county" else "city"
+        labels = tuple(f"{_label(p)} {p.code}" for p in unsettled.candidates)
+        result[field] = Inferred(unsettled.text, *_mention_span(unsettled), source, "low", None, labels)
+    if deepest is None:
+        return result
+    place, mention, by_context = deepest
+    for field in ("county", "city", "province"):
+        value = getattr(place, field)
+        if value is None or result[field] is not None:
+            continue
+        own = next((m for p, m, _ in settled if p.name == value and p.code == _code(place, field)), None)
+        result[field] = Inferred(
+            value,
+            *_mention_span(own or mention),
+            source if own else "gazetteer",
+            _weaker(confidence, "medium") if by_context else confidence,
+            _code(place, field),
+        )
+    if result["county"] is None and county_body:
+        result["county"] = _county_from_text(in_text, place)
+    return result
+
+
+def fill_metadata(
+    given: Mapping[str, str], inferred: Mapping[str, Inferred | None]
+) -> tuple[dict[str, str | None], list[str]]:
+    """Metadata values for the documents table and the fields among them that were inferred.
+
+    A non-empty value given (metadata.csv) wins; else the inferred value, unless it is an ambiguous place
+    name (no code). The documents table's proposed `metadata_inferred` column is the "; "-join of the fields
+    returned, e.g. "city; province".
+    """
+    values: dict[str, str | None] = {}
+    filled: list[str] = []
+    for field in FIELDS:
+        found = inferred.get(field)
+        if given.get(field, "").strip():
+            values[field] = given[field].strip()
+        elif found is not None and (found.code is not None or field == "issuer"):
+            values[field] = found.value
+            filled.append(field)
+        else:
+            values[field] = None
+    return values, filled
+
+
+# --- the issuer ---------------------------------------------------------------------------------------------
+
+
+def _issuer(text: str, title: str | None, hint: str | None) -> Inferred | None:
+    readings = [r for r in (_from_title(text, title), _from_signature(text)) if r is not None]
+    if hint and hint.strip():
+        hint = hint.strip()
+        at = text.find(hint)
+        readings.insert(0, Inferred(hint, *(_span(at, hint)), "hint", "medium"))
+    if not readings:
+        return None
+    first = readings[0]
+    agree = any(r.value == first.value for r in readings[1:])
+    return Inferred(first.value, first.start, first.end, first.source, "high" if agree else "medium")
+
+
+def _from_title(text: str, title: str | None) -> Inferred | None:
+    if title is not None:
+        at = text.find(title)
+        line, offset = title, (at if at >= 0 else None)
+    else:
+        found = _title_line(text)
+        if found is None:
+            return None
+        line, offset = found
+    cut = line.find("关于")
+    if cut <= 0:
+        return None
+    head = line[:cut]
+    issuer = _MARKUP.sub("", head)
+    if len(issuer) < 4:
+        return None
+    start = None if offset is None else offset + head.index(issuer)
+    return Inferred(issuer, start, None if start is None else start + len(issuer), "title", "medium")
+
+
+def _title_line(text: str) -> tuple[str, int] | None:
+    offset = 0
+    seen = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            seen += 1
+            if len(line.strip()) <= _MAX_TITLE and _TITLE.search(line.strip()):
+                return line.rstrip("\r\n"), offset
+            if seen >= _TITLE_LINES:
+                return None
+        offset += len(line)
+    return None
+
+
+def _from_signature(text: str) -> Inferred | None:
+    lines = list(_lines(text))
+    dates = [i for i, (line, _) in enumerate(lines) if _DATE_LINE.fullmatch(line)]
+    if not dates:
+        return None
+    before = [(line, at) for line, at in lines[: dates[-1]] if line.strip()]
+    if not before:
+        return None
+    line, at = before[-1]
+    name = _MARKUP.sub("", line)
+    if not 4 <= len(name) <= _MAX_SIGNATURE or _NOT_SIGNATURE.search(name):
+        return None
+    start = at + line.index(name)
+    return Inferred(name, start, start + len(name), "signature", "medium")
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((line.rstrip("\r\n"), offset))
+        offset += len(line)
+    return out
+
+
+def _span(at: int, value: str) -> tuple[int | None, int | None]:
+    return (at, at + len(value)) if at >= 0 else (None, None)
+
+
+# --- the places ---------------------------------------------------------------------------------------------
+
+_DEPTH = {"province": 0, "prefecture": 1, "county": 2}
+# A county-level Party committee's inspection group: the inspected body is a county's (区委第二巡察组).
+_COUNTY_INSPECTION = re.compile(r"[区县旗]委(?:第[一二三四五六七八九十\d]+|机动|专项)?巡察组")
+
+
+def _issuer_places(issuer: Inferred | None) -> list[PlaceMention]:
+    """Place names in the issuer, with spans into the text (-1 when the issuer is not in the text)."""
+    if issuer is None:
+        return []
+    if issuer.start is None:
+        return [PlaceMention(-1, -1, m.text, m.candidates) for m in find_places(issuer.value)]
+    return [
+        PlaceMention(m.start + issuer.start, m.end + issuer.start, m.text, m.candidates)
+        for m in find_places(issuer.value)
+    ]
+
+
+def _most_named(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The first mention within the prefecture-level unit the body names most often."""
+    named = [m for m in mentions if m.place is not None and m.place.city]
+    counts = Counter(m.place.city for m in named if m.place is not None)
+    if not counts:
+        return []
+    city = counts.most_common(1)[0][0]
+    return [next(m for m in named if m.place is not None and m.place.city == city)]
+
+
+def _settled(
+    mentions: list[PlaceMention], context: list[Place]
+) -> tuple[list[tuple[Place, PlaceMention, bool]], PlaceMention | None]:
+    """Each mention's unit, an ambiguous name settled by the other mentions or else by the whole text's places.
+
+    Returns (unit, mention, settled by the text's places) for each settled mention, and the first mention
+    left ambiguous."""
+    settled: list[tuple[Place, PlaceMention, bool]] = []
+    unsettled: PlaceMention | None = None
+    for mention in mentions:
+        options, by_context = mention.candidates, False
+        if len(options) > 1:
+            near = _inside_or_around(options, [p for p, _, _ in settled])
+            by_context = not near
+            options = near or _inside_or_around(options, context)
+        if len(options) == 1:
+            settled.append((options[0], mention, by_context))
+        elif unsettled is None:
+            unsettled = mention
+    return settled, unsettled
+
+
+def _inside_or_around(options: tuple[Place, ...], around: list[Place]) -> tuple[Place, ...]:
+    """The options inside one of the units named around them, or containing one."""
+    return tuple(o for o in options if any(a.code != o.code and (a.contains(o) or o.contains(a)) for a in around))
+
+
+def _county_from_text(mentions: list[PlaceMention], within: Place) -> Inferred | None:
+    """The county-level unit inside `within` that the text names most often."""
+    counties = [m for m in mentions if m.place is not None and m.place.level == "county" and within.contains(m.place)]
+    if not counties:
+        return None
+    name = Counter(m.text for m in counties).most_common(1)[0][0]
+    first = next(m for m in counties if m.text == name)
+    assert first.place is not None
+    return Inferred(first.place.name, first.start, first.end, "text", "low", first.place.code)
+
+
+def _city_of(place: Place) -> Place | None:
+    """The prefecture-level unit (or municipality) of a place, as a place."""
+    if place.city is None:
+        return None
+    return place if place.city == place.name else resolve(place.city)
+
+
+def _depth(mention: PlaceMention) -> int:
+    return _DEPTH[mention.candidates[0].level]
+
+
+def _mention_span(mention: PlaceMention) -> tuple[int | None, int | None]:
+    return (None, None) if mention.start < 0 else (mention.start, mention.end)
+
+
+def _label(place: Place) -> str:
+    """The unit with the units above it, for a list of candidates: 吉林省长春市朝阳区."""
+    if place.level == "province":
+        return place.name
+    return place.province + (place.prefecture or "") + place.name
+
+
+def _code(place: Place, field: str) -> str | None:
+    """The code of the unit `field` names for `place`: its own, its prefecture's or its province's."""
+    if field == "county":
+        return place.code if place.level == "county" else None
+    if field == "province":
+        return place.code[:2] + "0000"
+    if place.city is None:
+        return None
+    if place.level in ("prefecture", "province") or place.city == place.name:
+        return place.code
+    return place.code[:4] + "00" if place.prefecture else place.code[:2] + "0000"
+
+
+def _weaker(a: str, b: str) -> str:
+    return max(a, b, key=_CONFIDENCE.index)
