@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all env data test lint lock clean
+.PHONY: help all env data reports test lint lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-all: env data ## build everything: environment, data/processed (and figures)
+all: env data reports ## build everything: environment, data/processed, figures, rendered notebooks
 
 env: $(STAMP) ## create .venv from requirements.lock (the locked versions)
 
@@ -21,8 +21,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-data: $(STAMP) ## rebuild data/processed from data/raw
+data: $(STAMP) ## rebuild data/processed and figures/ from data/raw
 	$(BIN)/python -m analysis build
+
+reports: $(STAMP) ## execute the notebooks into reports/ (HTML), one report per city
+	$(BIN)/python -m analysis notebooks
 
 test: $(STAMP) ## run the whole test suite (and the linter)
 	$(BIN)/ruff check analysis tests
@@ -36,4 +39,4 @@ lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock
 
 clean: ## remove the environment and generated outputs
-	rm -rf $(VENV) data/processed/* figures/*
+	rm -rf $(VENV) data/processed/* figures/* reports/

@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("paths", nargs="+", type=Path)
     extract.add_argument("--out", type=Path, required=True, help="folder for the tables (not data/processed)")
 
+    commands.add_parser("figures", help="regenerate figures/ from data/processed (Chinese and English)")
+    commands.add_parser("notebooks", help="execute the notebooks and render them, and one report per city, as HTML")
+
     evaluate = commands.add_parser("evaluate", help="compare an extraction with a gold folder")
     evaluate.add_argument("--gold", type=Path, default=paths.GOLD)
     evaluate.add_argument("--extraction", type=Path, default=paths.PROCESSED)
@@ -31,6 +34,16 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.pipeline import build
 
         return build()
+    if args.command == "figures":
+        from analysis.pipeline import render_figures
+
+        return render_figures()
+    if args.command == "notebooks":
+        from analysis.notebooks import render_notebooks
+
+        written = render_notebooks()
+        print(f"wrote {len(written)} HTML files to reports/")
+        return 0
     if args.command == "extract":
         from analysis.pipeline import extract_to
 

@@ -1,0 +1,492 @@
+"""What the notebooks in notebooks/ need, and the command that renders them for reading.
+
+Notebooks stay thin: they load the tables with `load_tables`, call `analysis.compare` and `analysis.figures`, and
+show the small frames built here. Every path comes from `analysis.paths`, so a notebook runs from any working
+directory; the environment variable ANALYSIS_PROCESSED points the notebooks at another folder of tables (the tests
+use it). `render_notebooks` executes every numbered notebook into HTML and renders the per-city template once per
+notice.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis import compare, paths, style
+from analysis.schema import TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from IPython.display import HTML, Image
+    from matplotlib.figure import Figure
+    from nbformat import NotebookNode
+
+PROCESSED_ENV = "ANALYSIS_PROCESSED"
+REPORTS = paths.ROOT / "reports"
+CITY_TEMPLATE = "10_city_report.ipynb"  # rendered once per notice, not on its own
+NEW_NOTICE_DEFAULT = paths.RAW / "suining.txt"  # the smallest seed: a quick default for the new-city notebook
+KERNEL = "python3"
+# The kernel's own log goes to the terminal, not the notebook, and says only routine things (a local kernel talks
+# to localhost over TCP unencrypted; the interrupt jupyter_client sends before every shutdown): a failing cell or a
+# dying kernel is raised by nbclient or papermill anyway.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+NOTEBOOK_TIMEOUT = 600  # seconds per cell
+_NUMBERED = re.compile(r"^\d{2}_\w+\.ipynb$")
+
+DOCUMENT_COLUMNS = [
+    "city",
+    "doc_id",
+    "review_type",
+    "reviewer",
+    "review_start",
+    "feedback_date",
+    "published_date",
+    "problems_reported",
+    "problems_extracted",
+    "measures_reported",
+    "measures_extracted",
+    "amounts_extracted",
+    "n_warnings",
+]
+CARD_FIELDS = [
+    "title",
+    "city",
+    "county",
+    "province",
+    "issuer",
+    "review_type",
+    "review_scope",
+    "reviewer",
+    "review_start",
+    "review_end",
+    "feedback_date",
+    "published_date",
+    "problems_reported",
+    "problems_completed_reported",
+    "problems_in_progress_reported",
+    "completion_rate_reported",
+    "measures_reported",
+    "problems_extracted",
+    "measures_extracted",
+    "results_extracted",
+    "amounts_extracted",
+    "problems_without_measures",
+]
+NOTE_KINDS = {"findings": "finding", "warnings": "warning", "unmapped_status_phrases": "unmapped status phrase"}
+
+
+class TablesMissingError(FileNotFoundError):
+    """The output tables the notebooks read are missing or do not match the current schema."""
+
+
+# ---------------------------------------------------------------------------------------------------- loading
+
+
+def processed_dir() -> Path:
+    """The folder of tables the notebooks read: ANALYSIS_PROCESSED if set, else data/processed."""
+    chosen = os.environ.get(PROCESSED_ENV, "").strip()
+    return Path(chosen).expanduser().resolve() if chosen else paths.PROCESSED
+
+
+def load_tables(in_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read the five output tables from `in_dir` (default `processed_dir()`).
+
+    Raises TablesMissingError, saying to run `make data` first, when a table is missing or was written under
+    another schema.
+    """
+    from analysis.schema import TableValidationError
+    from analysis.tables_io import read_tables
+
+    folder = in_dir if in_dir is not None else processed_dir()
+    missing = [name for name in TABLES if not (folder / f"{name}.parquet").is_file()]
+    if missing:
+        raise TablesMissingError(f"no {', '.join(missing)} table(s) in {folder}: run `make data` first")
+    try:
+        return read_tables(folder)
+    except TableValidationError as exc:
+        raise TablesMissingError(f"the tables in {folder} are out of date: run `make data` first\n{exc}") from exc
+
+
+def audit_page(doc_id: str, in_dir: Path | None = None) -> str:
+    """The audit page the build wrote for `doc_id` (under `<processed>/audit/`)."""
+    page = (in_dir if in_dir is not None else processed_dir()) / "audit" / f"{doc_id}.html"
+    if not page.is_file():
+        raise TablesMissingError(f"{page}: no audit page for {doc_id!r}: run `make data` first")
+    return page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------- display
+
+
+def show(fig: Figure, dpi: int = 110) -> Image:
+    """A figure of `analysis.figures` as an inline PNG (those figures are made without pyplot, so a notebook
+    would otherwise print only their repr)."""
+    import io
+
+    import matplotlib as mpl
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    style.apply()
+    with mpl.rc_context(style.rc_params()):
+        fig.savefig(buffer, format="png", dpi=dpi)
+    return Image(data=buffer.getvalue(), format="png")
+
+
+def audit_frame(page: str, height: int = 520) -> HTML:
+    """An audit page shown inside the notebook (and in its HTML rendering) as a self-contained frame."""
+    from IPython.display import HTML
+
+    # srcdoc keeps the page inside the notebook; IPython.display.IFrame can only point at a URL.
+    frame = f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:0"></iframe>'
+    return HTML(f'<div style="border:1px solid #ccc">{frame}</div>')
+
+
+# ---------------------------------------------------------------------------------------------------- frames
+
+
+def document_overview(documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per notice, in city order: what kind of review, when, and how much was stated and itemised."""
+    frame = compare.with_city(documents.drop(columns="city"), documents)
+    rank = {city: i for i, city in enumerate(compare.city_order(documents))}
+    frame = frame.assign(_rank=frame["city"].map(rank)).sort_values(["_rank", "doc_id"], kind="stable")
+    return frame[DOCUMENT_COLUMNS].reset_index(drop=True)
+
+
+def notes(documents: pd.DataFrame) -> pd.DataFrame:
+    """Every consistency finding, extraction warning and unmapped status phrase: doc_id, kind, text (one row each).
+
+    Findings say the notice disagrees with itself (e.g. states 56 measures, itemises 30); warnings say where the
+    extractor had to guess; unmapped status phrases are status wording no code matched.
+    """
+    import pandas as pd
+
+    rows = [
+        {"doc_id": doc["doc_id"], "kind": kind, "text": item}
+        for _, doc in documents.iterrows()
+        for column, kind in NOTE_KINDS.items()
+        for item in _items(doc[column])
+    ]
+    return pd.DataFrame(rows, columns=["doc_id", "kind", "text"])
+
+
+def _items(joined: object) -> list[str]:
+    return [item for item in str(joined).split("; ") if item] if isinstance(joined, str) else []
+
+
+def category_table(problems: pd.DataFrame, documents: pd.DataFrame, value: str = "count") -> pd.DataFrame:
+    """Categories (rows, codebook order, named) × cities (columns, city order): problem counts or shares."""
+    counts = compare.category_counts(problems, documents, include_zero=True)
+    table = _pivot(counts, "category", "city", value)
+    table = table.loc[table.index.map(lambda key: bool(counts.loc[counts["category"] == key, "count"].sum()))]
+    return table.rename(index=style.category_label).rename_axis(index="category")
+
+
+def status_table(problems: pd.DataFrame, documents: pd.DataFrame, value: str = "share") -> pd.DataFrame:
+    """Cities (rows) × statuses found anywhere (columns, named, 'not stated' included): shares or counts,
+    with each city's number of problems in a last column n."""
+    counts = compare.status_distribution(problems, documents, include_zero=True)
+    table = _pivot(counts, "city", "status", value)
+    found = [status for status in table.columns if counts.loc[counts["status"] == status, "count"].sum()]
+    table = table[found].rename(columns=style.status_label)
+    table["n"] = counts.groupby("city", sort=False)["count"].sum().reindex(table.index).astype("int64")
+    return table
+
+
+def similarity_matrix(problems: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Cities × cities cosine similarity of their category profiles (1 = the same mix)."""
+    return _pivot(compare.profile_similarity(problems, documents), "city_a", "city_b", "similarity")
+
+
+def _pivot(frame: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:
+    """`frame.pivot`, keeping the order rows and columns first appear in (pivot would sort them)."""
+    table = frame.pivot(index=index, columns=columns, values=values)
+    table = table.reindex(index=list(dict.fromkeys(frame[index])), columns=list(dict.fromkeys(frame[columns])))
+    return table.rename_axis(index=index, columns=None)
+
+
+@dataclass(frozen=True)
+class LocoReport:
+    """Leave-one-city-out scores of the category classifier as frames.
+
+    summary: one row (n, cities, accuracy, kappa, text_columns); per_category: name, precision, recall, f1, support;
+    confusion: gold categories (rows) × predicted (columns); per_city: n, accuracy; confused_pairs: gold,
+    predicted, n.
+    """
+
+    summary: pd.DataFrame
+    per_category: pd.DataFrame
+    confusion: pd.DataFrame
+    per_city: pd.DataFrame
+    confused_pairs: pd.DataFrame
+
+
+def loco_report(gold_problems: pd.DataFrame | None = None) -> LocoReport:
+    """`analysis.categories.evaluate_loco` on `gold_problems` (default: the package's hand-coded training set)."""
+    import pandas as pd
+
+    from analysis.categories import evaluate_loco, load_training
+
+    result = evaluate_loco(gold_problems if gold_problems is not None else load_training())
+    summary = pd.DataFrame(
+        [
+            {
+                "n": result["n"],
+                "cities": len(result["cities"]),
+                "accuracy": result["accuracy"],
+                "kappa": result["kappa"],
+                "text_columns": ", ".join(result["text_columns"]),
+            }
+        ]
+    )
+    per_category = pd.DataFrame.from_dict(result["per_category"], orient="index")
+    per_category.insert(0, "name", per_category.index.map(style.category_label))
+    labels = result["confusion"]["labels"]
+    confusion = pd.DataFrame(result["confusion"]["matrix"], index=labels, columns=labels)
+    confusion = confusion.rename_axis(index="gold", columns="predicted")
+    per_city = pd.DataFrame.from_dict(result["per_city"], orient="index").rename_axis("city")
+    pairs = pd.DataFrame(result["confused_pairs"], columns=["gold", "predicted", "n"])
+    return LocoReport(summary, per_category.rename_axis("category"), confusion, per_city, pairs)
+
+
+# ---------------------------------------------------------------------------------------------------- one notice
+
+
+def document_card(tables: dict[str, pd.DataFrame], doc_id: str) -> pd.DataFrame:
+    """The facts of one notice, one row per field: value, and the quote it was read from where there is one."""
+    import pandas as pd
+
+    documents = tables["documents"]
+    row = documents.loc[documents["doc_id"] == doc_id]
+    if row.empty:
+        raise KeyError(f"no notice {doc_id!r}; the notices are: {', '.join(documents['doc_id'])}")
+    evidence = tables["evidence"]
+    quotes = evidence.loc[evidence["doc_id"] == doc_id].drop_duplicates("field").set_index("field")["quote"]
+    values = row.iloc[0]
+    return pd.DataFrame(
+        {
+            "value": [_shown(values[field]) for field in CARD_FIELDS],
+            "quote": [_shown(quotes.get(field)) for field in CARD_FIELDS],
+        },
+        index=pd.Index(CARD_FIELDS, name="field"),
+    )
+
+
+def _shown(value: object) -> str:
+    import pandas as pd
+
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+def problem_list(tables: dict[str, pd.DataFrame], doc_id: str) -> pd.DataFrame:
+    """The problems of one notice: label, title, category and status (named), measures, results, amounts."""
+    problems = tables["problems"].loc[tables["problems"]["doc_id"] == doc_id]
+    amounts = tables["amounts"].loc[tables["amounts"]["doc_id"] == doc_id]
+    per_problem = amounts["problem_seq"].dropna().astype("int64").value_counts()
+    frame = problems.assign(
+        category=problems["category"].astype(object).map(style.category_label),
+        status=problems["status"].astype(object).fillna(style.UNMAPPED).map(style.status_label),
+        n_amounts=problems["problem_seq"].astype("int64").map(per_problem).fillna(0).astype("int64"),
+    )
+    columns = ["problem_seq", "label", "title", "category", "status", "n_measures", "n_results", "n_amounts"]
+    return frame[columns].set_index("problem_seq")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one notice stands against the other cities.
+
+    city: the name the notice stands under (its city; with its doc_id added when another notice shares the city).
+    categories: per category found anywhere: name, count, share (of the notice's problems), others_mean,
+    others_min, others_max (over the other cities' shares), difference (share − others_mean).
+    measures: measures per problem (compare.measures_per_problem summary), the notice's row first.
+    status: status shares per city (status_table), the notice's row first.
+    similarity: every other city and its category-profile similarity to the notice, most similar first.
+    """
+
+    city: str
+    categories: pd.DataFrame
+    measures: pd.DataFrame
+    status: pd.DataFrame
+    similarity: pd.DataFrame
+
+
+def standing(tables: dict[str, pd.DataFrame], doc_id: str) -> Standing:
+    """Compare notice `doc_id` with every other city in `tables` (its own city's other notices stand apart)."""
+    import pandas as pd
+
+    documents, city = _standing_alone(tables["documents"], doc_id)
+    problems = tables["problems"]
+    counts = compare.category_counts(problems, documents, include_zero=True)
+    shares = _pivot(counts, "category", "city", "share")
+    own = counts.loc[counts["city"] == city].set_index("category")
+    others = shares.drop(columns=city)
+    categories = pd.DataFrame(
+        {
+            "name": shares.index.map(style.category_label),
+            "count": own["count"].reindex(shares.index),
+            "share": shares[city],
+            "others_mean": others.mean(axis=1),
+            "others_min": others.min(axis=1),
+            "others_max": others.max(axis=1),
+        }
+    )
+    categories["difference"] = categories["share"] - categories["others_mean"]
+    found = counts.groupby("category", sort=False)["count"].sum().reindex(shares.index) > 0
+    measures = compare.measures_per_problem(problems, documents).summary
+    similarity = compare.profile_similarity(problems, documents)
+    similarity = similarity.loc[(similarity["city_a"] == city) & (similarity["city_b"] != city)]
+    return Standing(
+        city=city,
+        categories=categories.loc[found],
+        measures=_first(measures.set_index("city"), city),
+        status=_first(status_table(problems, documents), city),
+        similarity=similarity.rename(columns={"city_b": "city"})[["city", "similarity"]]
+        .sort_values("similarity", ascending=False, kind="stable")
+        .reset_index(drop=True),
+    )
+
+
+def _standing_alone(documents: pd.DataFrame, doc_id: str) -> tuple[pd.DataFrame, str]:
+    """Documents where `doc_id`'s city name is its own, and that name."""
+    cities = compare.document_cities(documents)
+    if doc_id not in cities.index:
+        raise KeyError(f"no notice {doc_id!r}; the notices are: {', '.join(documents['doc_id'])}")
+    city = cities[doc_id]
+    if (cities == city).sum() == 1:
+        return documents, city
+    alone = f"{city} ({doc_id})"
+    return documents.assign(city=documents["city"].where(documents["doc_id"] != doc_id, alone)), alone
+
+
+def _first(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    return frame.loc[[key, *(k for k in frame.index if k != key)]]
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    """One notice extracted into memory: its tables, the text its spans index, and the one-line summary."""
+
+    path: Path
+    doc_id: str
+    tables: dict[str, pd.DataFrame]
+    text: str
+    summary: str
+
+
+def extract_new_notice(notice_path: str | Path | None = None) -> NewNotice:
+    """Extract one notice file (default: a seed notice) without writing anything.
+
+    Raises ValueError when the file cannot be read or does not hold exactly one notice.
+    """
+    from analysis.pipeline import extract_paths
+
+    path = Path(notice_path).expanduser().resolve() if notice_path else NEW_NOTICE_DEFAULT
+    result = extract_paths([path])
+    if result.failures:
+        raise ValueError("; ".join(result.failures))
+    if len(result.texts) != 1:
+        raise ValueError(f"{path}: expected one notice, found {len(result.texts)}")
+    ((doc_id, text),) = result.texts.items()
+    return NewNotice(path, doc_id, result.tables, text, result.summaries[0])
+
+
+def combine(base: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables of `base` with every notice of `new` added, replacing any base notice of the same doc_id."""
+    import pandas as pd
+
+    replaced = set(new["documents"]["doc_id"])
+    combined = {}
+    for name, frame in base.items():
+        kept = frame.loc[~frame["doc_id"].isin(replaced)]
+        # Empty frames are left out: concatenating them can change column types.
+        parts = [part for part in (kept, new.get(name)) if part is not None and not part.empty]
+        combined[name] = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0]
+    return combined
+
+
+# ---------------------------------------------------------------------------------------------------- rendering
+
+
+def notebook_paths(folder: Path = paths.NOTEBOOKS) -> list[Path]:
+    """The numbered notebooks (`NN_name.ipynb`) in `folder`, in number order, the city template included."""
+    return sorted(path for path in folder.glob("*.ipynb") if _NUMBERED.match(path.name))
+
+
+def execute_notebook(path: Path, parameters: dict[str, object] | None = None, cwd: Path | None = None) -> NotebookNode:
+    """Execute the notebook at `path` in a fresh kernel in `cwd` (default: its folder) and return it with outputs.
+
+    With `parameters`, papermill injects them after the cell tagged `parameters`. A failing cell raises
+    (nbclient's CellExecutionError or papermill's PapermillExecutionError) naming the cell and the error.
+    """
+    import nbformat
+
+    folder = cwd if cwd is not None else path.parent
+    if parameters is not None:
+        import papermill
+
+        return papermill.execute_notebook(
+            path,
+            None,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            cwd=folder,
+            execution_timeout=NOTEBOOK_TIMEOUT,
+            extra_arguments=KERNEL_ARGUMENTS,
+        )
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL,
+        timeout=NOTEBOOK_TIMEOUT,
+        extra_arguments=KERNEL_ARGUMENTS,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    return client.execute()
+
+
+def write_html(notebook: NotebookNode, path: Path) -> Path:
+    """Write an executed notebook as a standalone HTML page (figures embedded)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(notebook)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def render_notebooks(out_dir: Path = REPORTS, notebooks_dir: Path = paths.NOTEBOOKS) -> list[Path]:
+    """Execute every numbered notebook into `<out_dir>/notebooks/<name>.html`, and the city template once per
+    notice (papermill, parameter doc_id) into `<out_dir>/cities/<doc_id>.html`. Returns the pages written.
+
+    Reads the tables of `processed_dir()` (TablesMissingError before any notebook runs when they are missing);
+    city pages of notices no longer in the tables are removed.
+    """
+    from analysis.outputs import remove_stale
+
+    doc_ids = sorted(load_tables()["documents"]["doc_id"])
+    written = [
+        write_html(execute_notebook(path), out_dir / "notebooks" / f"{path.stem}.html")
+        for path in notebook_paths(notebooks_dir)
+        if path.name != CITY_TEMPLATE
+    ]
+    template = notebooks_dir / CITY_TEMPLATE
+    if template.is_file():
+        cities = [
+            write_html(execute_notebook(template, {"doc_id": doc_id}), out_dir / "cities" / f"{doc_id}.html")
+            for doc_id in doc_ids
+        ]
+        remove_stale(out_dir / "cities", cities, "*.html")
+        written += cities
+    return written
