@@ -172,7 +172,7 @@ def _title_line(text: str) -> tuple[str, int] | None:
     for line in text.splitlines(keepends=True):
         if line.strip():
             seen += 1
-            if len(line.strip()) <= _MAX_TITLE and _TITLE.search(line.strip()):
+            if len(line.strip()) <= _MAX_TITLE and _TITLE.search(_MARKUP.sub("", line.strip())):
                 return line.rstrip("\r\n"), offset
             if seen >= _TITLE_LINES:
                 return None
