@@ -1,9 +1,10 @@
 """Problem categories (what went wrong) for extracted problems: codebook, classifier, overrides, evaluation.
 
-    load_codebook()                     the codebook as shipped in analysis/data/categories.csv
-    categorize(problems, training=None) category, category_confidence, category_evidence, category_source per row
-    apply_overrides(problems, overrides) researcher corrections, marked "manual"
-    evaluate_loco(gold_problems)        leave-one-city-out accuracy, Cohen's κ, per-category scores, confusions
+    load_codebook()                              the codebook as shipped in analysis/data/categories.csv
+    categorize(problems, training=None, measures=None)
+                                                 category, category_confidence, category_evidence, category_source
+    apply_overrides(problems, overrides)         researcher corrections, marked "manual"
+    evaluate_loco(gold_problems, measures=None)  leave-one-city-out accuracy, Cohen's κ, per-category scores
 
 Importing this module is cheap: scikit-learn loads when a model is fitted.
 """
@@ -14,20 +15,28 @@ import pandas as pd
 
 from analysis.categorize.codebook import load_codebook, load_training
 from analysis.categorize.evaluate import evaluate_loco
+from analysis.categorize.fields import with_measures
 from analysis.categorize.overrides import OverrideError, apply_overrides
 
 __all__ = ["OverrideError", "apply_overrides", "categorize", "evaluate_loco", "load_codebook", "load_training"]
 
 
-def categorize(problems: pd.DataFrame, training: pd.DataFrame | None = None) -> pd.DataFrame:
+def categorize(
+    problems: pd.DataFrame, training: pd.DataFrame | None = None, measures: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Assign one codebook category to each problem.
 
-    `problems` may have title, area, topic and description (any of them missing or empty). `training` has the same
-    text columns plus category; by default the shipped training set (the hand-coded gold problems) is used.
-    Returns, on the index of `problems`: category (a codebook key), category_confidence (0..1: the model's
+    `problems` may have title, area, topic, description and measures (the measures' text; any of them missing or
+    empty). Pass the extracted measures table as `measures` (doc_id, problem_seq, part, text) to have each
+    problem's measures read too: they often name the failing object, and the shipped model is trained on them, so
+    leaving them out costs accuracy. `training` has the same text columns plus category; by default the shipped
+    training set (the hand-coded gold problems with their description and measures) is used.
+    Returns, on the index of `problems`: category (a codebook key), category_confidence (0..1: the models'
     probability, or the rule's measured precision), category_evidence (the keywords or n-grams that decided) and
     category_source ("rule" or "model").
     """
     from analysis.categorize.model import fitted_model
 
+    if measures is not None:
+        problems = with_measures(problems, measures)
     return fitted_model(training).predict(problems)

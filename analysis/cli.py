@@ -54,10 +54,28 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.evaluate import format_summary, load_extraction
 
     result = run_evaluation(load_extraction(args.extraction), args.gold)
+    result.update(_category_loco(args.gold))
     print(
         json.dumps(result, ensure_ascii=False, indent=2, default=str) if args.json else format_summary(result)
     )
     return 0
+
+
+def _category_loco(gold: Path) -> dict:
+    """Leave-one-city-out agreement of the category classifier with the gold coding (gold/problems.csv)."""
+    import pandas as pd
+
+    from analysis.categories import evaluate_loco, load_training
+
+    problems = pd.read_csv(gold / "problems.csv", dtype=str, keep_default_na=False)
+    # The gold has no problem texts; take description and measures from the shipped training set, which keeps them.
+    texts = load_training()[["city_key", "problem_seq", "description", "measures"]].astype(str)
+    loco = evaluate_loco(problems.merge(texts, on=["city_key", "problem_seq"], how="left"))
+    return {
+        "category_loco_kappa": loco["kappa"],
+        "category_loco_accuracy": loco["accuracy"],
+        "category_loco": loco,
+    }
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 `categories.csv` is CATEGORIES.md as data: a researcher can change a category's typical words ("|"-separated) without
 touching code. Its keywords are the codebook's "typical words" plus the terms of the category's Chinese name.
 
-`category_training.csv` is derived from the hand-coded gold problems of the five seed notices
-(tests/data/gold/problems.csv: city_key, problem_seq, title, area, topic, category; 144 rows, two coders, κ 0.97).
-The package ships its own copy so that it never reads tests/.
+`category_training.csv` is the hand-coded gold problems of the five seed notices (tests/data/gold/problems.csv:
+city_key, problem_seq, title, area, topic, category; 144 rows, two coders, κ 0.97) with the description and
+measures text the extractor reads for each of them from data/raw (the notices are public documents). The package
+ships its own copy so that it never reads tests/; `python -m analysis.categorize.training` rebuilds it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CODEBOOK_CSV = DATA_DIR / "categories.csv"
 TRAINING_CSV = DATA_DIR / "category_training.csv"
+TRAINING_COLUMNS = ["city_key", "problem_seq", "title", "area", "topic", "description", "measures", "category"]
 
 CODEBOOK_COLUMNS = ["key", "name_zh", "name_en", "definition", "keywords", "order"]
 _KEY = re.compile(r"^[a-z][a-z_]*$")
@@ -55,7 +57,9 @@ def keyword_lists(codebook: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 
 
 def load_training(path: Path | None = None, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Read the labelled training problems (default: the shipped category_training.csv).
+    """Read the labelled training problems (default: the shipped category_training.csv), all columns as text.
+
+    The shipped file has TRAINING_COLUMNS; a file of one's own needs only title and category.
 
     Raises ValueError when a required column is missing or a row's category is not a codebook key.
     """

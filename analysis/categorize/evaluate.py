@@ -1,7 +1,8 @@
 """Leave-one-city-out evaluation: train on every other city, predict the held-out one, pool the predictions.
 
-The keyword rules and features come from the codebook alone, and the model of each fold sees no problem of the city
-it predicts, so every score here is what a new city's notice can expect (on the text fields the input frame has).
+The keyword rules and features come from the codebook alone, and the models of each fold see no problem of the
+city they predict, so every score here is what a new city's notice can expect (on the text fields the input frame
+has).
 """
 
 from __future__ import annotations
@@ -11,23 +12,14 @@ from collections import Counter
 import pandas as pd
 
 from analysis.categorize.codebook import load_codebook
+from analysis.categorize.fields import TEXT_COLUMNS, document_column, with_measures
 from analysis.categorize.model import CategoryModel
-
-TEXT_COLUMNS = ("title", "area", "topic", "description")
-
-
-def group_column(problems: pd.DataFrame) -> str:
-    """The column that names a problem's city: city_key in the gold data, doc_id in extracted tables."""
-    for column in ("city_key", "doc_id"):
-        if column in problems.columns:
-            return column
-    raise ValueError("problems need a city_key or doc_id column to hold cities out")
 
 
 def loco_predictions(gold_problems: pd.DataFrame, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
     """Predictions for every gold problem from a model fitted on the other cities only (same index)."""
     codebook = codebook if codebook is not None else load_codebook()
-    groups = gold_problems[group_column(gold_problems)]
+    groups = gold_problems[document_column(gold_problems)]
     folds = []
     for city in groups.unique():
         held_out = groups == city
@@ -36,8 +28,11 @@ def loco_predictions(gold_problems: pd.DataFrame, codebook: pd.DataFrame | None 
     return pd.concat(folds).loc[gold_problems.index]
 
 
-def evaluate_loco(gold_problems: pd.DataFrame) -> dict:
+def evaluate_loco(gold_problems: pd.DataFrame, measures: pd.DataFrame | None = None) -> dict:
     """Score leave-one-city-out predictions against the gold `category` column; JSON-serialisable.
+
+    `gold_problems` may carry description and measures columns (the shipped training set does); or pass the
+    measures table as `measures`, joined on doc_id (or city_key) and problem_seq.
 
     Returns n, cities, text_columns (the fields the predictions could read), accuracy, kappa (Cohen's, pooled over
     all problems), per_category (precision, recall, f1, support), confusion ({labels, matrix}: rows are gold, columns
@@ -46,12 +41,14 @@ def evaluate_loco(gold_problems: pd.DataFrame) -> dict:
     """
     from sklearn.metrics import accuracy_score, cohen_kappa_score, confusion_matrix, precision_recall_fscore_support
 
+    if measures is not None:
+        gold_problems = with_measures(gold_problems, measures)
     predicted = loco_predictions(gold_problems)
     gold = gold_problems["category"].astype(str)
     guess = predicted["category"].astype(str)
     labels = sorted(set(gold) | set(guess))
     precision, recall, f1, support = precision_recall_fscore_support(gold, guess, labels=labels, zero_division=0)
-    groups = gold_problems[group_column(gold_problems)]
+    groups = gold_problems[document_column(gold_problems)]
     correct = gold == guess
     pairs = Counter((g, p) for g, p in zip(gold, guess, strict=True) if g != p)
     return {

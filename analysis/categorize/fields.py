@@ -1,0 +1,88 @@
+"""The text fields a problem is categorised on, and how the measures table becomes one of them.
+
+Two views of a problem, each read by its own classifier:
+- the title view: the title, plus the area and topic headings the problem sits under;
+- the text view: the description (the problem as the notice states it) and the measures taken against it, which
+  often name the failing object (采购, 合同, 资产, 数据共享…) that a terse title leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.categorize.keywords import clean_text
+
+TEXT_COLUMNS = ("title", "area", "topic", "description", "measures")
+# 沈阳's 整改成效 (part "result") report outcomes; the training text holds what was done, so only measures count.
+MEASURE_PARTS = ("measure",)
+
+
+def document_column(problems: pd.DataFrame) -> str:
+    """The column that names a problem's notice: city_key in the gold data, doc_id in extracted tables."""
+    for column in ("city_key", "doc_id"):
+        if column in problems.columns:
+            return column
+    raise ValueError("problems need a city_key or doc_id column")
+
+
+def with_measures(problems: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `problems` with a `measures` column: the text of each problem's measures, one per line.
+
+    `measures` is the measures table (doc_id, problem_seq, text; part and measure_seq when present): rows whose
+    part is not a measure are left out, the rest joined in measure_seq order. A problem without measures gets ''.
+    Raises ValueError when `problems` already has a measures column or either table lacks a join column.
+    """
+    if "measures" in problems.columns:
+        raise ValueError("problems already has a measures column: pass the measures table or the column, not both")
+    missing = [c for c in ("doc_id", "problem_seq", "text") if c not in measures.columns]
+    if missing or "problem_seq" not in problems.columns:
+        raise ValueError(f"cannot join measures: the measures table lacks {missing} or problems lack problem_seq")
+    rows = measures
+    if "part" in rows.columns:
+        rows = rows[rows["part"].isin(MEASURE_PARTS)]
+    if "measure_seq" in rows.columns:
+        rows = rows.sort_values("measure_seq", kind="stable")
+    # One join key for both tables: problem_seq may be int in one and text in the other (CSV).
+    texts: dict[tuple[str, int], list[str]] = {}
+    for doc, seq, text in zip(rows["doc_id"], rows["problem_seq"], rows["text"], strict=True):
+        texts.setdefault((str(doc), int(seq)), []).append("" if pd.isna(text) else str(text))
+    doc_column = document_column(problems)
+    out = problems.copy()
+    out["measures"] = [
+        "\n".join(texts.get((str(d), int(s)), []))
+        for d, s in zip(problems[doc_column], problems["problem_seq"], strict=True)
+    ]
+    return out
+
+
+@dataclass(frozen=True)
+class ProblemTexts:
+    """The cleaned text fields of a batch of problems, in the two views the classifiers read."""
+
+    title: list[str]
+    heading: list[str]  # area and topic: the codebook uses headings only to break ties
+    cue: list[str]  # where keywords count fully: the title and the topic heading
+    body: list[str]  # description and measures
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> ProblemTexts:
+        """Read title, area, topic, description and measures from `frame`; a missing column counts as empty."""
+
+        def column(name: str) -> list[str]:
+            if name not in frame.columns:
+                return [""] * len(frame)
+            return [clean_text(v) for v in frame[name]]
+
+        title, area, topic, description, measures = (column(c) for c in TEXT_COLUMNS)
+        return cls(
+            title=title,
+            heading=[f"{a}。{t}" if a and t else a or t for a, t in zip(area, topic, strict=True)],
+            cue=[f"{t}。{p}" if p else t for t, p in zip(title, topic, strict=True)],
+            body=[f"{d}。{m}" if d and m else d or m for d, m in zip(description, measures, strict=True)],
+        )
+
+    def has_title_view(self, i: int) -> bool:
+        """Whether row `i` has a title or a heading to read."""
+        return bool(self.title[i] or self.heading[i])

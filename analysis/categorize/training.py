@@ -1,0 +1,90 @@
+"""Rebuild the shipped training set: the gold coding of the seed notices plus the text the extractor reads.
+
+    python -m analysis.categorize.training            rewrite analysis/data/category_training.csv
+    python -m analysis.categorize.training --check    exit 1 (and say why) when the shipped file is not a rebuild
+
+Titles, headings and categories come from the hand-coded gold problems (tests/data/gold/problems.csv); description
+and measures from extracting data/raw without corrections, so that the training text is what the extractor reads
+from the published notices. A gold problem the extraction does not reproduce (missing, or another title) stops the
+build: training text must belong to the problem it is filed under.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.categorize.codebook import TRAINING_COLUMNS, TRAINING_CSV
+from analysis.categorize.fields import with_measures
+from analysis.paths import GOLD, RAW
+
+
+def build_training(gold: pd.DataFrame, problems: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """The training table (TRAINING_COLUMNS, all text) of `gold` problems, with the extracted text of each.
+
+    `gold` has city_key, problem_seq, title, area, topic, category; `problems` (doc_id, problem_seq, title,
+    description) and `measures` (doc_id, problem_seq, text, part) are extracted tables, doc_id being the city key.
+    Raises ValueError listing every gold problem that is not extracted, or extracted with another title.
+    """
+    extracted = {
+        (str(d), int(s)): (str(t), "" if pd.isna(desc) else str(desc))
+        for d, s, t, desc in zip(
+            problems["doc_id"], problems["problem_seq"], problems["title"], problems["description"], strict=True
+        )
+    }
+    issues = []
+    descriptions = []
+    for city, seq, title in zip(gold["city_key"], gold["problem_seq"], gold["title"], strict=True):
+        found = extracted.get((str(city), int(seq)))
+        if found is None:
+            issues.append(f"{city} problem {seq}: not extracted")
+        elif found[0] != title:
+            issues.append(f"{city} problem {seq}: extracted title {found[0]!r} is not the gold title {title!r}")
+        descriptions.append(found[1] if found else "")
+    if issues:
+        raise ValueError("the extraction does not reproduce the gold problems:\n" + "\n".join(issues))
+    out = with_measures(gold.assign(description=descriptions), measures)
+    out["problem_seq"] = out["problem_seq"].astype(int).astype(str)
+    return out[TRAINING_COLUMNS].astype(str).reset_index(drop=True)
+
+
+def rebuild_training(raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv") -> pd.DataFrame:
+    """Extract the notices under `raw` and build the training table for the gold problems in `gold_csv`."""
+    from analysis.extract import extract_notice
+    from analysis.sources import discover, read_notice
+
+    problems: list[dict] = []
+    measures: list[dict] = []
+    for path in sorted(discover([raw])):
+        extraction = extract_notice(read_notice(path))
+        problems += extraction.problems
+        measures += extraction.measures
+    gold = pd.read_csv(gold_csv, dtype=str, keep_default_na=False)
+    return build_training(gold, pd.DataFrame(problems), pd.DataFrame(measures))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or with --check, compare against) the shipped training file; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.categorize.training", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only check that the shipped file is a rebuild")
+    args = parser.parse_args(argv)
+    rebuilt = rebuild_training()
+    if args.check:
+        shipped = pd.read_csv(TRAINING_CSV, dtype=str, keep_default_na=False)
+        if shipped.equals(rebuilt):
+            print(f"{TRAINING_CSV.name}: up to date ({len(rebuilt)} problems)")
+            return 0
+        print(
+            f"{TRAINING_CSV.name}: differs from a rebuild; run python -m analysis.categorize.training", file=sys.stderr
+        )
+        return 1
+    rebuilt.to_csv(TRAINING_CSV, index=False, lineterminator="\n")
+    print(f"wrote {TRAINING_CSV} ({len(rebuilt)} problems)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
