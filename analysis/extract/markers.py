@@ -70,24 +70,13 @@ def match_marker(line: str) -> Marker | None:
     return None
 
 
-# Labels that open a problem's fields; also break lines (see normalize).
-FIELD_LABELS = (
-    "整改情况",
-    "整改落实情况",
-    "整改措施",
-    "主要措施",
-    "具体措施",
-    "整改举措",
-    "采取措施",
-    "整改结果",
-    "整改完成情况",
-    "完成情况",
-    "整改进展",
-    "整改进度",
-    "整改状态",
-    "整改成效",
-    "整改效果",
-    "取得成效",
+# Labels that open a problem's fields (they also end a line: see normalize), by what the field holds.
+STATUS_LABELS = ("整改结果", "整改完成情况", "完成情况", "整改进展", "整改进度", "整改状态", "完成状态")
+MEASURE_LABELS = ("整改措施", "主要措施", "具体措施", "整改举措", "采取措施", "整改情况", "整改落实情况")
+# Measure labels whose field may open with the status: 整改情况:已完成整改。一是….
+STATUS_FIRST = ("整改情况", "整改落实情况")
+RESULT_LABELS = ("整改成效", "整改效果", "取得成效")
+OTHER_LABELS = (
     "整改时限",
     "完成时限",
     "责任单位",
@@ -100,6 +89,7 @@ FIELD_LABELS = (
     "牵头单位",
     "配合单位",
 )
+FIELD_LABELS = STATUS_LABELS + MEASURE_LABELS + RESULT_LABELS + OTHER_LABELS
 _STARTS_WITH_LABEL = re.compile("【?(?:" + "|".join(FIELD_LABELS) + r")(?:情况)?(?:\s*:|】)")
 _STARTS_WITH_SHI = re.compile(rf"[{CN_DIGITS}]{{1,3}}是")
 

@@ -12,28 +12,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analysis.extract.items import Item, split_items
+from analysis.extract.markers import (
+    FIELD_LABELS,
+    MEASURE_LABELS,
+    RESULT_LABELS,
+    STATUS_FIRST,
+    STATUS_LABELS,
+)
 from analysis.extract.outline import Node
 from analysis.extract.vocab import StatusMatch, find_status
 
-STATUS_LABELS = ("整改结果", "整改完成情况", "完成情况", "整改进展", "整改进度", "整改状态", "完成状态")
-MEASURE_LABELS = ("整改措施", "主要措施", "具体措施", "整改举措", "采取措施", "整改情况", "整改落实情况")
-# Measure labels whose field may open with the status: 整改情况:已完成整改。一是….
-_STATUS_FIRST = ("整改情况", "整改落实情况")
-RESULT_LABELS = ("整改成效", "整改效果", "取得成效")
-OTHER_LABELS = (
-    "整改时限",
-    "完成时限",
-    "责任单位",
-    "责任部门",
-    "责任科室",
-    "责任处室",
-    "责任领导",
-    "牵头领导",
-    "责任人",
-    "牵头单位",
-    "配合单位",
-)
-_ALL_LABELS = STATUS_LABELS + MEASURE_LABELS + RESULT_LABELS + OTHER_LABELS
+_ALL_LABELS = FIELD_LABELS
 # A label opens a line (its colon may be missing: 咸宁 "整改情况一是…") or follows a sentence with its colon.
 # 整改进展情况: is 整改进展: with the word 情况 added.
 # A label may be bracketed: 【整改措施】一是….
@@ -302,14 +291,14 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
     while value_start < stop and text[value_start] in " \t\n:[【(":
         value_start += 1
     sentence_end = _sentence_end(text, value_start, stop)
-    if label in STATUS_LABELS or label in _STATUS_FIRST:
+    if label in STATUS_LABELS or label in STATUS_FIRST:
         status = find_status(text, value_start, sentence_end, anchored=True)
         short = sentence_end - value_start <= (status.end - status.start + 6 if status else 20)
         if status and short:
             problem.status, problem.status_raw = status.code, status.phrase
             problem.status_span = (status.start, status.end)
             rest = sentence_end + 1
-            if label in _STATUS_FIRST and text[rest:stop].strip():
+            if label in STATUS_FIRST and text[rest:stop].strip():
                 problem.measures += split_items(text, rest, stop)
                 problem.regions.append(("measure", rest, stop))
             return
