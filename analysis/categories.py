@@ -4,6 +4,7 @@
     categorize(problems, training=None, measures=None)
                                                  category, category_confidence, category_evidence, category_source
     apply_overrides(problems, overrides)         researcher corrections, marked "manual"
+    categorized(problems, measures, overrides)   both, as the pipeline uses them
     evaluate_loco(gold_problems, measures=None)  leave-one-city-out accuracy, Cohen's κ, per-category scores
 
 Importing this module is cheap: scikit-learn loads when a model is fitted.
@@ -18,7 +19,15 @@ from analysis.categorize.evaluate import evaluate_loco
 from analysis.categorize.fields import with_measures
 from analysis.categorize.overrides import OverrideError, apply_overrides
 
-__all__ = ["OverrideError", "apply_overrides", "categorize", "evaluate_loco", "load_codebook", "load_training"]
+__all__ = [
+    "OverrideError",
+    "apply_overrides",
+    "categorize",
+    "categorized",
+    "evaluate_loco",
+    "load_codebook",
+    "load_training",
+]
 
 
 def categorize(
@@ -40,3 +49,19 @@ def categorize(
     if measures is not None:
         problems = with_measures(problems, measures)
     return fitted_model(training).predict(problems)
+
+
+def categorized(problems: list[dict], measures: list[dict], overrides: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """Problems rows with their categories; researchers' overrides win.
+
+    Returns the problems and one message per override that could not be applied (then none is: an override is
+    reported, never guessed).
+    """
+    frame = pd.DataFrame(problems)
+    frame = frame.join(categorize(frame, measures=pd.DataFrame(measures) if measures else None))
+    if not overrides:
+        return frame, []
+    try:
+        return apply_overrides(frame, pd.DataFrame(overrides)), []
+    except OverrideError as exc:
+        return frame, [f"data/corrections.csv: category override not applied: {issue}" for issue in exc.issues]

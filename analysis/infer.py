@@ -70,7 +70,7 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     result: dict[str, Inferred | None] = dict.fromkeys(FIELDS)
     issuer = _issuer(text, title, issuer_hint)
     result["issuer"] = issuer
-    in_text = find_places(text)
+    in_text = _places_named(text)
     context = [m.place for m in in_text if m.place is not None]
     source, confidence = "issuer", issuer.confidence if issuer else "low"
     settled, unsettled = _settled(_issuer_places(issuer), context)
@@ -105,6 +105,26 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     if result["county"] is None and county_body:
         result["county"] = _county_from_text(in_text, place)
     return result
+
+
+# Where a notice names who it is and whom it concerns: title, header and preamble at the top, signature at the end.
+_HEAD = 3000
+_TAIL = 500
+
+
+def _places_named(text: str) -> list[PlaceMention]:
+    """Place names in the head and tail of `text`, with spans into it.
+
+    The body's places are mostly the problems' own (a project, a district served); scanning only the head and
+    tail also keeps inference cheap on long notices.
+    """
+    found = find_places(text[:_HEAD])
+    tail_start = max(_HEAD, len(text) - _TAIL)
+    found += [
+        PlaceMention(m.start + tail_start, m.end + tail_start, m.text, m.candidates)
+        for m in find_places(text[tail_start:])
+    ]
+    return found
 
 
 def fill_metadata(

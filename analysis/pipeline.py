@@ -63,9 +63,10 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
         category_overrides += extraction.category_overrides
     frames: dict[str, pd.DataFrame | list[dict]] = dict(rows)
     if rows["problems"]:
-        frames["problems"] = _with_categories(
-            pd.DataFrame(rows["problems"]), pd.DataFrame(rows["measures"]), category_overrides, failures
-        )
+        from analysis.categories import categorized
+
+        frames["problems"], rejected = categorized(rows["problems"], rows["measures"], category_overrides)
+        failures += rejected
     tables = {name: conform(name, frames[name]) for name in TABLES}
     return ExtractionResult(tables, failures, summaries, texts)
 
@@ -77,22 +78,6 @@ def _corrections(failures: list[str]) -> list[Correction]:
     except CorrectionsError as exc:
         failures.append(f"{shown(paths.CORRECTIONS)}: {exc} — no corrections applied")
         return []
-
-
-def _with_categories(
-    problems: pd.DataFrame, measures: pd.DataFrame, overrides: list[dict], failures: list[str]
-) -> pd.DataFrame:
-    """Add each problem's category; researchers' overrides win, and a bad override is reported, not guessed."""
-    from analysis.categories import apply_overrides, categorize
-    from analysis.categorize.overrides import OverrideError
-
-    problems = problems.join(categorize(problems, measures=measures if not measures.empty else None))
-    if overrides:
-        try:
-            problems = apply_overrides(problems, pd.DataFrame(overrides))
-        except OverrideError as exc:
-            failures += [f"data/corrections.csv: category override not applied: {issue}" for issue in exc.issues]
-    return problems
 
 
 def _rows(extraction: Extraction) -> dict[str, list[dict]]:

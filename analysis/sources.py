@@ -16,7 +16,6 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +27,8 @@ from analysis.paths import RAW_METADATA, ROOT
 
 # Each notice format read, and how its text is obtained (RawNotice.text_source): "file" is the decoded
 # bytes themselves, the others are text extracted by analysis.formats.
+# Control characters (Unicode category Cc) other than the whitespace ones a text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 TEXT_SOURCES: dict[str, str] = {".txt": "file", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 NOTICE_SUFFIXES: tuple[str, ...] = tuple(TEXT_SOURCES)
 
@@ -243,7 +244,7 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
     if not text.strip():
         what = "only whitespace" if source == "file" else f"none in the {source} file"
         raise NoticeError(f"{where}: no text, {what} ({len(raw)} bytes) — nothing to extract")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(text))
     if controls > CONTROL_SHARE * len(text):
         raise NoticeError(
             f"{where}: binary file ({controls} of {len(text)} characters are control characters) — "
@@ -345,6 +346,8 @@ def _plausible_share(text: str) -> float:
 def _simplified(text: str, warnings: list[str]) -> tuple[str, bool]:
     """Map a traditional-character text to simplified, same length; leave a simplified one as it is."""
     converted = convert_same_length(text, _t2s())
+    if converted == text:
+        return text, False
     cjk = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF)
     changed = sum(1 for a, b in zip(text, converted, strict=True) if a != b)
     if not cjk or changed < TRADITIONAL_SHARE * cjk:

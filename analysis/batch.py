@@ -1,0 +1,405 @@
+"""Extract many notices on all cores into partitioned tables, in memory that does not grow with their number.
+
+The inputs are cut, in sorted order, into chunks of `chunk_size` notices. Each chunk is one task for a
+worker process, which reads and extracts its notices one by one (a notice that fails costs only itself),
+finishes and validates its rows and writes one Parquet part per table: `<out_dir>/<table>/part-NNNNN.parquet`.
+Only counts, failure messages and timings travel back to the parent, so neither the parent nor a worker ever
+holds more than one chunk of rows. Chunks are fixed by input order and `chunk_size`, never by scheduling, so
+the same inputs give byte-identical parts whatever the number of workers.
+
+A folder of parts reads as one table with `pandas.read_parquet(out_dir / "problems")`, and with DuckDB as
+`SELECT … FROM '<out_dir>/problems/*.parquet'`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import resource
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.extract import Extraction, extract_notice
+from analysis.sources import RAW_METADATA, NoticeError, RawNotice, discover, load_metadata, read_notice, shown
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLES = ("documents", "problems", "measures", "amounts", "evidence")
+DEFAULT_CHUNK_SIZE = 500
+# Below this many notices a progress bar is noise; `progress=True` shows it anyway.
+PROGRESS_MIN_NOTICES = 500
+STAGES = ("read", "extract", "finish", "conform", "write")
+
+Metadata = Mapping[str, Mapping[str, str]]
+Extract = Callable[[RawNotice], Extraction]
+# One chunk's extractions → the tables to validate, as rows or DataFrames; see `tables_of`.
+Finish = Callable[[list[Extraction]], Mapping[str, "Sequence[dict] | pd.DataFrame"]]
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: counts, one message per failed input, time per stage and peak memory.
+
+    `seconds["wall"]` is elapsed time; each stage is CPU time summed over workers, which other processes on
+    the machine do not inflate.
+    Peak memory is resident set size in MB: `parent`, the largest `worker`, and `total`, the parent plus every
+    worker's peak, an upper bound on what the batch held at once.
+    """
+
+    notices: int
+    extracted: int
+    failures: list[str]
+    rows: dict[str, int]
+    partitions: int
+    workers: int
+    chunk_size: int
+    bytes_read: int
+    written: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _ChunkResult:
+    index: int
+    extracted: int
+    failures: list[tuple[int, str]]
+    rows: dict[str, int]
+    bytes_read: int
+    seconds: dict[str, float]
+    pid: int
+    peak_rss_mb: float
+
+
+def extract_batch(
+    paths: Iterable[Path],
+    out_dir: Path,
+    workers: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool | None = None,
+    metadata: Metadata | None = None,
+    extract: Extract = extract_notice,
+    finish: Finish | None = None,
+) -> BatchReport:
+    """Extract every notice among `paths` (files or folders) into `<out_dir>/<table>/part-NNNNN.parquet`.
+
+    `workers` defaults to the usable cores; 1 runs in this process. `metadata` is a loaded metadata file;
+    when None, each folder's own metadata.csv is used, as `read_notice` does. `progress`: None shows a bar
+    when stderr is a terminal and there are at least PROGRESS_MIN_NOTICES notices, True always, False never.
+
+    `extract` reads one notice (e.g. `functools.partial(extract_notice, corrections=...)`); `finish` turns one
+    chunk's extractions into the tables to validate, `tables_of` when None. Both run in the workers, so they
+    must be picklable: module-level functions, or partials of them. If `finish` fails or its tables break the
+    schema, the chunk is redone notice by notice, so that only the notices at fault are dropped.
+
+    The parts are written to a staging folder and each table folder is swapped in only when every chunk has
+    been processed; if no notice could be extracted, or the batch is interrupted, `out_dir` is left as it was.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    started = time.perf_counter()
+    files, failures = _inputs(paths)
+    finish = tables_of if finish is None else finish
+    for name, hook in (("extract", extract), ("finish", finish)):
+        try:
+            pickle.dumps(hook)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
+    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
+    n_workers = max(1, min(workers or _usable_cores(), len(chunks)))
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".batch-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
+    try:
+        show = _show_progress(progress, len(files))
+        results = _run_chunks(chunks, staging, n_workers, metadata, (extract, finish), show)
+        extracted = sum(r.extracted for r in results)
+        failures += [message for r in results for _, message in sorted(r.failures)]
+        written = extracted > 0
+        if written:
+            _swap_in(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    seconds = {stage: round(sum(r.seconds.get(stage, 0.0) for r in results), 3) for stage in STAGES}
+    seconds["wall"] = round(time.perf_counter() - started, 3)
+    worker_peaks: dict[int, float] = {}
+    for r in results:
+        if r.pid:
+            worker_peaks[r.pid] = max(worker_peaks.get(r.pid, 0.0), r.peak_rss_mb)
+    parent = _peak_rss_mb()
+    in_process = set(worker_peaks) == {os.getpid()}
+    return BatchReport(
+        notices=len(files),
+        extracted=extracted,
+        failures=failures,
+        rows={name: sum(r.rows.get(name, 0) for r in results) for name in TABLES},
+        partitions=len(chunks) if written else 0,
+        workers=n_workers,
+        chunk_size=chunk_size,
+        bytes_read=sum(r.bytes_read for r in results),
+        written=written,
+        seconds=seconds,
+        peak_rss_mb={
+            "parent": parent,
+            "worker": max(worker_peaks.values(), default=0.0),
+            "total": parent if in_process else round(parent + sum(worker_peaks.values()), 1),
+        },
+    )
+
+
+def _inputs(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """The notice files in sorted order, and a message for each unusable input (doc_id clashes too)."""
+    failures: list[str] = []
+    found: set[Path] = set()
+    for path in paths:
+        try:
+            found.update(discover([path]))
+        except NoticeError as exc:
+            failures.append(str(exc))
+    files: list[Path] = []
+    owner: dict[str, Path] = {}
+    for path in sorted(found):
+        if path.stem in owner:
+            failures.append(
+                f"{shown(path)}: doc_id {path.stem!r} is also the stem of {shown(owner[path.stem])} — rename one"
+            )
+            continue
+        owner[path.stem] = path
+        files.append(path)
+    return files, failures
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _show_progress(progress: bool | None, n_files: int) -> bool:
+    if progress is None:
+        return sys.stderr.isatty() and n_files >= PROGRESS_MIN_NOTICES
+    return progress
+
+
+def _run_chunks(
+    chunks: Sequence[list[Path]],
+    staging: Path,
+    workers: int,
+    metadata: Metadata | None,
+    hooks: tuple[Extract, Finish],
+    show: bool,
+) -> list[_ChunkResult]:
+    from tqdm import tqdm
+
+    tasks = [(i, chunk, staging, _chunk_metadata(metadata, chunk), *hooks) for i, chunk in enumerate(chunks)]
+    results: list[_ChunkResult] = []
+    with tqdm(total=sum(map(len, chunks)), unit="notice", disable=not show, file=sys.stderr) as bar:
+        if workers == 1:
+            for task in tasks:
+                results.append(_run_chunk(*task))
+                bar.update(len(task[1]))
+        else:
+            # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
+                futures: dict[Future[_ChunkResult], tuple] = {pool.submit(_run_chunk, *t): t for t in tasks}
+                try:
+                    for future in as_completed(futures):
+                        task = futures[future]
+                        results.append(_collected(future, task))
+                        bar.update(len(task[1]))
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    return sorted(results, key=lambda r: r.index)
+
+
+def _import_libraries() -> None:
+    """Load the table libraries when a worker starts, so that their import is not timed as a stage."""
+    import pandera.pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
+def _collected(future: Future[_ChunkResult], task: tuple) -> _ChunkResult:
+    """The chunk's result; if its worker died (killed, out of memory), a failure for each of its notices."""
+    index, chunk = task[:2]
+    try:
+        return future.result()
+    except Exception as exc:
+        reason = f"chunk {index} failed in its worker ({type(exc).__name__}: {exc})"
+        failures = [(i, f"{shown(path)}: not extracted: {reason}") for i, path in enumerate(chunk)]
+        return _ChunkResult(index, 0, failures, {}, 0, {}, pid=0, peak_rss_mb=0.0)
+
+
+def _chunk_metadata(metadata: Metadata | None, chunk: list[Path]) -> dict[str, dict[str, str]] | None:
+    # Only the chunk's own rows travel to the worker: a whole metadata file per task would grow with N.
+    if metadata is None:
+        return None
+    return {p.name: dict(metadata[p.name]) for p in chunk if p.name in metadata}
+
+
+def _run_chunk(
+    index: int,
+    chunk: list[Path],
+    staging: Path,
+    metadata: dict[str, dict[str, str]] | None,
+    extract: Extract,
+    finish: Finish,
+) -> _ChunkResult:
+    """Extract one chunk and write its parts; runs in a worker process."""
+    # CPU time, not elapsed time: a busy machine slows the batch down but must not change what a stage costs.
+    seconds = dict.fromkeys(STAGES, 0.0)
+    done: list[tuple[int, Extraction]] = []
+    failures: list[tuple[int, str]] = []
+    bytes_read = 0
+    for position, path in enumerate(chunk):
+        tick = time.process_time()
+        try:
+            notice = read_notice(path, metadata if metadata is not None else _folder_metadata(path.parent))
+            bytes_read += path.stat().st_size
+            tock = time.process_time()
+            seconds["read"] += tock - tick
+            extraction = extract(notice)
+            seconds["extract"] += time.process_time() - tock
+        except NoticeError as exc:
+            failures.append((position, str(exc)))
+            continue
+        except Exception as exc:  # an extractor bug must not cost the other notices
+            message = f"extractor error ({type(exc).__name__}: {exc}) — please report it"
+            failures.append((position, f"{shown(path)}: {message}"))
+            continue
+        done.append((position, extraction))
+
+    frames, rejected = _tables(done, chunk, finish, seconds)
+    failures += rejected
+    tick = time.process_time()
+    for name, frame in frames.items():
+        _write_part(name, frame, staging / name / f"part-{index:05d}.parquet")
+    seconds["write"] = time.process_time() - tick
+    return _ChunkResult(
+        index=index,
+        extracted=len(done) - len(rejected),
+        failures=failures,
+        rows={name: len(frame) for name, frame in frames.items()},
+        bytes_read=bytes_read,
+        seconds=seconds,
+        pid=os.getpid(),
+        peak_rss_mb=_peak_rss_mb(),
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached_metadata(path: Path, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
+    # mtime and size in the key: a metadata file edited between two batches in one process is read again.
+    return load_metadata(path)
+
+
+def _folder_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    """The metadata.csv beside the notices (read once per process, not once per notice), or {} if none."""
+    path = folder / RAW_METADATA.name
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _cached_metadata(path, stat.st_mtime_ns, stat.st_size)
+
+
+def tables_of(extractions: list[Extraction]) -> dict[str, list[dict] | pd.DataFrame]:
+    """The default `finish`: each table's rows, with every problem categorised (researchers' overrides win).
+
+    A researcher's category override that cannot be applied raises ValueError, which drops its notice.
+    """
+    from analysis.categories import categorized
+
+    tables: dict[str, list[dict] | pd.DataFrame] = {name: [] for name in TABLES}
+    overrides: list[dict] = []
+    for e in extractions:
+        for name, rows in zip(TABLES, ([e.document], e.problems, e.measures, e.amounts, e.evidence), strict=True):
+            tables[name] += rows
+        overrides += e.category_overrides
+    if tables["problems"]:
+        tables["problems"], rejected = categorized(tables["problems"], tables["measures"], overrides)
+        if rejected:
+            raise ValueError("; ".join(rejected))
+    return tables
+
+
+def _tables(
+    done: list[tuple[int, Extraction]], chunk: list[Path], finish: Finish, seconds: dict[str, float]
+) -> tuple[dict[str, pd.DataFrame], list[tuple[int, str]]]:
+    """The chunk's tables, finished and validated; a notice that fails either step is dropped with a message."""
+    try:
+        return _validated([e for _, e in done], finish, seconds), []
+    except Exception:  # the notice at fault is found below, and its error reported there
+        pass
+    # Rare (a bug in the extractor or in `finish`): redo notice by notice to name the culprits, keep the others.
+    from analysis.schema import TableValidationError
+
+    kept, rejected = [], []
+    for position, extraction in done:
+        try:
+            _validated([extraction], finish, seconds)
+        except TableValidationError as exc:
+            problem = str(exc).replace("\n", " ")
+            rejected.append(
+                (position, f"{shown(chunk[position])}: rows fail the schema ({problem}) — please report it")
+            )
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            rejected.append((position, f"{shown(chunk[position])}: finishing its rows failed ({reason})"))
+        else:
+            kept.append(extraction)
+    return _validated(kept, finish, seconds), rejected
+
+
+def _validated(extractions: list[Extraction], finish: Finish, seconds: dict[str, float]) -> dict[str, pd.DataFrame]:
+    from analysis.schema import check_references, conform
+
+    tick = time.process_time()
+    tables = finish(extractions)
+    tock = time.process_time()
+    frames = {name: conform(name, tables[name]) for name in TABLES}
+    # References stay within one doc_id and a notice never spans chunks: checking per chunk is complete.
+    check_references(frames)
+    seconds["finish"] += tock - tick
+    seconds["conform"] += time.process_time() - tock
+    return frames
+
+
+def _write_part(name: str, frame: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.schema import arrow_schema
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
+    pq.write_table(table, path, compression="snappy")
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace each `<out_dir>/<table>` folder by its staged one; old parts never mix with new ones."""
+    for name in TABLES:
+        target = out_dir / name
+        if target.exists():
+            target.rename(staging / f"{name}.old")
+        (staging / name).rename(target)
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+    scale = 1 if sys.platform == "darwin" else 1024
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)

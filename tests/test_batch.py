@@ -1,0 +1,182 @@
+"""analysis.batch: parallel, partitioned extraction; each notice fails alone; rebuilds are identical."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.batch import STAGES, TABLES, extract_batch, tables_of
+from analysis.extract import Extraction, extract_notice
+from analysis.paths import RAW, TEST_DATA
+from analysis.sources import RawNotice, read_notice
+
+BAD = TEST_DATA / "bad_inputs"
+SEEDS = ("dongying", "shenyang", "suining")  # the three shortest seeds keep the tests fast
+
+
+@pytest.fixture
+def notices(tmp_path: Path) -> Path:
+    """Three good notices and two that cannot be read (empty, binary)."""
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    for name in SEEDS:
+        shutil.copy(RAW / f"{name}.txt", folder)
+    for name in ("empty.txt", "binary.txt"):
+        shutil.copy(BAD / name, folder)
+    return folder
+
+
+# Stand-ins for the hooks; module-level, because workers receive hooks by reference.
+def crash_on(doc_id: str, notice: RawNotice) -> Extraction:
+    if notice.doc_id == doc_id:
+        raise RuntimeError("boom")
+    return extract_notice(notice)
+
+
+def invalid_status_in(doc_id: str, notice: RawNotice) -> Extraction:
+    extraction = extract_notice(notice)
+    if notice.doc_id == doc_id:
+        extraction.problems[0]["status"] = "half_done"
+    return extraction
+
+
+def finish_failing_on(doc_id: str, extractions: list[Extraction]) -> dict:
+    if any(e.document["doc_id"] == doc_id for e in extractions):
+        raise KeyError("no category for this one")
+    return tables_of(extractions)
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    """Every file below `out` by relative path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_bad_files_fail_alone_and_the_rest_is_written(notices: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    report = extract_batch([notices], out, workers=1, chunk_size=2, progress=False)
+
+    assert (report.notices, report.extracted, report.written) == (5, 3, True)
+    assert len(report.failures) == 2
+    assert any("empty.txt" in m and "empty file" in m for m in report.failures)
+    assert any("binary.txt" in m and "binary file" in m for m in report.failures)
+
+    expected = {name: extract_notice(read_notice(RAW / f"{name}.txt")) for name in SEEDS}
+    problems = pd.read_parquet(out / "problems")
+    assert len(problems) == report.rows["problems"] == sum(len(e.problems) for e in expected.values())
+    assert list(problems.groupby("doc_id", sort=False).size().items()) == [
+        (name, len(expected[name].problems)) for name in SEEDS
+    ]
+    documents = pd.read_parquet(out / "documents")
+    assert documents["doc_id"].tolist() == list(SEEDS)  # input order survives partitioning
+    assert problems["problem_seq"].dtype == "Int64"
+    # binary, dongying | empty, shenyang | suining: one part per chunk in every table, empty chunks included
+    assert {t: sorted(p.name for p in (out / t).iterdir()) for t in TABLES} == {
+        t: ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"] for t in TABLES
+    }
+    assert set(report.seconds) == {*STAGES, "wall"}
+    assert problems["category"].notna().all()  # the default finish categorises
+    assert report.peak_rss_mb["total"] > 0
+
+
+def test_workers_and_reruns_give_identical_files(notices: Path, tmp_path: Path) -> None:
+    one = extract_batch([notices], tmp_path / "one", workers=1, chunk_size=3, progress=False)
+    two = extract_batch([notices], tmp_path / "two", workers=2, chunk_size=3, progress=False)
+    assert two.workers == 2
+    assert one.failures == two.failures
+    assert contents(tmp_path / "one") == contents(tmp_path / "two")
+
+
+def test_a_rebuild_replaces_every_old_part_and_chunking_changes_no_row(notices: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    extract_batch([notices], out, workers=1, chunk_size=1, progress=False)
+    assert len(list((out / "problems").iterdir())) == 5
+    by_one = {name: pd.read_parquet(out / name) for name in TABLES}
+    extract_batch([notices], out, workers=1, chunk_size=3, progress=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted(TABLES)  # no staging folder left behind
+    assert len(list((out / "problems").iterdir())) == 2
+    for name in TABLES:
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name), by_one[name])
+
+
+def test_nothing_readable_leaves_the_tables_as_they_were(notices: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tables"
+    extract_batch([notices], out, workers=1, progress=False)
+    before = contents(out)
+    report = extract_batch([notices / "empty.txt", notices / "binary.txt"], out, workers=1, progress=False)
+    assert (report.extracted, report.written, len(report.failures)) == (0, False, 2)
+    assert contents(out) == before
+
+
+def test_an_extractor_crash_costs_one_notice(notices: Path, tmp_path: Path) -> None:
+    extract = partial(crash_on, "shenyang")
+    report = extract_batch([notices], tmp_path / "tables", workers=1, progress=False, extract=extract)
+    assert report.extracted == 2
+    crash = [m for m in report.failures if "shenyang.txt" in m]
+    assert len(crash) == 1 and "extractor error (RuntimeError: boom)" in crash[0]
+    assert set(pd.read_parquet(tmp_path / "tables" / "documents")["doc_id"]) == {"dongying", "suining"}
+
+
+def test_rows_that_break_the_schema_cost_one_notice(notices: Path, tmp_path: Path) -> None:
+    extract = partial(invalid_status_in, "suining")
+    report = extract_batch([notices], tmp_path / "tables", workers=1, progress=False, extract=extract)
+    assert report.extracted == 2
+    rejected = [m for m in report.failures if "suining.txt" in m]
+    assert len(rejected) == 1 and "rows fail the schema" in rejected[0] and "half_done" in rejected[0]
+    assert set(pd.read_parquet(tmp_path / "tables" / "problems")["doc_id"]) == {"dongying", "shenyang"}
+
+
+def test_a_failing_finish_costs_only_the_notices_at_fault(notices: Path, tmp_path: Path) -> None:
+    finish = partial(finish_failing_on, "dongying")
+    report = extract_batch([notices], tmp_path / "tables", workers=1, progress=False, finish=finish)
+    assert report.extracted == 2
+    assert [m for m in report.failures if "dongying.txt" in m] == [
+        f"{notices / 'dongying.txt'}: finishing its rows failed (KeyError: 'no category for this one')"
+    ]
+
+
+def test_hooks_must_reach_the_workers(notices: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="extract must be a module-level function"):
+        extract_batch([notices], tmp_path / "tables", extract=lambda notice: extract_notice(notice))
+
+
+def test_given_metadata_is_checked_in_the_workers(notices: Path, tmp_path: Path) -> None:
+    wrong = hashlib.sha256(b"another text").hexdigest()
+    metadata = {"suining.txt": {"file": "suining.txt", "sha256": wrong, "city": "遂宁市"}}
+    report = extract_batch([notices], tmp_path / "tables", workers=1, progress=False, metadata=metadata)
+    assert any("suining.txt" in m and "raw file changed" in m for m in report.failures)
+    assert report.extracted == 2
+
+
+def test_a_doc_id_clash_across_folders_is_a_failure(notices: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(RAW / "suining.txt", other)
+    report = extract_batch([notices, other], tmp_path / "tables", workers=1, progress=False)
+    assert any("doc_id 'suining'" in m for m in report.failures)
+    assert report.extracted == 3
+
+
+def test_progress_bar_only_when_asked(notices: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    extract_batch([notices], tmp_path / "a", workers=1, progress=False)
+    assert capsys.readouterr().err == ""
+    extract_batch([notices], tmp_path / "b", workers=1, progress=True)
+    assert "5/5" in capsys.readouterr().err
+
+
+def test_chunk_size_must_be_positive(notices: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="chunk_size"):
+        extract_batch([notices], tmp_path / "tables", chunk_size=0)
+
+
+def test_partitions_are_queryable_with_duckdb(notices: Path, tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "tables"
+    extract_batch([notices], out, workers=1, chunk_size=2, progress=False)
+    query = f"SELECT doc_id, count(*) FROM '{out}/problems/*.parquet' GROUP BY doc_id ORDER BY doc_id"
+    counts = dict(duckdb.sql(query).fetchall())
+    assert counts == pd.read_parquet(out / "problems").groupby("doc_id").size().to_dict()
