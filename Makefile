@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all env data reports test lint lock clean
+.PHONY: help all env data reports test lint lock timings bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ test: $(STAMP) ## run the whole test suite (and the linter)
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check analysis tests
 	$(BIN)/ruff format --check analysis tests
+
+timings: $(STAMP) ## measure the five-city build and the notebook run (benchmarks/timings.json)
+	$(BIN)/python -m benchmarks.timings
+
+bench: $(STAMP) ## benchmark extraction at 10^2, 10^3, 10^4 notices (benchmarks/results.json)
+	$(BIN)/python -m benchmarks.run --n 100 1000 10000
 
 lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # A near hit needs at least half of the keyword's bigrams: below that, single common bigrams (建设, 管理) match
 # everything.
@@ -38,6 +38,12 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
+@cache
+def _word_bigrams(word: str) -> frozenset[str]:
+    """A keyword's bigrams, computed once: near_hits asks for them for every problem."""
+    return frozenset(_bigrams(word))
+
+
 def exact_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """Categories whose typical words occur verbatim in `text`, each with the words found."""
     found = {key: [w for w in words if w in text] for key, words in keywords.items()}
@@ -50,7 +56,7 @@ def near_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, t
     best: dict[str, tuple[float, str]] = {}
     for key, words in keywords.items():
         for word in words:
-            wanted = _bigrams(word)
+            wanted = _word_bigrams(word)
             share = len(wanted & grams) / len(wanted)
             if share >= NEAR_THRESHOLD and share > best.get(key, (0.0, ""))[0]:
                 best[key] = (share, word)
