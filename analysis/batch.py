@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.extract import Extraction, extract_notice
+from analysis.pipeline import TABLES, rows_of
 from analysis.sources import RAW_METADATA, NoticeError, RawNotice, discover, load_metadata, read_notice, shown
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("documents", "problems", "measures", "amounts", "evidence")
-DEFAULT_CHUNK_SIZE = 500
+DEFAULT_CHUNK_SIZE = 250
 # Below this many notices a progress bar is noise; `progress=True` shows it anyway.
 PROGRESS_MIN_NOTICES = 500
 STAGES = ("read", "extract", "finish", "conform", "write")
@@ -327,7 +327,7 @@ def tables_of(extractions: list[Extraction]) -> dict[str, list[dict] | pd.DataFr
     tables: dict[str, list[dict] | pd.DataFrame] = {name: [] for name in TABLES}
     overrides: list[dict] = []
     for e in extractions:
-        for name, rows in zip(TABLES, ([e.document], e.problems, e.measures, e.amounts, e.evidence), strict=True):
+        for name, rows in rows_of(e).items():
             tables[name] += rows
         overrides += e.category_overrides
     if tables["problems"]:

@@ -56,7 +56,7 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
         except Exception as exc:  # an extractor bug must not cost the other notices
             failures.append(f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it")
             continue
-        for name, table_rows in _rows(extraction).items():
+        for name, table_rows in rows_of(extraction).items():
             rows[name] += table_rows
         summaries.append(summary_line(extraction))
         texts[notice.doc_id] = notice.text
@@ -80,7 +80,8 @@ def _corrections(failures: list[str]) -> list[Correction]:
         return []
 
 
-def _rows(extraction: Extraction) -> dict[str, list[dict]]:
+def rows_of(extraction: Extraction) -> dict[str, list[dict]]:
+    """One notice's rows, table by table."""
     return {
         "documents": [extraction.document],
         "problems": extraction.problems,
