@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from analysis.consistency import findings
 from analysis.corrections import Correction, apply_corrections
 from analysis.extract.amounts import find_amounts
+from analysis.extract.header import FIELDS as HEADER_FIELDS
 from analysis.extract.header import Fact, read_header
 from analysis.extract.normalize import Normalized, normalize
 from analysis.extract.outline import build_outline
 from analysis.extract.problems import Problem, find_problems
+from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.extract.totals import read_totals
 from analysis.infer import fill_metadata, infer_metadata
 from analysis.sources import NoticeError, RawNotice, shown
@@ -211,23 +213,7 @@ def _document_row(
         "encoding": notice.encoding,
         "title": value.get("title"),
         "text_source": notice.text_source,
-        **{
-            k: value.get(k)
-            for k in (
-                "review_type",
-                "review_scope",
-                "reviewer",
-                "review_start",
-                "review_end",
-                "feedback_date",
-                "published_date",
-                "problems_reported",
-                "problems_completed_reported",
-                "problems_in_progress_reported",
-                "completion_rate_reported",
-                "measures_reported",
-            )
-        },
+        **{k: value.get(k) for k in (*HEADER_FIELDS, *TOTAL_FIELDS) if k not in ("title", "issuer")},
         "problems_extracted": len(problems),
         "measures_extracted": sum(m["part"] == "measure" for m in measures),
         "results_extracted": sum(m["part"] == "result" for m in measures),

@@ -41,6 +41,20 @@ _AUDIT_SUBJECT = re.compile(
 )
 
 
+# The facts read here, in the documents table's order.
+FIELDS = (
+    "title",
+    "issuer",
+    "review_type",
+    "review_scope",
+    "reviewer",
+    "review_start",
+    "review_end",
+    "feedback_date",
+    "published_date",
+)
+
+
 @dataclass
 class Fact:
     value: object

@@ -38,6 +38,15 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
 }
 _RATE = re.compile(r"整改(?:完成)?率\s*(?:达到|达|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*%")
 
+# The totals read here, in the documents table's order.
+FIELDS = (
+    "problems_reported",
+    "problems_completed_reported",
+    "problems_in_progress_reported",
+    "completion_rate_reported",
+    "measures_reported",
+)
+
 
 def read_totals(text: str, start: int, end: int) -> dict[str, Fact]:
     """The totals stated in text[start:end] (the part of the notice before its problems)."""
