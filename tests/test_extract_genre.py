@@ -710,3 +710,25 @@ def test_bracketed_labels_and_measure_lines_under_a_label():
     assert column(rows, "status") == ["complete", "substantially_complete"]
     assert column(rows, "n_measures") == [2, 2]
     assert [(a["problem_seq"], a["part"], a["raw"]) for a in extraction.amounts] == [(2, "measure", "35万元")]
+
+
+def test_problems_as_top_level_sections_after_an_organisational_one():
+    text = (
+        "中共某市水务局党组关于市委第四巡察组巡察反馈意见整改情况的通报\n"
+        "根据市委统一部署,2024年3月4日至5月10日,市委第四巡察组对市水务局党组开展了常规巡察。"
+        "2024年6月18日,巡察组反馈了巡察意见。现将整改情况予以公布。\n"
+        "一、整改工作开展情况\n"
+        "局党组高度重视。一是成立整改工作领导小组;二是制定整改方案,建立台账。\n"
+        "二、关于“河道管护责任落实不到位”问题的整改情况\n"
+        "整改措施:一是修订河长制工作考核办法;二是开展河道专项巡查12次。\n"
+        "整改结果:已完成整改。\n"
+        "三、关于“工程项目资金拨付不及时”问题的整改情况\n"
+        "整改措施:一是建立资金拨付台账;二是清理历年欠付款项;三是约谈相关责任人。\n"
+        "整改结果:正在整改。\n"
+        "四、下一步工作打算\n"
+        "一是持续巩固整改成果;二是健全长效机制。\n"
+    )
+    rows = extract_text(text).problems
+    assert column(rows, "title") == ["河道管护责任落实不到位", "工程项目资金拨付不及时"]
+    assert column(rows, "status") == ["complete", "in_progress"]
+    assert column(rows, "n_measures") == [2, 3]

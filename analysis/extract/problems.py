@@ -102,8 +102,13 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
     return [
         _read_problem(text, node, section, code, title, default, min(node.end, closing))
         for node in section.walk()
-        if node.level == level
+        if node.level == level and not (section.parent is None and _is_report_section(_heading(text, node)))
     ]
+
+
+def _is_report_section(heading: str) -> bool:
+    """A heading about the work done or planned (一、整改工作开展情况, 四、下一步工作打算), not about a problem."""
+    return bool(_NOT_PROBLEM_SECTION.search(heading)) and not _ASPECT.search(heading)
 
 
 def _is_problem_title(title: str) -> bool:
@@ -112,7 +117,7 @@ def _is_problem_title(title: str) -> bool:
 
 def _problem_level(text: str, section: Node, title: str) -> str | None:
     """The numbering level of a section whose items carry measures or a status; None if it reports no problems."""
-    if section.parent is not None and _NOT_PROBLEM_SECTION.search(title) and not _ASPECT.search(title):
+    if section.parent is not None and _is_report_section(title):
         return None
     carries = _evidence_by_node(text, section)
     evidence: Counter[str] = Counter()
