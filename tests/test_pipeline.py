@@ -119,3 +119,25 @@ def test_metadata_not_given_is_inferred_from_the_text_and_grounded(tmp_path: Pat
         row = evidence.loc[field]
         assert text[row["span_start"] : row["span_end"]] == row["quote"]
         assert row["quote"].startswith(document[field].removesuffix("市"))
+
+
+def test_metadata_can_override_what_the_text_says(tmp_path: Path) -> None:
+    notice = tmp_path / "xianning.txt"
+    notice.write_bytes((RAW / "xianning.txt").read_bytes())
+    given = {
+        "file": "xianning.txt",
+        "city": "咸宁市",
+        "reviewer": "六届市委第五巡察组",
+        "review_start": "2024-10-22",
+        "review_type": "督查",
+    }
+    result = extract_paths([notice], {"xianning.txt": given})
+    document = result.tables["documents"].iloc[0]
+    assert document["reviewer"] == "六届市委第五巡察组"
+    assert document["review_start"].date().isoformat() == "2024-10-22"
+    assert document["review_end"].date().isoformat() == "2024-12-12"  # not given: read from the text
+    assert document["review_type"] == "巡察"  # 督查 is not a code: ignored, with a warning
+    assert "review_type '督查'" in document["warnings"]
+    assert set(document["metadata_given"].split("; ")) == {"city", "reviewer", "review_start"}
+    assert "city" not in document["metadata_inferred"].split("; ")
+    assert {"province", "issuer"} <= set(document["metadata_inferred"].split("; "))

@@ -43,6 +43,7 @@ def document_row(**changes: object) -> dict:
         "sha256": "0" * 64,
         "encoding": "utf-8",
         "text_source": "file",
+        "metadata_given": "",
         "metadata_inferred": "",
         "title": TEXT.splitlines()[0],
         "city": "演示市",

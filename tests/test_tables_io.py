@@ -37,7 +37,7 @@ def make_tables(title: str = "采购不规范") -> dict[str, pd.DataFrame]:
         "documents": [
             {
                 "doc_id": "demo", "source_file": "demo.txt", "sha256": "a" * 64, "encoding": "utf-8",
-                "text_source": "file", "metadata_inferred": "city", "title": TEXT.splitlines()[0],
+                "text_source": "file", "metadata_given": "", "metadata_inferred": "city", "title": TEXT.splitlines()[0],
                 "review_type": "巡察", "review_start": dt.date(2024, 9, 25),
                 "review_end": "2024-12-25", "problems_reported": 1, "completion_rate_reported": 87.5,
                 "problems_extracted": 1, "measures_extracted": 2, "results_extracted": 0, "amounts_extracted": 3,

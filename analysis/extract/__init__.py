@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -152,13 +153,53 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         for name in metadata_inferred
         if (found := inferred[name]) is not None and found.start is not None
     ]
-    warnings = list(notice.warnings) + warnings + header.warnings + stale
+    given_facts, given_warnings = _given_facts(notice.metadata)
+    warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings
     document = _document_row(notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings)
-    document.update(metadata, metadata_inferred="; ".join(metadata_inferred))
+    document.update(metadata, **given_facts)
+    given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
+    document["metadata_given"] = "; ".join(f for f in (*given, *given_facts) if document.get(f) is not None)
+    document["metadata_inferred"] = "; ".join(metadata_inferred)
     document["corrections_applied"] = len(mine) - len(stale)
     return Extraction(
         document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
     )
+
+
+# Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
+GIVEN_FACTS = (
+    "review_type",
+    "review_scope",
+    "reviewer",
+    "review_start",
+    "review_end",
+    "feedback_date",
+    "published_date",
+)
+_REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
+
+
+def _given_facts(metadata: dict[str, str]) -> tuple[dict, list[str]]:
+    """Header facts given in metadata.csv, which win over the text; a value that cannot be used is a warning."""
+    given: dict = {}
+    warnings: list[str] = []
+    for name in GIVEN_FACTS:
+        raw = (metadata.get(name) or "").strip()
+        if not raw:
+            continue
+        if name in ("review_scope", "reviewer"):
+            given[name] = raw
+        elif name == "review_type":
+            if raw in _REVIEW_TYPES:
+                given[name] = raw
+            else:
+                warnings.append(f"metadata.csv review_type '{raw}' is not one of {', '.join(_REVIEW_TYPES)}: ignored")
+        else:
+            try:
+                given[name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                warnings.append(f"metadata.csv {name} '{raw}' is not a YYYY-MM-DD date: ignored")
+    return given, warnings
 
 
 class _Spans:

@@ -172,6 +172,12 @@ DOCUMENTS = Table(
             nullable=True,
         ),
         _text(
+            "metadata_given",
+            en="which values were given in data/raw/metadata.csv and so override the text (city, county, province, "
+            "issuer; optionally review_type, review_scope, reviewer and the dates), joined with '; '",
+            zh="由元数据文件给定（覆盖正文）的字段，以“; ”连接",
+        ),
+        _text(
             "metadata_inferred",
             en="which of city, county, province, issuer were read from the text (the rest were given in "
             "data/raw/metadata.csv or are unknown), joined with '; '",
