@@ -192,8 +192,15 @@ def apply() -> None:
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    if FONT_FAMILY not in {font.name for font in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(FONT_PATH))
+    manager = font_manager.fontManager
+    if not any(Path(font.fname) == FONT_PATH for font in manager.ttflist):
+        manager.addfont(str(FONT_PATH))
+    # A system font of the same family (Debian's fonts-noto-cjk) would tie with ours, and matplotlib takes the first
+    # best match: put the bundled file first, so figures are the same on every machine.
+    ours = [font for font in manager.ttflist if Path(font.fname) == FONT_PATH]
+    if manager.ttflist[: len(ours)] != ours:
+        manager.ttflist = ours + [font for font in manager.ttflist if font not in ours]
+        manager._findfont_cached.cache_clear()
     mpl.rcParams.update(rc_params())
 
 

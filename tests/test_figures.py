@@ -128,6 +128,8 @@ def test_chinese_labels_render_with_the_bundled_font():
     assert style.FONT_PATH.is_file()
     registered = {Path(f.fname).name for f in font_manager.fontManager.ttflist if f.name == style.FONT_FAMILY}
     assert style.FONT_PATH.name in registered
+    # Even where a system font has the same family name, the bundled file is the one drawn with.
+    assert Path(font_manager.findfont(style.FONT_FAMILY)) == style.FONT_PATH
     _draw(_chinese_figure())
 
 
