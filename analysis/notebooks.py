@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis import compare, paths, style
+from analysis.extract import GIVEN_FACTS
+from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.schema import TABLES
 
 if TYPE_CHECKING:
@@ -58,18 +60,8 @@ CARD_FIELDS = [
     "county",
     "province",
     "issuer",
-    "review_type",
-    "review_scope",
-    "reviewer",
-    "review_start",
-    "review_end",
-    "feedback_date",
-    "published_date",
-    "problems_reported",
-    "problems_completed_reported",
-    "problems_in_progress_reported",
-    "completion_rate_reported",
-    "measures_reported",
+    *GIVEN_FACTS,
+    *TOTAL_FIELDS,
     "problems_extracted",
     "measures_extracted",
     "results_extracted",

@@ -167,15 +167,7 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
 
 
 # Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
-GIVEN_FACTS = (
-    "review_type",
-    "review_scope",
-    "reviewer",
-    "review_start",
-    "review_end",
-    "feedback_date",
-    "published_date",
-)
+GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f not in ("title", "issuer"))
 _REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
 
 
@@ -254,7 +246,7 @@ def _document_row(
         "encoding": notice.encoding,
         "title": value.get("title"),
         "text_source": notice.text_source,
-        **{k: value.get(k) for k in (*HEADER_FIELDS, *TOTAL_FIELDS) if k not in ("title", "issuer")},
+        **{k: value.get(k) for k in (*GIVEN_FACTS, *TOTAL_FIELDS)},
         "problems_extracted": len(problems),
         "measures_extracted": sum(m["part"] == "measure" for m in measures),
         "results_extracted": sum(m["part"] == "result" for m in measures),
