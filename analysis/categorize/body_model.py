@@ -7,7 +7,12 @@ codebook is also a one-word training example, which anchors the n-grams of long 
 
 from __future__ import annotations
 
+from itertools import islice
+
 import pandas as pd
+
+from analysis.categorize.explain import pushing_features
+from analysis.categorize.ngrams import CharTfidf
 
 REGULARISATION_C = 10.0
 # An n-gram seen in one training text only cannot generalise; dropping them also keeps the fit fast.
@@ -23,14 +28,10 @@ class BodyModel:
 
     def fit(self, body: list[str], labels) -> BodyModel:
         """Fit on labelled text views (the codebook's words among them); empty texts must be left out."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        self.vectorizer = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=MIN_DOCUMENT_FREQUENCY
-        )
-        self.vectorizer.fit(body)
-        self.feature_names = list(self.vectorizer.get_feature_names_out())
+        self.vectorizer = CharTfidf(ngram_range=(1, 3), min_df=MIN_DOCUMENT_FREQUENCY).fit(body)
+        self.feature_names = self.vectorizer.get_feature_names_out()
         self.classifier = LogisticRegression(
             C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=1000
         )
@@ -47,9 +48,6 @@ class BodyModel:
         if key not in classes:
             return []
         coefficients = self.classifier.coef_[classes.index(key)]
-        contributions = sorted(
-            ((row.data[j] * coefficients[col], col) for j, col in enumerate(row.indices)), reverse=True
-        )
         # A single character of a long text tells a reader nothing: name the longer n-grams only.
-        names = [self.feature_names[col] for value, col in contributions if value > 0]
-        return [f"description/measures n-gram '{name}'" for name in names if len(name) > 1][:items]
+        names = (self.feature_names[col] for _, col in pushing_features(row, coefficients))
+        return [f"description/measures n-gram '{name}'" for name in islice((n for n in names if len(n) > 1), items)]

@@ -15,8 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.categorize.explain import pushing_features
 from analysis.categorize.fields import ProblemTexts
 from analysis.categorize.keywords import exact_hits, near_hits
+from analysis.categorize.ngrams import CharTfidf
 
 HEADING_WEIGHT = 0.3
 KEYWORD_WEIGHT = 1.0
@@ -60,14 +62,11 @@ class TitleModel:
 
     def fit(self, texts: ProblemTexts, labels: np.ndarray) -> TitleModel:
         """Fit on the title views of labelled examples (the codebook's words among them)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        self.title_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        self.title_vectorizer.fit(texts.title)
-        self.heading_vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+        self.title_vectorizer = CharTfidf(ngram_range=(1, 3)).fit(texts.title)
         # A placeholder keeps the vocabulary non-empty when the training problems have no headings at all.
-        self.heading_vectorizer.fit([*texts.heading, "无标题"])
+        self.heading_vectorizer = CharTfidf(ngram_range=(2, 3)).fit([*texts.heading, "无标题"])
         self.feature_names = (
             [("title n-gram", g) for g in self.title_vectorizer.get_feature_names_out()]
             + [("heading n-gram", g) for g in self.heading_vectorizer.get_feature_names_out()]
@@ -88,13 +87,10 @@ class TitleModel:
     def evidence(self, row, key: str, texts: ProblemTexts, i: int, items: int) -> list[str]:
         """Up to `items` features of one feature row that pushed hardest towards `key`, in words a reader can check."""
         coefficients = self.classifier.coef_[list(self.classifier.classes_).index(key)]
-        contributions = sorted(
-            ((row.data[j] * coefficients[col], col) for j, col in enumerate(row.indices)), reverse=True
-        )
         parts: list[str] = []
         keyword_categories: set[str] = set()
-        for value, col in contributions:
-            if value <= 0 or len(parts) == items:
+        for _, col in pushing_features(row, coefficients):
+            if len(parts) == items:
                 break
             kind, name = self.feature_names[col]
             if kind in ("keyword", "near keyword") and name in keyword_categories:
