@@ -270,11 +270,18 @@ _CONVERTERS: dict[str, Callable[[object], object]] = {
 }
 
 
+# Values of these Python types (exactly: not subclasses, not numpy scalars) need no conversion.
+_EXACT_TYPES: dict[str, type] = {"string": str, "int": int, "bool": bool}
+
+
 def _typed_series(column: Column, values: Sequence[object], table: str) -> pd.Series:
     """`values` converted one by one to `column`'s type, as a Series of the type's pandas dtype."""
     import numpy as np
     import pandas as pd
 
+    exact = _EXACT_TYPES.get(column.type)
+    if exact is not None and all(value is None or type(value) is exact for value in values):
+        return pd.Series(values, dtype=TYPES[column.type].pandas)  # the common case: nothing to convert
     convert = _CONVERTERS[column.type]
     converted: list[object] = []
     for row, value in enumerate(values):
