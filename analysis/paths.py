@@ -9,6 +9,7 @@ RAW_METADATA = RAW / "metadata.csv"
 PROCESSED = DATA / "processed"
 CORRECTIONS = DATA / "corrections.csv"
 FIGURES = ROOT / "figures"
+MODELS = ROOT / "models"  # fitted classifiers, derived from shipped files; not in git
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
 TEST_DATA = ROOT / "tests" / "data"

@@ -273,3 +273,33 @@ def test_ngram_counts_refuse_longer_ngrams() -> None:
 
     with pytest.raises(ValueError, match="1 to 3"):
         CharNgramCounts((1, 4))
+
+
+# --- the shipped model, saved once per version -----------------------------------------------------------------
+
+
+def test_saved_model_is_reused_and_a_broken_copy_refitted(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, gold: pd.DataFrame
+) -> None:
+    monkeypatch.setattr(model_module, "MODELS", tmp_path)
+    model_module._shipped_model.cache_clear()
+    try:
+        fresh = model_module.fitted_model()
+        (saved,) = tmp_path.glob("category-model-*.pickle")
+        expected = fresh.predict(gold)
+
+        model_module._shipped_model.cache_clear()
+        loaded = model_module.fitted_model()
+        assert loaded is not fresh
+        pd.testing.assert_frame_equal(loaded.predict(gold), expected)
+
+        saved.write_bytes(b"truncated")
+        model_module._shipped_model.cache_clear()
+        pd.testing.assert_frame_equal(model_module.fitted_model().predict(gold), expected)
+        assert saved.read_bytes() != b"truncated"
+
+        monkeypatch.setattr(model_module, "_shipped_version", lambda: "another-version")
+        model_module.fitted_model()
+        assert [p.name for p in tmp_path.iterdir()] == ["category-model-another-version.pickle"]
+    finally:
+        model_module._shipped_model.cache_clear()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 
 # A near hit needs at least half of the keyword's bigrams: below that, single common bigrams (建设, 管理) match
 # everything.
@@ -38,10 +39,18 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
-@cache
-def _word_bigrams(word: str) -> frozenset[str]:
-    """A keyword's bigrams, computed once: near_hits asks for them for every problem."""
-    return frozenset(_bigrams(word))
+@lru_cache(maxsize=8)
+def _bigram_index(
+    keywords: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[list[tuple[str, str, int]], dict[str, list[int]]]:
+    """The keywords in order as (category, word, number of bigrams), and for each bigram the positions of the
+    keywords that have it: a text then meets only the keywords it shares a bigram with, not all of them."""
+    words = [(key, word, len(_bigrams(word))) for key, ws in keywords for word in ws]
+    index: dict[str, list[int]] = {}
+    for position, (_, word, _) in enumerate(words):
+        for gram in _bigrams(word):
+            index.setdefault(gram, []).append(position)
+    return words, index
 
 
 def exact_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
@@ -52,12 +61,14 @@ def exact_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, 
 
 def near_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[float, str]]:
     """For each category, the best share of one keyword's bigrams found in `text` (≥ NEAR_THRESHOLD) and that word."""
-    grams = _bigrams(text) if text else set()
+    words, index = _bigram_index(tuple(keywords.items()))
+    shared: Counter[int] = Counter()
+    for gram in _bigrams(text) if text else ():
+        shared.update(index.get(gram, ()))
     best: dict[str, tuple[float, str]] = {}
-    for key, words in keywords.items():
-        for word in words:
-            wanted = _word_bigrams(word)
-            share = len(wanted & grams) / len(wanted)
-            if share >= NEAR_THRESHOLD and share > best.get(key, (0.0, ""))[0]:
-                best[key] = (share, word)
+    for position in sorted(shared):  # keyword order: of two equal shares, the first keyword's word is named
+        key, word, size = words[position]
+        share = shared[position] / size
+        if share >= NEAR_THRESHOLD and share > best.get(key, (0.0, ""))[0]:
+            best[key] = (share, word)
     return best

@@ -12,6 +12,9 @@ of at least RULE_MIN_CHARS characters: such a title says what went wrong in the 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +33,7 @@ from analysis.categorize.codebook import (
 from analysis.categorize.fields import ProblemTexts
 from analysis.categorize.keywords import exact_hits
 from analysis.categorize.title_model import TitleModel
+from analysis.paths import MODELS
 
 # Equal weights, the plain default and not a tuned value: leave-one-city-out, any text-model weight from 0.3 to 0.7
 # gets 118 or 119 of the 144 gold problems right (0.5: 119); the title model alone 114, the text model alone 111.
@@ -138,25 +142,59 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
-@lru_cache(maxsize=1)
-def _shipped_model(codebook_stamp: tuple[int, int], training_stamp: tuple[int, int]) -> CategoryModel:
-    """The model of the shipped files, fitted once per version of them (the stamps key the cache)."""
-    codebook = load_codebook()
-    return CategoryModel(codebook).fit(load_training(codebook=codebook))
-
-
 def fitted_model(training: pd.DataFrame | None = None, codebook: pd.DataFrame | None = None) -> CategoryModel:
     """A model fitted on `training` (default: the shipped training set) under `codebook` (default: shipped).
 
-    The model of the shipped files is fitted once and reused until either file changes.
+    The model of the shipped files is fitted once per version of them and of this package's code, and kept in
+    models/ (see `_shipped_model`).
     """
     if training is None and codebook is None:
-        return _shipped_model(_stamp(CODEBOOK_CSV), _stamp(TRAINING_CSV))
+        return _shipped_model(_shipped_version())
     codebook = codebook if codebook is not None else load_codebook()
     training = training if training is not None else load_training(codebook=codebook)
     return CategoryModel(codebook).fit(training)
+
+
+def _shipped_version() -> str:
+    """What the shipped model depends on: codebook, training set, the classifier's code, scikit-learn and numpy."""
+    import sklearn
+
+    digest = hashlib.sha256(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}".encode())
+    for path in (CODEBOOK_CSV, TRAINING_CSV, *sorted(Path(__file__).parent.glob("*.py"))):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _shipped_model(version: str) -> CategoryModel:
+    """The model of the shipped files, loaded from models/ or fitted and saved there.
+
+    Fitting takes seconds, and every worker process of a batch needs the model: the saved copy makes that a
+    one-time cost per version. The file is only ever written by this function; one that cannot be read (another
+    version of Python's pickle, a truncated write) is fitted again and replaced.
+    """
+    path = MODELS / f"category-model-{version}.pickle"
+    try:
+        model = pickle.loads(path.read_bytes())
+        if isinstance(model, CategoryModel):
+            return model
+    except Exception:  # a missing or unreadable copy: fit below
+        pass
+    codebook = load_codebook()
+    model = CategoryModel(codebook).fit(load_training(codebook=codebook))
+    _save(model, path)
+    return model
+
+
+def _save(model: CategoryModel, path: Path) -> None:
+    """Write atomically (workers may race to save the same version), dropping the copies of other versions."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        staging.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(staging, path)
+        for old in path.parent.glob("category-model-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:  # a read-only checkout still categorises; it fits the model in each process
+        pass
