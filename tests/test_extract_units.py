@@ -345,6 +345,26 @@ def test_markdown_is_removed_and_spans_map_past_it():
     assert source[s:e] == "已完成整改"
 
 
+def _half_width_reference(source: str) -> tuple[str, tuple[int, ...]]:
+    """The first step of normalisation done character by character: width folded, invisibles and \\r dropped."""
+    kept = [(i, ch) for i, ch in enumerate(source) if ch not in "\r\u200b\u200c\u200d\u2060\ufeff\u00ad"]
+    return "".join(_width(ch) for _, ch in kept), tuple(i for i, _ in kept)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "整改措施：一是加强学习（ＡＢ１２）。\n整改结果：已完成整改。",
+        "\ufeff整改措施：\u200b\u200c一是加强学习（ＡＢ１２）。\r\n整改结果：第一\u3000季度已完成\u00ad整改。\r\n\u2060",
+        "\r\r\u200d",
+    ],
+)
+def test_width_folding_and_dropped_characters_keep_every_origin(source: str):
+    norm = normalize(source)
+    assert (norm.text, norm.origin) == _half_width_reference(source)
+    assert norm.source_length == len(source)
+
+
 def test_headings_and_titles_keep_their_line_breaks():
     source = (
         "中共某市数据局党组关于巡察整改情况的通报\n"

@@ -212,6 +212,25 @@ def test_two_character_names_count_only_when_free_standing(text: str, found: lis
     assert [m.text for m in find_places(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("新疆维吾尔自治区伊犁哈萨克自治州", ["新疆维吾尔自治区", "伊犁哈萨克自治州"]),  # not 新疆 alone
+        ("湖北省恩施土家族苗族自治州建始县", ["湖北省", "恩施土家族苗族自治州", "建始县"]),
+        ("恩施土家族苗族自治", []),  # a name cut off by the end of the text
+        ("沈阳市和平", ["沈阳市"]),
+        ("和县", ["和县"]),
+    ],
+)
+def test_the_longest_whole_name_is_found(text: str, found: list[str]) -> None:
+    assert [m.text for m in find_places(text)] == found
+
+
+def test_every_name_has_two_characters_at_least() -> None:
+    # find_places looks names up by their first two characters
+    assert min(len(p.name) for p in places()) >= 2
+
+
 # --- inferred metadata: the seeds ---------------------------------------------------------------------------
 
 
