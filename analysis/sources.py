@@ -123,9 +123,7 @@ def load_metadata(path: Path = RAW_METADATA) -> dict[str, dict[str, str]]:
         raise NoticeError(f"{where}: empty metadata file — the first line must be: {columns}")
     missing = [c for c in METADATA_COLUMNS if c not in header]
     if missing:
-        raise NoticeError(
-            f"{where}: missing column(s) {', '.join(missing)} — the header must include: {columns}"
-        )
+        raise NoticeError(f"{where}: missing column(s) {', '.join(missing)} — the header must include: {columns}")
 
     rows: dict[str, dict[str, str]] = {}
     first_line: dict[str, int] = {}
@@ -363,8 +361,12 @@ def convert_same_length(text: str, convert: Callable[[str], str]) -> str:
     """Apply a converter line by line; a line whose length it changes is converted character by character.
 
     A character whose conversion is not a single character is kept as it is, so the result always has the
-    length of `text` and offsets into it are offsets into `text`.
+    length of `text` and offsets into it are offsets into `text`. The converter is one that converts each line on
+    its own (OpenCC never matches a phrase across a line break), so a text it leaves alone is returned after one
+    call instead of one call per line.
     """
+    if convert(text) == text:
+        return text
     out: list[str] = []
     singles: dict[str, str] = {}
     for line in text.splitlines(keepends=True):

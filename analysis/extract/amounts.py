@@ -7,6 +7,7 @@ kind and its clause; nothing here adds amounts up.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,6 +23,9 @@ _AMOUNT = re.compile(
     # 余/多 stands before the unit (1600余万元) or inside it (5万余元, 2.3万多元).
     r"\s*(?P<post>余|多)?\s*(?P<unit>亿元|万元|元|(?P<mag>[亿万])(?P<inner>余|多)元)(?!级)"
 )
+# Every character an amount can hold before the 元 of its unit (prefix, number, 余/多, 亿/万, spaces): an amount
+# starts in the run of these characters that ends at a 元. Keep in step with _AMOUNT.
+_AMOUNT_CHAR = re.compile(r"[约近超过逾大\d,.\s一二两三四五六七八九十百千余多亿万]")
 # A rule's limit written as a comparison: 不超过3万元 always; 超过5万元的项目 only where it qualifies a noun, since
 # 超过500万元 alone is an approximate sum.
 _LIMIT_ALWAYS = re.compile(r"(?:不超过|不得超过|不高于|不低于|不少于)$")
@@ -47,7 +51,7 @@ class Amount:
 def find_amounts(text: str, part_at) -> list[Amount]:
     """Every amount in `text`; `part_at(offset)` says which part of the notice an offset lies in."""
     amounts = []
-    for m in _AMOUNT.finditer(text):
+    for m in _amount_matches(text):
         value = m["num"].replace(",", "") if m["num"] else parse_number(m["cn"])
         if value is None:
             continue
@@ -69,6 +73,27 @@ def find_amounts(text: str, part_at) -> list[Amount]:
             )
         )
     return amounts
+
+
+def _amount_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _AMOUNT.finditer(text), found by trying _AMOUNT only where an amount can start.
+
+    Searching the whole text tries the pattern at every character; an amount ends at a 元 and starts in the run of
+    amount characters before it, so only those few places are tried, in the same order.
+    """
+    last_end = 0  # amounts do not overlap
+    yuan = text.find("元")
+    while yuan >= 0:
+        run = yuan
+        while run > last_end and _AMOUNT_CHAR.match(text, run - 1):
+            run -= 1
+        for start in range(run, yuan):
+            m = _AMOUNT.match(text, start)
+            if m:
+                yield m
+                last_end = m.end()
+                break
+        yuan = text.find("元", yuan + 1)
 
 
 def _limit(text: str, start: int, end: int) -> str | None:
@@ -98,10 +123,7 @@ def _kind(text: str, m: re.Match[str], part: str) -> tuple[str, str | None]:
 
 
 def _around(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    a = start
-    while a > 0 and text[a - 1] not in stops:
-        a -= 1
-    b = end
-    while b < len(text) and text[b] not in stops:
-        b += 1
+    """The span from just after the last stop character before `start` to the first one at or after `end`."""
+    a = max(text.rfind(stop, 0, start) for stop in stops) + 1
+    b = min((i for stop in stops if (i := text.find(stop, end)) >= 0), default=len(text))
     return a, b

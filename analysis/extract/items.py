@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from analysis.extract.numerals import parse_number
 
-_BOUNDARY = r"(?:^|(?<=[\n。;:,!?)】\s]))"
+# Each pattern's group `item` is the marker and `n` its numeral. The patterns are searched in the stretch with a
+# newline put before it, so that the stretch's start counts as a line start. Each opens with a plain character class
+# (the boundary before a marker is matched as a character, not looked behind for; 一是's first numeral stands outside
+# the repeat) because re then skips to the places where that class matches instead of trying every position.
 _FAMILIES: dict[str, re.Pattern[str]] = {
-    "shi": re.compile(r"(?P<bound>" + _BOUNDARY + r")?([一二三四五六七八九十]{1,3})是"),
-    "arabic": re.compile(r"(?:^|(?<=[\n。;:]))\s*(\d{1,2})\s*[.、](?!\d)"),
-    "paren": re.compile(r"(?:^|(?<=[\n。;:]))\s*\((\d{1,2})\)"),
-    "circled": re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮])"),
+    # 一是 may be glued to the text before it (see _Candidate.bounded): its boundary is checked afterwards.
+    "shi": re.compile(r"(?P<item>(?P<n>[一二三四五六七八九十][一二三四五六七八九十]{0,2})是)"),
+    "arabic": re.compile(r"[\n。;:](?P<item>\s*(?P<n>\d{1,2})\s*[.、](?!\d))"),
+    "paren": re.compile(r"[\n。;:](?P<item>\s*\((?P<n>\d{1,2})\))"),
+    "circled": re.compile(r"(?P<item>(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮]))"),
 }
+# What may stand before 一是 for it to open an item.
+_SHI_BOUNDARY = re.compile(r"[\n。;:,!?)】\s]")
 # 是 right after a sentence end, where 二是 lost its numeral; never 是否/是指/….
-_LOST_SHI = re.compile(r"(?<=[。;])\s*是(?![否指的为不在由对])")
+_LOST_SHI = re.compile(r"[。;](?P<item>\s*是(?![否指的为不在由对]))")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
 
 
@@ -33,8 +40,7 @@ class Item:
     recovered: bool = False  # numeral lost in copying, inferred from its neighbours
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: built for every match, so cheaper than a dataclass
     value: int | None
     start: int
     end: int  # end of the marker
@@ -43,13 +49,13 @@ class _Candidate:
 
 def split_items(text: str, start: int, end: int) -> list[Item]:
     """Items of text[start:end]; one unnumbered item when the stretch has text but no numbering."""
-    # Matched on a slice so that ^ means the start of the stretch.
     part = text[start:end]
+    lined = "\n" + part  # nothing before the stretch counts; its start is a line start
     best: list[tuple[_Candidate, int]] = []
     for family, pattern in _FAMILIES.items():
-        candidates = [_candidate(family, m) for m in pattern.finditer(part)]
+        candidates = [_candidate(family, m, lined) for m in pattern.finditer(lined)]
         if family == "shi":
-            candidates += [_Candidate(None, m.start(), m.end()) for m in _LOST_SHI.finditer(part)]
+            candidates += [_Candidate(None, m.start("item") - 1, m.end() - 1) for m in _LOST_SHI.finditer(lined)]
             candidates.sort(key=lambda c: c.start)
         chain = _outer_chain(candidates)
         if chain and (not best or chain[0][0].start < best[0][0].start):
@@ -69,18 +75,19 @@ def split_items(text: str, start: int, end: int) -> list[Item]:
             Item(
                 marker.strip(),
                 start + cand.start + lead,
-                start + len(part[:stop].rstrip()),
+                start + cand.start + len(part[cand.start : stop].rstrip()),
                 recovered=cand.value is None,
             )
         )
     return items
 
 
-def _candidate(family: str, m: re.Match[str]) -> _Candidate:
-    raw = m.group(2) if family == "shi" else m.group(1)
+def _candidate(family: str, m: re.Match[str], lined: str) -> _Candidate:
+    """The candidate marker of a match in `lined`, the stretch behind one newline; offsets into the stretch."""
+    raw = m["n"]
     value = _CIRCLED.index(raw) + 1 if family == "circled" else parse_number(raw)
-    bounded = family != "shi" or m.group("bound") is not None
-    return _Candidate(value, m.start(), m.end(), bounded)
+    bounded = family != "shi" or _SHI_BOUNDARY.match(lined, m.start() - 1) is not None
+    return _Candidate(value, m.start("item") - 1, m.end() - 1, bounded)
 
 
 def _outer_chain(candidates: list[_Candidate]) -> list[tuple[_Candidate, int]]:

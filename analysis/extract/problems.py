@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from analysis.extract.items import Item, split_items
@@ -22,19 +23,22 @@ from analysis.extract.markers import (
 from analysis.extract.outline import Node
 from analysis.extract.vocab import StatusMatch, find_status
 
-_ALL_LABELS = FIELD_LABELS
 # A label opens a line (its colon may be missing: 咸宁 "整改情况一是…") or follows a sentence with its colon.
 # 整改进展情况: is 整改进展: with the word 情况 added.
 # A label may be bracketed: 【整改措施】一是….
-_LABEL = re.compile(
-    r"(?:^|(?<=\n))[ \t]*【?(?P<a>" + "|".join(_ALL_LABELS) + r")(?:情况)?】?[ \t]*:?"
-    r"|(?<=[。;])\s*【?(?P<b>" + "|".join(_ALL_LABELS) + r")(?:情况)?(?:\s*:|】)"
-)
-_FIRST_SHI = re.compile(r"(?:^|(?<=[\n。;:,】\s]))一是")
+_LINE_LABEL = r"[ \t]*【?(?P<a>" + "|".join(FIELD_LABELS) + r")(?:情况)?】?[ \t]*:?"
+_SENTENCE_LABEL = r"\s*【?(?P<b>" + "|".join(FIELD_LABELS) + r")(?:情况)?(?:\s*:|】)"
+# The newline or sentence end before a label is matched as a character, not looked behind for: a pattern that
+# opens with a character class is searched many times faster. Group `label` is the label itself.
+_LABEL = re.compile(r"[\n。;](?P<label>(?<=\n)" + _LINE_LABEL + r"|(?<=[。;])" + _SENTENCE_LABEL + ")")
+_LABEL_AT_TEXT_START = re.compile(_LINE_LABEL)
+# What may stand before 一是 for it to open a list.
+_SHI_BOUNDARY = re.compile(r"[\n。;:,】\s]")
 _BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)】\]][。;]?\s*$")
 # (二)问题:干部教育培训针对性不强。 The word 问题 labels the title; it is not part of it.
 _PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
 _QUOTED_TITLE = re.compile(r"(?:针对|关于)\s*“(?P<t>[^”]{2,200})”")
+_SENTENCE_END = re.compile(r"[。;\n]")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
 _NOT_PROBLEM_SECTION = re.compile(
@@ -48,6 +52,38 @@ _CLOSING = re.compile(
     r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$",
     re.MULTILINE,
 )
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A field label as printed: which label, and its span (spaces, brackets and colon included)."""
+
+    name: str
+    start: int
+    end: int
+
+
+def _labels(text: str, start: int, end: int) -> Iterator[_Label]:
+    """The field labels in text[start:end], in reading order."""
+    first = _LABEL_AT_TEXT_START.match(text, 0, end) if start == 0 else None
+    if first:
+        yield _Label(first["a"], 0, first.end())
+    # A label at `start` is found through the newline or sentence end just before it.
+    resume = first.end() if first else max(start - 1, 0)
+    for m in _LABEL.finditer(text, resume, end):
+        yield _Label(m["a"] or m["b"], m.start("label"), m.end())
+
+
+def _first_label(text: str, start: int, end: int) -> _Label | None:
+    return next(_labels(text, start, end), None)
+
+
+def _first_shi(text: str, start: int, end: int) -> int | None:
+    """Offset of the first 一是 in text[start:end] that opens a line, sentence or clause; None if there is none."""
+    at = text.find("一是", start, end)
+    while at > 0 and not _SHI_BOUNDARY.match(text, at - 1):
+        at = text.find("一是", at + 1, end)
+    return at if at >= 0 else None
 
 
 @dataclass
@@ -150,7 +186,7 @@ def _evidence_by_node(text: str, section: Node) -> dict[Node, bool]:
         if len(parent.children) < 2:
             continue
         *earlier, last = parent.children
-        if any(_LABEL.search(text, n.start, n.own_end) for n in earlier):
+        if any(_first_label(text, n.start, n.own_end) is not None for n in earlier):
             continue
         trailing = _own_status(text, last)
         if trailing is not None and trailing >= last.heading_end:
@@ -161,15 +197,12 @@ def _evidence_by_node(text: str, section: Node) -> dict[Node, bool]:
 
 
 def _evidence(text: str, start: int, end: int) -> bool:
-    return bool(_LABEL.search(text, start, end) or _FIRST_SHI.search(text, start, end))
+    return _first_label(text, start, end) is not None or _first_shi(text, start, end) is not None
 
 
 def _own_status(text: str, node: Node) -> int | None:
     """Offset of the first status label in an item's own text, if any."""
-    for m in _LABEL.finditer(text, node.start, node.own_end):
-        if (m.group("a") or m.group("b")) in STATUS_LABELS:
-            return m.start()
-    return None
+    return next((label.start for label in _labels(text, node.start, node.own_end) if label.name in STATUS_LABELS), None)
 
 
 def _heading(text: str, node: Node) -> str:
@@ -242,8 +275,8 @@ def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled:
     are the measures. When only a status (or another field) is labelled, the measures must stand on lines of
     their own below the heading: an 一是 list inside the heading sentence then lists facets of the problem.
     """
-    shi = _FIRST_SHI.search(text, start, stop)
-    starts = [shi.start()] if shi and (not labelled or shi.start() >= node.heading_end) else []
+    shi = _first_shi(text, start, stop)
+    starts = [shi] if shi is not None and (not labelled or shi >= node.heading_end) else []
     if node.children and node.children[0].start < stop:
         starts.append(node.children[0].start)
     if starts:
@@ -275,8 +308,8 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
         while after < stop and text[after] in "。:;,问题的整改情况 ":
             after += 1
         return (quoted.start("t"), quoted.end("t")), after
-    label = _LABEL.search(text, start, stop)
-    cut = min([i for i in (text.find("。", start, stop), label.start() if label else -1) if i >= 0], default=stop)
+    label = _first_label(text, start, stop)
+    cut = min([i for i in (text.find("。", start, stop), label.start if label else -1) if i >= 0], default=stop)
     title_end = _rstrip_punct(text, start, cut)
     after = cut + 1 if cut < stop and text[cut] == "。" else cut
     return (start, title_end), after
@@ -284,10 +317,10 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
 
 def _fields(text: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
     """(label, start of the label, end of the label, end of the field) for each labelled field in text[start:end]."""
-    found = [(m.group("a") or m.group("b"), m.start(), m.end()) for m in _LABEL.finditer(text, start, end)]
+    found = list(_labels(text, start, end))
     return [
-        (label, label_start, label_end, found[i + 1][1] if i + 1 < len(found) else end)
-        for i, (label, label_start, label_end) in enumerate(found)
+        (label.name, label.start, label.end, found[i + 1].start if i + 1 < len(found) else end)
+        for i, label in enumerate(found)
     ]
 
 
@@ -321,7 +354,7 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
 
 
 def _sentence_end(text: str, start: int, stop: int) -> int:
-    m = re.compile(r"[。;\n]").search(text, start, stop)
+    m = _SENTENCE_END.search(text, start, stop)
     return m.start() if m else stop
 
 

@@ -36,10 +36,22 @@ class StatusMatch:
 def find_status(text: str, pos: int = 0, endpos: int | None = None, anchored: bool = False) -> StatusMatch | None:
     """The first (or, when `anchored`, the leading) known status phrase in text[pos:endpos]."""
     stop = len(text) if endpos is None else endpos
+    return _leading_status(text, pos, stop) if anchored else _first_status(text, pos, stop)
+
+
+def _leading_status(text: str, pos: int, stop: int) -> StatusMatch | None:
+    # Phrases come longest first, so the first one text[pos:stop] starts with is the longest there.
+    for phrase, code in status_phrases():
+        if text.startswith(phrase, pos, stop):
+            return StatusMatch(phrase, code, pos, pos + len(phrase))
+    return None
+
+
+def _first_status(text: str, pos: int, stop: int) -> StatusMatch | None:
     best: StatusMatch | None = None
     for phrase, code in status_phrases():
         idx = text.find(phrase, pos, stop)
-        if idx < 0 or (anchored and idx != pos):
+        if idx < 0:
             continue
         if best is None or idx < best.start or (idx == best.start and len(phrase) > len(best.phrase)):
             best = StatusMatch(phrase, code, idx, idx + len(phrase))
