@@ -275,6 +275,43 @@ def test_ngram_counts_refuse_longer_ngrams() -> None:
         CharNgramCounts((1, 4))
 
 
+_KEYWORDS = {"procurement": ("政府采购", "采购", "招标"), "assets": ("资产", "固定资产"), "single": ("账",)}
+
+
+@pytest.mark.parametrize("text", ["", "账", "采购", "政府采购与固定资产台账", "采政府购", "招标招标", "标招", "资"])
+def test_keyword_hits_are_the_verbatim_words_and_the_best_bigram_shares(text: str) -> None:
+    from analysis.categorize.keywords import NEAR_THRESHOLD, keyword_hits
+
+    def bigrams(s: str) -> set[str]:
+        return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
+
+    exact = {key: [w for w in words if w in text] for key, words in _KEYWORDS.items()}
+    near: dict[str, tuple[float, str]] = {}
+    for key, words in _KEYWORDS.items():
+        for word in words:
+            share = len(bigrams(word) & bigrams(text)) / len(bigrams(word)) if text else 0.0
+            if share >= NEAR_THRESHOLD and share > near.get(key, (0.0, ""))[0]:
+                near[key] = (share, word)
+    hits = keyword_hits(text, _KEYWORDS)
+    assert hits.exact == {key: words for key, words in exact.items() if words}
+    assert hits.near == near
+
+
+def test_pushing_features_are_the_positive_ones_strongest_first() -> None:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from analysis.categorize.explain import pushing_features
+
+    features = csr_matrix(np.array([[0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 2.0, 1.0, 3.0, 0.5]]))
+    coefficients = np.array([1.0, 1.0, 1.0, 2.0, -1.0, 1.0])
+    shown = np.array([True, True, True, True, True, False])
+    assert pushing_features(features, 0, coefficients, shown) == []
+    assert pushing_features(features, 1, coefficients, shown) == [3, 2, 1, 0]  # ties: the higher column first
+    assert pushing_features(features, 1, coefficients, shown, limit=2) == [3, 2]
+    assert pushing_features(features, 1, coefficients, shown, limit=3) == [3, 2, 1]
+
+
 # --- the shipped model, saved once per version -----------------------------------------------------------------
 
 

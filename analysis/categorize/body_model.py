@@ -7,8 +7,7 @@ codebook is also a one-word training example, which anchors the n-grams of long 
 
 from __future__ import annotations
 
-from itertools import islice
-
+import numpy as np
 import pandas as pd
 
 from analysis.categorize.explain import pushing_features
@@ -32,6 +31,8 @@ class BodyModel:
 
         self.vectorizer = CharTfidf(ngram_range=(1, 3), min_df=MIN_DOCUMENT_FREQUENCY).fit(body)
         self.feature_names = self.vectorizer.get_feature_names_out()
+        # A single character of a long text tells a reader nothing: evidence names the longer n-grams only.
+        self.shown = np.array([len(name) > 1 for name in self.feature_names], dtype=bool)
         self.classifier = LogisticRegression(
             C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=1000
         )
@@ -42,12 +43,11 @@ class BodyModel:
         """Class probabilities, one column per category the model knows."""
         return pd.DataFrame(self.classifier.predict_proba(features), columns=list(self.classifier.classes_))
 
-    def evidence(self, row, key: str, items: int) -> list[str]:
-        """The n-grams (two characters or more) of one feature row that pushed hardest towards `key`."""
+    def evidence(self, features, i: int, key: str, items: int) -> list[str]:
+        """The n-grams (two characters or more) of row `i` of `features` that pushed hardest towards `key`."""
         classes = list(self.classifier.classes_)
         if key not in classes:
             return []
         coefficients = self.classifier.coef_[classes.index(key)]
-        # A single character of a long text tells a reader nothing: name the longer n-grams only.
-        names = (self.feature_names[col] for _, col in pushing_features(row, coefficients))
-        return [f"description/measures n-gram '{name}'" for name in islice((n for n in names if len(n) > 1), items)]
+        columns = pushing_features(features, i, coefficients, self.shown, items)
+        return [f"description/measures n-gram '{self.feature_names[col]}'" for col in columns]

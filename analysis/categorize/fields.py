@@ -45,14 +45,16 @@ def with_measures(problems: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
     if "measure_seq" in rows.columns:
         rows = rows.sort_values("measure_seq", kind="stable")
     # One join key for both tables: problem_seq may be int in one and text in the other (CSV).
+    # Columns as lists: iterating a pandas column yields one element per Python call into pandas.
+    docs, seqs, measure_texts = (rows[c].tolist() for c in ("doc_id", "problem_seq", "text"))
     texts: dict[tuple[str, int], list[str]] = {}
-    for doc, seq, text in zip(rows["doc_id"], rows["problem_seq"], rows["text"], strict=True):
+    for doc, seq, text in zip(docs, seqs, measure_texts, strict=True):
         texts.setdefault((str(doc), int(seq)), []).append("" if pd.isna(text) else str(text))
     doc_column = document_column(problems)
     out = problems.copy()
     out["measures"] = [
         "\n".join(texts.get((str(d), int(s)), []))
-        for d, s in zip(problems[doc_column], problems["problem_seq"], strict=True)
+        for d, s in zip(problems[doc_column].tolist(), problems["problem_seq"].tolist(), strict=True)
     ]
     return out
 
@@ -73,7 +75,7 @@ class ProblemTexts:
         def column(name: str) -> list[str]:
             if name not in frame.columns:
                 return [""] * len(frame)
-            return [clean_text(v) for v in frame[name]]
+            return [clean_text(v) for v in frame[name].tolist()]
 
         title, area, topic, description, measures = (column(c) for c in TEXT_COLUMNS)
         return cls(

@@ -11,7 +11,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 # A near hit needs at least half of the keyword's bigrams: below that, single common bigrams (建设, 管理) match
 # everything.
@@ -39,36 +41,53 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
+@dataclass(frozen=True)
+class KeywordHits:
+    """The codebook keywords found in one text."""
+
+    exact: dict[str, list[str]]  # category → its typical words that occur verbatim, in codebook order
+    near: dict[str, tuple[float, str]]  # category → best share of one keyword's bigrams (≥ NEAR_THRESHOLD), the word
+
+
+@dataclass(frozen=True)
+class _BigramIndex:
+    """The keywords in codebook order as (category, word, number of bigrams), for each bigram the positions of the
+    keywords that have it (a text then meets only the keywords it shares a bigram with, not all of them), and the
+    positions of one-character keywords, which have no bigram to be found by."""
+
+    words: list[tuple[str, str, int]]
+    positions: dict[str, list[int]]
+    single_characters: frozenset[int]
+
+
 @lru_cache(maxsize=8)
-def _bigram_index(
-    keywords: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[list[tuple[str, str, int]], dict[str, list[int]]]:
-    """The keywords in order as (category, word, number of bigrams), and for each bigram the positions of the
-    keywords that have it: a text then meets only the keywords it shares a bigram with, not all of them."""
+def _bigram_index(keywords: tuple[tuple[str, tuple[str, ...]], ...]) -> _BigramIndex:
+    """The index of `keywords` (category, words) pairs, built once per codebook."""
     words = [(key, word, len(_bigrams(word))) for key, ws in keywords for word in ws]
-    index: dict[str, list[int]] = {}
+    positions: dict[str, list[int]] = {}
     for position, (_, word, _) in enumerate(words):
         for gram in _bigrams(word):
-            index.setdefault(gram, []).append(position)
-    return words, index
+            positions.setdefault(gram, []).append(position)
+    single = frozenset(p for p, (_, word, _) in enumerate(words) if len(word) < 2)
+    return _BigramIndex(words, positions, single)
 
 
-def exact_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
-    """Categories whose typical words occur verbatim in `text`, each with the words found."""
-    found = {key: [w for w in words if w in text] for key, words in keywords.items()}
-    return {key: words for key, words in found.items() if words}
-
-
-def near_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[float, str]]:
-    """For each category, the best share of one keyword's bigrams found in `text` (≥ NEAR_THRESHOLD) and that word."""
-    words, index = _bigram_index(tuple(keywords.items()))
-    shared: Counter[int] = Counter()
-    for gram in _bigrams(text) if text else ():
-        shared.update(index.get(gram, ()))
-    best: dict[str, tuple[float, str]] = {}
+def keyword_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> KeywordHits:
+    """The exact and the near hits of the codebook `keywords` in `text`, from one pass over its bigrams."""
+    index = _bigram_index(tuple(keywords.items()))
+    grams = _bigrams(text) if text else ()
+    shared = Counter(chain.from_iterable(index.positions.get(gram, ()) for gram in grams))
+    near: dict[str, tuple[float, str]] = {}
     for position in sorted(shared):  # keyword order: of two equal shares, the first keyword's word is named
-        key, word, size = words[position]
+        key, word, size = index.words[position]
         share = shared[position] / size
-        if share >= NEAR_THRESHOLD and share > best.get(key, (0.0, ""))[0]:
-            best[key] = (share, word)
-    return best
+        if share >= NEAR_THRESHOLD and share > near.get(key, (0.0, ""))[0]:
+            near[key] = (share, word)
+    # A keyword can occur verbatim only where all of its bigrams do: only those keywords need a substring search.
+    candidates = {position for position, n in shared.items() if n == index.words[position][2]}
+    exact: dict[str, list[str]] = {}
+    for position in sorted(candidates | index.single_characters):
+        key, word, _ = index.words[position]
+        if word in text:
+            exact.setdefault(key, []).append(word)
+    return KeywordHits(exact, near)

@@ -31,7 +31,7 @@ from analysis.categorize.codebook import (
     load_training,
 )
 from analysis.categorize.fields import ProblemTexts
-from analysis.categorize.keywords import exact_hits
+from analysis.categorize.keywords import KeywordHits, keyword_hits
 from analysis.categorize.title_model import TitleModel
 from analysis.paths import MODELS
 
@@ -82,7 +82,8 @@ class CategoryModel:
         if len(problems) == 0:
             return _typed(pd.DataFrame(index=problems.index, columns=OUTPUT_COLUMNS))
         texts = ProblemTexts.of(problems)
-        title_features = self.title_model.features(texts)
+        cue_hits = self.title_model.cue_hits(texts)
+        title_features = self.title_model.features(texts, cue_hits)
         body_features = self.body_model.features(texts.body)
         by_title = self.title_model.probabilities(title_features)
         by_body = self.body_model.probabilities(body_features)
@@ -90,12 +91,12 @@ class CategoryModel:
         by_title = by_title.reindex(columns=classes, fill_value=0.0).to_numpy()
         by_body = by_body.reindex(columns=classes, fill_value=0.0).to_numpy()
         rows = []
-        for i in range(len(problems)):
+        for i, title_hits in enumerate(self._title_hits(texts, cue_hits)):
             has_title, has_body = texts.has_title_view(i), bool(texts.body[i])
-            rule = self._rule(texts.title[i])
             if not (has_title or has_body):
                 rows.append(("other", 0.0, "no text to categorise", "rule"))
                 continue
+            rule = _rule(title_hits)
             if rule is not None:
                 key, words = rule
                 rows.append((key, RULE_CONFIDENCE, "rule: title names " + ", ".join(words), "rule"))
@@ -106,9 +107,9 @@ class CategoryModel:
             key = classes[best]
             evidence = []
             if has_title:
-                evidence += self.title_model.evidence(title_features[i], key, texts, i, TITLE_EVIDENCE_ITEMS)
+                evidence += self.title_model.evidence(title_features, i, key, cue_hits[i], TITLE_EVIDENCE_ITEMS)
             if has_body:
-                evidence += self.body_model.evidence(body_features[i], key, BODY_EVIDENCE_ITEMS)
+                evidence += self.body_model.evidence(body_features, i, key, BODY_EVIDENCE_ITEMS)
             shares = ", ".join(
                 f"{view} {p[best]:.2f}"
                 for view, p, w in (("title", by_title[i], weights[0]), ("text", by_body[i], weights[1]))
@@ -121,14 +122,22 @@ class CategoryModel:
             rows.append((key, float(combined[best]), text, "model"))
         return _typed(pd.DataFrame(rows, index=problems.index, columns=OUTPUT_COLUMNS))
 
-    def _rule(self, title: str) -> tuple[str, list[str]] | None:
-        hits = exact_hits(title, self.keywords)
-        if len(hits) != 1:
-            return None
-        key, words = next(iter(hits.items()))
-        if len(words) >= 2 or any(len(w) >= RULE_MIN_CHARS for w in words):
-            return key, words
+    def _title_hits(self, texts: ProblemTexts, cue_hits: list[KeywordHits]) -> list[KeywordHits]:
+        """The keyword hits of each title, for the rule; a title without a topic is its cue text, already read."""
+        return [
+            hits if cue == title else keyword_hits(title, self.keywords)
+            for title, cue, hits in zip(texts.title, texts.cue, cue_hits, strict=True)
+        ]
+
+
+def _rule(title_hits: KeywordHits) -> tuple[str, list[str]] | None:
+    """The category and words of the rule that decides a title with these keyword hits, if one does."""
+    if len(title_hits.exact) != 1:
         return None
+    key, words = next(iter(title_hits.exact.items()))
+    if len(words) >= 2 or any(len(w) >= RULE_MIN_CHARS for w in words):
+        return key, words
+    return None
 
 
 def _typed(out: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.categorize.explain import pushing_features
 from analysis.categorize.fields import ProblemTexts
-from analysis.categorize.keywords import exact_hits, near_hits
+from analysis.categorize.keywords import KeywordHits, keyword_hits
 from analysis.categorize.ngrams import CharTfidf
 
 HEADING_WEIGHT = 0.3
@@ -33,30 +33,33 @@ class TitleModel:
         self.keywords = keywords
         self.keys = list(keywords)
 
-    def _keyword_block(self, texts: list[str]) -> np.ndarray:
-        counts = np.zeros((len(texts), len(self.keys)))
-        for i, text in enumerate(texts):
-            for key, words in exact_hits(text, self.keywords).items():
-                counts[i, self.keys.index(key)] = len(words)
-        return counts
+    def cue_hits(self, texts: ProblemTexts) -> list[KeywordHits]:
+        """The keyword hits of each problem's cue text: pass them to `features` and `evidence`."""
+        return [keyword_hits(cue, self.keywords) for cue in texts.cue]
 
-    def _near_block(self, texts: list[str]) -> np.ndarray:
-        shares = np.zeros((len(texts), len(self.keys)))
-        for i, text in enumerate(texts):
-            for key, (share, _) in near_hits(text, self.keywords).items():
-                shares[i, self.keys.index(key)] = share
-        return shares
+    def _keyword_blocks(self, cue_hits: list[KeywordHits]) -> tuple[np.ndarray, np.ndarray]:
+        """Per problem and category: the number of exact keyword hits, and the best near hit's share."""
+        column = {key: j for j, key in enumerate(self.keys)}
+        counts = np.zeros((len(cue_hits), len(self.keys)))
+        shares = np.zeros((len(cue_hits), len(self.keys)))
+        for i, hits in enumerate(cue_hits):
+            for key, words in hits.exact.items():
+                counts[i, column[key]] = len(words)
+            for key, (share, _) in hits.near.items():
+                shares[i, column[key]] = share
+        return counts, shares
 
-    def features(self, texts: ProblemTexts):
-        """The sparse feature matrix of `texts` (one row per problem)."""
+    def features(self, texts: ProblemTexts, cue_hits: list[KeywordHits]):
+        """The sparse feature matrix of `texts` (one row per problem), given their `cue_hits`."""
         from scipy.sparse import csr_matrix, hstack
 
+        counts, shares = self._keyword_blocks(cue_hits)
         return hstack(
             [
                 self.title_vectorizer.transform(texts.title),
                 HEADING_WEIGHT * self.heading_vectorizer.transform(texts.heading),
-                csr_matrix(KEYWORD_WEIGHT * self._keyword_block(texts.cue)),
-                csr_matrix(NEAR_WEIGHT * self._near_block(texts.cue)),
+                csr_matrix(KEYWORD_WEIGHT * counts),
+                csr_matrix(NEAR_WEIGHT * shares),
             ]
         ).tocsr()
 
@@ -73,38 +76,38 @@ class TitleModel:
             + [("keyword", k) for k in self.keys]
             + [("near keyword", k) for k in self.keys]
         )
+        # A single character tells a reader nothing: evidence leaves out the one-character n-grams.
+        self.shown = np.array([not (kind.endswith("n-gram") and len(name) == 1) for kind, name in self.feature_names])
         # Balanced weights: without them the biggest category (public_service) wins every title that says little.
         self.classifier = LogisticRegression(
             C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=1000
         )
-        self.classifier.fit(self.features(texts), labels)
+        self.classifier.fit(self.features(texts, self.cue_hits(texts)), labels)
         return self
 
     def probabilities(self, features) -> pd.DataFrame:
         """Class probabilities, one column per category the model knows."""
         return pd.DataFrame(self.classifier.predict_proba(features), columns=list(self.classifier.classes_))
 
-    def evidence(self, row, key: str, texts: ProblemTexts, i: int, items: int) -> list[str]:
-        """Up to `items` features of one feature row that pushed hardest towards `key`, in words a reader can check."""
+    def evidence(self, features, i: int, key: str, hits: KeywordHits, items: int) -> list[str]:
+        """Up to `items` features of row `i` of `features` that pushed hardest towards `key`, in words a reader can
+        check; `hits` are the keyword hits of the row's cue text."""
         coefficients = self.classifier.coef_[list(self.classifier.classes_).index(key)]
         parts: list[str] = []
         keyword_categories: set[str] = set()
-        for _, col in pushing_features(row, coefficients):
+        for col in pushing_features(features, i, coefficients, self.shown):
             if len(parts) == items:
                 break
             kind, name = self.feature_names[col]
             if kind in ("keyword", "near keyword") and name in keyword_categories:
                 continue  # an exact hit also scores as a full near hit: name its words once
-            if kind.endswith("n-gram") and len(name) == 1:
-                continue  # a single character tells a reader nothing
             if kind == "near keyword":
-                share, word = near_hits(texts.cue[i], self.keywords)[name]
+                share, word = hits.near[name]
                 if share < 1:
                     parts.append(f"near keyword of {name}: {word} ({share:.0%})")
                     continue
             if kind in ("keyword", "near keyword"):
-                words = exact_hits(texts.cue[i], self.keywords)[name]
-                parts.append(f"keywords of {name}: {', '.join(words)}")
+                parts.append(f"keywords of {name}: {', '.join(hits.exact[name])}")
                 keyword_categories.add(name)
             else:
                 parts.append(f"{kind} '{name}'")
