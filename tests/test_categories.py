@@ -247,11 +247,17 @@ _AWKWARD_TEXTS = [
 ]
 
 
+@pytest.mark.parametrize("block_characters", [100_000, 7])  # one block, and a block every few texts
 @pytest.mark.parametrize(("ngram_range", "min_df"), [((1, 3), 1), ((1, 3), 2), ((2, 3), 1), ((1, 1), 1)])
-def test_ngram_counts_equal_scikit_learns(ngram_range: tuple[int, int], min_df: int) -> None:
+def test_ngram_counts_equal_scikit_learns(
+    ngram_range: tuple[int, int], min_df: int, block_characters: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+    from analysis.categorize import ngrams
     from analysis.categorize.ngrams import CharNgramCounts, CharTfidf
+
+    monkeypatch.setattr(ngrams, "BLOCK_CHARACTERS", block_characters)
 
     training = [*_AWKWARD_TEXTS[:-1], "政府采购不规范", "ABC 采购 𠀀𝒜"]
     ours = CharNgramCounts(ngram_range, min_df).fit(training)

@@ -20,6 +20,7 @@ _WHITESPACE_RUN = re.compile(r"\s\s+")
 # which fits in 64 bits up to n = 3 and never makes an n-gram equal to one of another length.
 _BASE = 0x110001
 MAX_N = 3
+BLOCK_CHARACTERS = 100_000
 
 
 class CharNgramCounts:
@@ -49,6 +50,20 @@ class CharNgramCounts:
 
     def transform(self, texts: list[str]):
         """A sparse matrix of n-gram counts, one row per text, equal to CountVectorizer.transform(texts)."""
+        from scipy.sparse import vstack
+
+        # In blocks: the arrays below take about 100 bytes per character, which must not grow with the batch.
+        blocks, start, size = [], 0, 0
+        for end, text in enumerate(texts, start=1):
+            size += len(text)
+            if size >= BLOCK_CHARACTERS:
+                blocks.append(self._counts(texts[start:end]))
+                start, size = end, 0
+        if start < len(texts) or not blocks:
+            blocks.append(self._counts(texts[start:]))
+        return blocks[0] if len(blocks) == 1 else vstack(blocks, format="csr")
+
+    def _counts(self, texts: list[str]):
         from scipy.sparse import csr_matrix
 
         rows, keys = self._ngram_keys(texts)
