@@ -27,13 +27,12 @@ data: $(STAMP) ## rebuild data/processed and figures/ from data/raw
 reports: $(STAMP) ## execute the notebooks into reports/ (HTML), one report per city
 	$(BIN)/python -m analysis notebooks
 
-test: $(STAMP) ## run the whole test suite (and the linter)
-	$(BIN)/ruff check analysis tests
+test: lint ## run the linter, then the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check
-	$(BIN)/ruff check analysis tests
-	$(BIN)/ruff format --check analysis tests
+	$(BIN)/ruff check analysis tests benchmarks scripts
+	$(BIN)/ruff format --check analysis tests benchmarks scripts
 
 timings: $(STAMP) ## measure the five-city build and the notebook run (benchmarks/timings.json)
 	$(BIN)/python -m benchmarks.timings

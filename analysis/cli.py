@@ -55,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run_evaluation(load_extraction(args.extraction), args.gold)
     result.update(_category_loco(args.gold))
-    print(
-        json.dumps(result, ensure_ascii=False, indent=2, default=str) if args.json else format_summary(result)
-    )
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str) if args.json else format_summary(result))
     return 0
 
 

@@ -137,8 +137,7 @@ def load_extraction(directory: Path) -> dict[str, pd.DataFrame]:
 def load_gold(gold_dir: Path) -> dict[str, pd.DataFrame]:
     """Read the gold CSVs as text: every cell a string, an empty cell an empty string."""
     return {
-        table: pd.read_csv(Path(gold_dir) / f"{table}.csv", dtype=str, keep_default_na=False)
-        for table in SCORED_TABLES
+        table: pd.read_csv(Path(gold_dir) / f"{table}.csv", dtype=str, keep_default_na=False) for table in SCORED_TABLES
     }
 
 
@@ -201,9 +200,7 @@ class _FieldTally:
         return {field: _scores(*counts) for field, counts in self.counts.items()}
 
 
-def _mismatch(
-    table: str, doc_id: str, key: str | None, field: str, gold: Any, extracted: Any
-) -> dict[str, Any]:
+def _mismatch(table: str, doc_id: str, key: str | None, field: str, gold: Any, extracted: Any) -> dict[str, Any]:
     return {
         "table": table,
         "doc_id": doc_id,
@@ -259,9 +256,7 @@ def _evaluate_problems(
                 tally.compare(doc_id, key, gold_row, by_seq[seq].pop(0))
             else:
                 tally.compare(doc_id, key, gold_row, {}, record=False)
-                mismatches.append(
-                    _mismatch("problems", doc_id, key, "(missing)", _problem_summary(gold_row), None)
-                )
+                mismatches.append(_mismatch("problems", doc_id, key, "(missing)", _problem_summary(gold_row), None))
         for seq, rows in by_seq.items():
             for row in rows:  # unaligned: a seq the gold lacks, or a repeated seq
                 key = None if seq is None else str(_jsonable(seq))
@@ -286,9 +281,7 @@ def _amount_key(row: dict[str, Any]) -> tuple[Any, Any]:
     return _normalise(row.get("problem_seq"), _number), _normalise(row.get("yuan"), _number)
 
 
-def _evaluate_amounts(
-    gold: dict[str, list[dict]], extracted: dict[str, list[dict]], mismatches: list
-) -> dict:
+def _evaluate_amounts(gold: dict[str, list[dict]], extracted: dict[str, list[dict]], mismatches: list) -> dict:
     field_counts = {field: 0 for field in AMOUNT_FIELDS}
     by_document, out_of_scope = {}, 0
     for doc_id, gold_rows in gold.items():
@@ -317,9 +310,7 @@ def _evaluate_amounts(
         for seq_yuan, rows in pending.items():
             key = "|".join(str(_jsonable(v)) for v in seq_yuan)
             for row in rows:
-                mismatches.append(
-                    _mismatch("amounts", doc_id, key, "(extra)", None, _verbatim(row.get("raw")))
-                )
+                mismatches.append(_mismatch("amounts", doc_id, key, "(extra)", None, _verbatim(row.get("raw"))))
         by_document[doc_id] = {"gold": len(gold_rows), "extracted": in_scope, "matched": matched}
     found = _found(by_document)
     matched = found["overall"]["matched"]
@@ -349,9 +340,7 @@ def evaluate(extraction: dict[str, pd.DataFrame], gold_dir: Path) -> dict[str, A
     gold_rows = {t: _records(gold[t], "city_key", doc_ids) for t in ("problems", "amounts")}
 
     extracted_docs = extraction.get("documents")
-    extracted_ids = (
-        set() if extracted_docs is None or "doc_id" not in extracted_docs else set(extracted_docs["doc_id"])
-    )
+    extracted_ids = set() if extracted_docs is None or "doc_id" not in extracted_docs else set(extracted_docs["doc_id"])
     problems, problems_found = _evaluate_problems(gold_rows["problems"], extracted["problems"], mismatches)
     return {
         "documents": _evaluate_documents(gold["documents"], extracted["documents"], mismatches),

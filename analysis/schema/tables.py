@@ -72,6 +72,7 @@ STATUSES = {
     "unstated": "the notice gives no status for the problem",
 }
 
+
 def _category_codes() -> dict[str, str]:
     """Category keys come from the editable codebook (analysis/data/categories.csv), so editing it is enough."""
     with resources.files("analysis.data").joinpath("categories.csv").open(encoding="utf-8") as fh:
