@@ -13,24 +13,26 @@ A folder of parts reads as one table with `pandas.read_parquet(out_dir / "proble
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import pickle
 import resource
 import shutil
+import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.extract import Extraction, extract_notice
 from analysis.pipeline import TABLES, rows_of
-from analysis.sources import RAW_METADATA, NoticeError, RawNotice, discover, load_metadata, read_notice, shown
+from analysis.sources import RAW_METADATA, NoticeError, RawNotice, discover, iter_metadata, read_notice, shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,15 +117,21 @@ def extract_batch(
             pickle.dumps(hook)
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
-    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
-    n_workers = max(1, min(workers or _usable_cores(), len(chunks)))
+    n_chunks = -(-len(files) // chunk_size)
+    n_workers = max(1, min(workers or _usable_cores(), n_chunks))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / f".batch-{uuid.uuid4().hex[:12]}"
     staging.mkdir()
     try:
         show = _show_progress(progress, len(files))
-        results = _run_chunks(chunks, staging, n_workers, metadata, (extract, finish), show)
+        chunks = (files[i : i + chunk_size] for i in range(0, len(files), chunk_size))
+        rows = _MetadataRows(metadata, staging / "metadata.sqlite")
+        tasks = ((index, chunk, staging, *rows.of(chunk), extract, finish) for index, chunk in enumerate(chunks))
+        try:
+            results = _run_chunks(tasks, len(files), n_workers, show)
+        finally:
+            rows.close()
         extracted = sum(r.extracted for r in results)
         failures += [message for r in results for _, message in sorted(r.failures)]
         written = extracted > 0
@@ -145,7 +153,7 @@ def extract_batch(
         extracted=extracted,
         failures=failures,
         rows={name: sum(r.rows.get(name, 0) for r in results) for name in TABLES},
-        partitions=len(chunks) if written else 0,
+        partitions=n_chunks if written else 0,
         workers=n_workers,
         chunk_size=chunk_size,
         bytes_read=sum(r.bytes_read for r in results),
@@ -194,36 +202,36 @@ def _show_progress(progress: bool | None, n_files: int) -> bool:
     return progress
 
 
-def _run_chunks(
-    chunks: Sequence[list[Path]],
-    staging: Path,
-    workers: int,
-    metadata: Metadata | None,
-    hooks: tuple[Extract, Finish],
-    show: bool,
-) -> list[_ChunkResult]:
+def _run_chunks(tasks: Iterator[tuple], n_files: int, workers: int, show: bool) -> list[_ChunkResult]:
+    """Run the chunk tasks, at most two per worker submitted at a time: a task holds its chunk's metadata rows, so
+    submitting them all at once would hold every row of a large corpus in the parent."""
     from tqdm import tqdm
 
-    tasks = [(i, chunk, staging, _chunk_metadata(metadata, chunk), *hooks) for i, chunk in enumerate(chunks)]
     results: list[_ChunkResult] = []
-    with tqdm(total=sum(map(len, chunks)), unit="notice", disable=not show, file=sys.stderr) as bar:
+    with tqdm(total=n_files, unit="notice", disable=not show, file=sys.stderr) as bar:
         if workers == 1:
             for task in tasks:
                 results.append(_run_chunk(*task))
                 bar.update(len(task[1]))
-        else:
-            # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
-                futures: dict[Future[_ChunkResult], tuple] = {pool.submit(_run_chunk, *t): t for t in tasks}
-                try:
-                    for future in as_completed(futures):
-                        task = futures[future]
+            return results
+        # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
+            running: dict[Future[_ChunkResult], tuple] = {}
+            try:
+                for task in islice(tasks, 2 * workers):
+                    running[pool.submit(_run_chunk, *task)] = task
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        task = running.pop(future)
                         results.append(_collected(future, task))
                         bar.update(len(task[1]))
-                except BaseException:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
+                        for task in islice(tasks, 1):
+                            running[pool.submit(_run_chunk, *task)] = task
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return sorted(results, key=lambda r: r.index)
 
 
@@ -244,22 +252,87 @@ def _collected(future: Future[_ChunkResult], task: tuple) -> _ChunkResult:
         return _ChunkResult(index, 0, failures, {}, 0, {}, pid=0, peak_rss_mb=0.0)
 
 
-def _chunk_metadata(metadata: Metadata | None, chunk: list[Path]) -> dict[str, dict[str, str]] | None:
-    # Only the chunk's own rows travel to the worker: a whole metadata file per task would grow with N.
-    if metadata is None:
-        return None
-    return {p.name: dict(metadata[p.name]) for p in chunk if p.name in metadata}
+class _MetadataRows:
+    """Each chunk's metadata rows: from the metadata given, or from the metadata.csv of each notice's folder.
+
+    A folder's file is read once, here in the parent, into an SQLite file (`store`, in the staging folder), and each
+    task carries its own chunk's rows only: as Python dicts a metadata file of 10⁵ rows takes about 100 MB, which
+    neither the parent nor a worker should hold.
+    """
+
+    def __init__(self, given: Metadata | None, store: Path) -> None:
+        self.given = given
+        self.store = store
+        self.folders: dict[Path, int | NoticeError] = {}  # a folder's number in the store, or why it is unusable
+        self._db: sqlite3.Connection | None = None
+
+    def of(self, chunk: list[Path]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """The chunk's rows by file name, and for a notice whose folder's metadata.csv is unusable, why."""
+        if self.given is not None:
+            return {p.name: dict(self.given[p.name]) for p in chunk if p.name in self.given}, {}
+        rows: dict[str, dict[str, str]] = {}
+        unusable: dict[str, str] = {}
+        for path in chunk:
+            folder = self._folder(path.parent)
+            if isinstance(folder, NoticeError):
+                unusable[path.name] = str(folder)
+                continue
+            found = (
+                self._connection()
+                .execute("SELECT row FROM metadata WHERE folder = ? AND file = ?", (folder, path.name))
+                .fetchone()
+            )
+            if found is not None:
+                rows[path.name] = json.loads(found[0])
+        return rows, unusable
+
+    def close(self) -> None:
+        """Close the store (the caller removes its file with the staging folder)."""
+        if self._db is not None:
+            self._db.close()
+
+    def _folder(self, folder: Path) -> int | NoticeError:
+        if folder not in self.folders:
+            self.folders[folder] = self._load(folder / RAW_METADATA.name, len(self.folders))
+        return self.folders[folder]
+
+    def _load(self, path: Path, number: int) -> int | NoticeError:
+        if not path.is_file():
+            return number  # no metadata file: every notice of the folder is unregistered, which read_notice reports
+        rows = ((number, name, json.dumps(row, ensure_ascii=False)) for name, row in iter_metadata(path))
+        db = self._connection()
+        try:
+            with db:  # a file that turns out malformed midway leaves no rows behind
+                db.executemany("INSERT INTO metadata VALUES (?, ?, ?)", rows)
+        except NoticeError as exc:
+            return exc
+        return number
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect(self.store)
+            # a scratch file, deleted with the staging folder: no journal, no waiting for the disk
+            self._db.execute("PRAGMA journal_mode = OFF")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute(
+                "CREATE TABLE metadata (folder INTEGER, file TEXT, row TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID"
+            )
+        return self._db
 
 
 def _run_chunk(
     index: int,
     chunk: list[Path],
     staging: Path,
-    metadata: dict[str, dict[str, str]] | None,
+    metadata: dict[str, dict[str, str]],
+    unusable_metadata: dict[str, str],
     extract: Extract,
     finish: Finish,
 ) -> _ChunkResult:
-    """Extract one chunk and write its parts; runs in a worker process."""
+    """Extract one chunk and write its parts; runs in a worker process.
+
+    `metadata`: the chunk's rows by file name; `unusable_metadata`: why a notice's metadata.csv cannot be used.
+    """
     # CPU time, not elapsed time: a busy machine slows the batch down but must not change what a stage costs.
     seconds = dict.fromkeys(STAGES, 0.0)
     done: list[tuple[int, Extraction]] = []
@@ -268,7 +341,9 @@ def _run_chunk(
     for position, path in enumerate(chunk):
         tick = time.process_time()
         try:
-            notice = read_notice(path, metadata if metadata is not None else _folder_metadata(path.parent))
+            if path.name in unusable_metadata:
+                raise NoticeError(unusable_metadata[path.name])
+            notice = read_notice(path, metadata)
             bytes_read += path.stat().st_size
             tock = time.process_time()
             seconds["read"] += tock - tick
@@ -299,22 +374,6 @@ def _run_chunk(
         pid=os.getpid(),
         peak_rss_mb=_peak_rss_mb(),
     )
-
-
-@lru_cache(maxsize=64)
-def _cached_metadata(path: Path, mtime_ns: int, size: int) -> dict[str, dict[str, str]]:
-    # mtime and size in the key: a metadata file edited between two batches in one process is read again.
-    return load_metadata(path)
-
-
-def _folder_metadata(folder: Path) -> dict[str, dict[str, str]]:
-    """The metadata.csv beside the notices (read once per process, not once per notice), or {} if none."""
-    path = folder / RAW_METADATA.name
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return {}
-    return _cached_metadata(path, stat.st_mtime_ns, stat.st_size)
 
 
 def tables_of(extractions: list[Extraction]) -> dict[str, list[dict] | pd.DataFrame]:

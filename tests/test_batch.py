@@ -152,6 +152,32 @@ def test_given_metadata_is_checked_in_the_workers(notices: Path, tmp_path: Path)
     assert report.extracted == 2
 
 
+def test_each_folders_metadata_file_is_used_and_checked(notices: Path, tmp_path: Path) -> None:
+    registered = tmp_path / "registered"
+    registered.mkdir()
+    shutil.copy(RAW / "suining.txt", registered)
+    digest = hashlib.sha256((RAW / "suining.txt").read_bytes()).hexdigest()
+    header = "file,city,county,province,issuer,source_url,date_received,sha256,note\n"
+    (registered / "metadata.csv").write_text(header + f"suining.txt,遂宁市,,四川省,给定的发布单位,,,{digest},\n")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copy(RAW / "shenyang.txt", broken)
+    (broken / "metadata.csv").write_text(header + "shenyang.txt,沈阳市,,,,,22.11.2026,,\n")
+    unregistered = tmp_path / "unregistered"
+    unregistered.mkdir()
+    shutil.copy(RAW / "dongying.txt", unregistered)
+
+    out = tmp_path / "tables"
+    # chunks of one notice: each task carries only its own rows
+    report = extract_batch([registered, broken, unregistered], out, workers=2, chunk_size=1, progress=False)
+    assert report.failures == [
+        f"{broken / 'metadata.csv'}: line 2: date_received '22.11.2026' is not a YYYY-MM-DD date"
+    ]
+    documents = pd.read_parquet(out / "documents").set_index("doc_id")
+    assert documents.loc["suining", "issuer"] == "给定的发布单位"
+    assert "no metadata row for dongying.txt" in documents.loc["dongying", "warnings"]
+
+
 def test_a_doc_id_clash_across_folders_is_a_failure(notices: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()

@@ -307,6 +307,13 @@ def test_metadata_not_found(tmp_path: Path) -> None:
         load_metadata(tmp_path / "metadata.csv")
 
 
+def test_metadata_not_utf8_names_the_line(tmp_path: Path) -> None:
+    path = write_metadata(tmp_path, GOOD_ROW)
+    path.write_bytes(path.read_bytes() + "b.txt,遂宁市,,,,,,,\n".encode("gbk"))
+    with pytest.raises(NoticeError, match=r"not UTF-8 \(invalid .* at byte \d+, line 3\) — save as UTF-8"):
+        load_metadata(path)
+
+
 def test_metadata_with_bom_and_blank_lines_loads(tmp_path: Path) -> None:
     path = write_metadata(tmp_path, GOOD_ROW, "")
     path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
