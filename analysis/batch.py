@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from analysis.extract import Extraction, extract_notice
 from analysis.pipeline import TABLES, rows_of
-from analysis.sources import RAW_METADATA, NoticeError, RawNotice, discover, iter_metadata, read_notice, shown
+from analysis.sources import RAW_METADATA, NoticeError, RawNotice, iter_metadata, notice_files, read_notice, shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,7 +125,7 @@ def extract_batch(
     staging.mkdir()
     try:
         show = _show_progress(progress, len(files))
-        chunks = (files[i : i + chunk_size] for i in range(0, len(files), chunk_size))
+        chunks = ([Path(f) for f in files[i : i + chunk_size]] for i in range(0, len(files), chunk_size))
         rows = _MetadataRows(metadata, staging / "metadata.sqlite")
         tasks = ((index, chunk, staging, *rows.of(chunk), extract, finish) for index, chunk in enumerate(chunks))
         try:
@@ -167,25 +167,29 @@ def extract_batch(
     )
 
 
-def _inputs(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """The notice files in sorted order, and a message for each unusable input (doc_id clashes too)."""
+def _inputs(paths: Iterable[Path]) -> tuple[list[str], list[str]]:
+    """The notice files, sorted by path, and a message for each unusable input (doc_id clashes too).
+
+    Files are kept as strings (about 150 bytes each; a Path takes several times that): the list is the one thing
+    the parent holds for every notice.
+    """
     failures: list[str] = []
-    found: set[Path] = set()
+    found: set[str] = set()
     for path in paths:
         try:
-            found.update(discover([path]))
+            found.update(notice_files(path))
         except NoticeError as exc:
             failures.append(str(exc))
-    files: list[Path] = []
-    owner: dict[str, Path] = {}
-    for path in sorted(found):
-        if path.stem in owner:
-            failures.append(
-                f"{shown(path)}: doc_id {path.stem!r} is also the stem of {shown(owner[path.stem])} — rename one"
-            )
+    files: list[str] = []
+    owner: dict[str, str] = {}
+    for file in sorted(found):
+        stem = PurePath(file).stem
+        if stem in owner:
+            clash = f"doc_id {stem!r} is also the stem of {shown(Path(owner[stem]))} — rename one"
+            failures.append(f"{shown(Path(file))}: {clash}")
             continue
-        owner[path.stem] = path
-        files.append(path)
+        owner[stem] = file
+        files.append(file)
     return files, failures
 
 
