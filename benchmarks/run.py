@@ -152,7 +152,8 @@ def _machine() -> dict:
         "pandas": pandas.__version__,
         "pyarrow": pyarrow.__version__,
         "commit": git("rev-parse", "--short", "HEAD"),
-        "uncommitted_changes": bool(git("status", "--porcelain")),
+        # results.json is written by the runs themselves: a change to it alone is not a change to what is measured
+        "uncommitted_changes": bool(git("status", "--porcelain", "--", ".", ":!benchmarks/results.json")),
         "generator": generator_version(),
     }
 
