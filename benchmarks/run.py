@@ -64,15 +64,15 @@ def _peak_mb(who: int) -> float:
 
 def measure(kind: str, folder: Path, workers: int, chunk_size: int) -> dict:
     """One timed run in this process: the floor or the extraction of every notice in `folder`."""
-    files = discover([folder])
     if kind == "floor":
-        result = run_floor(files, workers, chunk_size)
+        result = run_floor(discover([folder]), workers, chunk_size)
         parent, worker = _peak_mb(resource.RUSAGE_SELF), _peak_mb(resource.RUSAGE_CHILDREN)
         result["peak_rss_mb"] = {"parent": parent, "worker": worker, "total": parent + workers * worker}
         return result
     out = Path(tempfile.mkdtemp(prefix="tables-", dir=folder.parent))
     try:
-        report = extract_batch(files, out, workers=workers, chunk_size=chunk_size)
+        # the folder, as a researcher would pass it: the batch lists the files itself, holding them compactly
+        report = extract_batch([folder], out, workers=workers, chunk_size=chunk_size)
         output_bytes = sum(p.stat().st_size for p in out.rglob("*.parquet"))
     finally:
         shutil.rmtree(out)
