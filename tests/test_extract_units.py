@@ -428,3 +428,29 @@ def test_a_paragraph_broken_mid_word_before_a_colon_is_joined():
 def test_a_heading_before_a_labelled_line_keeps_its_break():
     source = "(一)贯彻落实党中央决策部署不够到位存在一定差距\n问题表现:部分重点任务推进缓慢。"
     assert normalize(source).text == source
+
+
+def _page(paragraphs: list[str], width: int) -> str:
+    """Paragraphs as a PDF's text layer gives them: cut every `width` characters."""
+    return "\n".join(p[i : i + width] for p in paragraphs for i in range(0, len(p), width))
+
+
+_FILLER = "按照市委巡察组反馈意见逐项制定整改措施明确责任分工和完成时限确保按期整改到位。" * 3
+
+
+def test_hard_wrapped_lines_that_fill_the_page_are_joined() -> None:
+    heading = "(1)落实“数字政府”建设要求不到位,对照省委巡视反馈意见"  # 30 characters: it fills its line
+    text = _page([_FILLER, heading + "整改不彻底", "一是完善制度。" + _FILLER, _FILLER], 30)
+    lines = normalize(text).text.split("\n")
+    assert heading + "整改不彻底" in lines  # joined after 意见 and after the closing quote
+    assert any(line.startswith("一是完善制度。") for line in lines)  # a marker line still starts afresh
+
+
+def test_paragraphs_are_not_taken_for_a_hard_wrapped_text() -> None:
+    # a heading without a full stop ends at its line when lines are paragraphs of many lengths
+    paragraphs = [_FILLER[: 25 + 7 * i] for i in range(12)]
+    text = "\n".join(["(1)落实“数字政府”建设要求不到位,对照省委巡视反馈意见", "整改情况说明如下", *paragraphs])
+    assert normalize(text).text.split("\n")[:2] == [
+        "(1)落实“数字政府”建设要求不到位,对照省委巡视反馈意见",
+        "整改情况说明如下",
+    ]

@@ -7,6 +7,7 @@ decoded source text, so a researcher can check each value against the document a
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ _DROPPED = re.compile("[\r\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Sentence-final or clause-final characters: a line ending in one of these ends where it should.
 _LINE_END_OK = set("。;:!?)」』》”’…") | {"】"}
 _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the next line
+_SENTENCE_END = set("。;:!?…")  # a line may end a sentence with these even where the page's edge is near
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "方案", "公开稿", "公开稿)")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
@@ -124,7 +126,11 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
             return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
         if last in _BREAK_INSIDE:
             return ""
-        if last in _LINE_END_OK or starts_with_marker(after):
+        if starts_with_marker(after):
+            return m.group()
+        if wrap_width is not None and len(before) >= wrap_width - _WRAP_SLACK and last not in _SENTENCE_END:
+            return ""  # a full line of a hard-wrapped text (a PDF): the page's edge broke it, not its author
+        if last in _LINE_END_OK:
             return m.group()
         if before.endswith(_TITLE_ENDINGS) or _LABELLED.match(before):
             return m.group()
@@ -139,4 +145,26 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
             return "" if tail else m.group()
         return "" if len(before) >= 20 else m.group()
 
+    wrap_width = _wrap_width(text)
     return _rewrite(text, origin, _BREAK, decide)
+
+
+# How many characters shorter than the widest lines a line may be and still fill its line: a paragraph's first line
+# loses its indent (two ideographic spaces), and a line with half-width digits holds a few characters more.
+_WRAP_SLACK = 4
+# A hard-wrapped text has most of its lines full; a text of paragraphs has few lines near its longest.
+_WRAPPED_SHARE = 0.3
+_WRAP_MIN_LINES = 10
+
+
+def _wrap_width(text: str) -> int | None:
+    """The length at which a hard-wrapped text (a PDF's text layer) breaks its lines, or None when its lines are
+    paragraphs: in a hard-wrapped text many lines are about as long as the longest, since only paragraphs' last lines
+    end short. Characters, not display width: full-width punctuation is half-width by now, though it was not on
+    the page."""
+    lengths = sorted(len(line) for line in text.split("\n") if line)
+    if len(lengths) < _WRAP_MIN_LINES:
+        return None
+    widest = lengths[int(len(lengths) * 0.9)]
+    full = len(lengths) - bisect.bisect_left(lengths, widest - _WRAP_SLACK)
+    return widest if full >= _WRAPPED_SHARE * len(lengths) else None
