@@ -24,7 +24,7 @@ _DROPPED = re.compile("[\r\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Sentence-final or clause-final characters: a line ending in one of these ends where it should.
 _LINE_END_OK = set("。;:!?)」』》”’…") | {"】"}
 _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the next line
-_SENTENCE_END = set("。;:!?…")  # a line may end a sentence with these even where the page's edge is near
+_SENTENCE_END = set("。;:!?…")  # the line ends where it should, even at the page's edge
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "方案", "公开稿", "公开稿)")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
@@ -126,9 +126,9 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
             return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
         if last in _BREAK_INSIDE:
             return ""
-        if starts_with_marker(after):
+        if last in _SENTENCE_END or starts_with_marker(after):
             return m.group()
-        if wrap_width is not None and len(before) >= wrap_width - _WRAP_SLACK and last not in _SENTENCE_END:
+        if wrap_width is not None and len(before) >= wrap_width - _WRAP_SLACK:
             return ""  # a full line of a hard-wrapped text (a PDF): the page's edge broke it, not its author
         if last in _LINE_END_OK:
             return m.group()
