@@ -43,5 +43,5 @@ bench: $(STAMP) ## benchmark extraction at 10^2, 10^3, 10^4 notices (benchmarks/
 lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock
 
-clean: ## remove the environment and generated outputs
-	rm -rf $(VENV) data/processed/* figures/* reports/
+clean: ## remove the environment and generated outputs (tables, figures, reports, the fitted model)
+	rm -rf $(VENV) data/processed/* figures/* reports/ models/*.pickle
