@@ -27,12 +27,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.extract import Extraction, extract_notice
 from analysis.pipeline import TABLES, rows_of
-from analysis.sources import RAW_METADATA, NoticeError, RawNotice, iter_metadata, notice_files, read_notice, shown
+from analysis.sources import (
+    RAW_METADATA,
+    NoticeError,
+    RawNotice,
+    iter_metadata,
+    notice_files,
+    read_notice,
+    shown,
+    without_doc_id_clashes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,16 +189,8 @@ def _inputs(paths: Iterable[Path]) -> tuple[list[str], list[str]]:
             found.update(notice_files(path))
         except NoticeError as exc:
             failures.append(str(exc))
-    files: list[str] = []
-    owner: dict[str, str] = {}
-    for file in sorted(found):
-        stem = PurePath(file).stem
-        if stem in owner:
-            clash = f"doc_id {stem!r} is also the stem of {shown(Path(owner[stem]))} — rename one"
-            failures.append(f"{shown(Path(file))}: {clash}")
-            continue
-        owner[stem] = file
-        files.append(file)
+    files, clashes = without_doc_id_clashes(sorted(found))
+    failures += clashes
     return files, failures
 
 

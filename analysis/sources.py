@@ -20,10 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import TypeVar
 
 from analysis import formats
 from analysis.paths import RAW_METADATA, ROOT
+
+F = TypeVar("F", Path, str)
 
 # Each notice format read, and how its text is obtained (RawNotice.text_source): "file" is the decoded
 # bytes themselves, the others are text extracted by analysis.formats.
@@ -182,17 +185,27 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     In a folder, metadata.csv, README* and hidden files are skipped; every other file is returned, so that a
     notice in a format not read yet is reported by read_notice (one file's failure) instead of silently left out.
     """
-    found = {Path(file) for path in paths for file in notice_files(path)}
-    notices = sorted(found)
-    by_id: dict[str, Path] = {}
-    for notice in notices:
-        if notice.stem in by_id:
-            raise NoticeError(
-                f"{shown(notice)}: doc_id {notice.stem!r} is also the stem of {shown(by_id[notice.stem])} — "
-                "rename one of them"
-            )
-        by_id[notice.stem] = notice
+    notices, clashes = without_doc_id_clashes(sorted({Path(file) for path in paths for file in notice_files(path)}))
+    if clashes:
+        raise NoticeError(clashes[0])
     return notices
+
+
+def without_doc_id_clashes(files: Iterable[F]) -> tuple[list[F], list[str]]:
+    """`files` (Paths or path strings, in order) keeping the first with each doc_id (its stem), and a message for
+    each later file whose doc_id is taken: two files would write the same rows."""
+    kept: list[F] = []
+    clashes: list[str] = []
+    owner: dict[str, F] = {}
+    for file in files:
+        stem = PurePath(file).stem
+        if stem in owner:
+            taken = f"doc_id {stem!r} is also the stem of {shown(Path(owner[stem]))} — rename one of them"
+            clashes.append(f"{shown(Path(file))}: {taken}")
+            continue
+        owner[stem] = file
+        kept.append(file)
+    return kept, clashes
 
 
 def notice_files(path: Path) -> list[str]:
@@ -366,7 +379,7 @@ def _plausible_share(text: str) -> float:
 
 def _simplified(text: str, warnings: list[str]) -> tuple[str, bool]:
     """Map a traditional-character text to simplified, same length; leave a simplified one as it is."""
-    converted = convert_same_length(text, _t2s())
+    converted = convert_same_length(text, t2s())
     if converted == text:
         return text, False
     cjk = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF)
@@ -408,7 +421,8 @@ def _single(ch: str, convert: Callable[[str], str], cache_: dict[str, str]) -> s
 
 
 @cache
-def _t2s() -> Callable[[str], str]:
+def t2s() -> Callable[[str], str]:
+    """OpenCC's traditional → simplified conversion, built once (a notice or a table cell may be traditional)."""
     import opencc  # loaded on first use: importing the package must stay cheap
 
     return opencc.OpenCC("t2s").convert

@@ -15,18 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
+from analysis.sources import t2s
+
 # A near hit needs at least half of the keyword's bigrams: below that, single common bigrams (建设, 管理) match
 # everything.
 NEAR_THRESHOLD = 0.5
 _NOISE = re.compile(r"[\s*#_>]+")
-
-
-@lru_cache(maxsize=1)
-def _to_simplified():
-    """The OpenCC converter, built once: some notices arrive converted to traditional characters."""
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 def clean_text(value: object) -> str:
@@ -34,7 +28,7 @@ def clean_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return _NOISE.sub("", _to_simplified().convert(text))
+    return _NOISE.sub("", t2s()(text))
 
 
 def _bigrams(text: str) -> set[str]:
