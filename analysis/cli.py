@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--gold", type=Path, default=paths.GOLD)
     evaluate.add_argument("--extraction", type=Path, default=paths.PROCESSED)
     evaluate.add_argument("--json", action="store_true", help="print the full result as JSON")
+    evaluate.add_argument(
+        "--real", type=Path, metavar="DIR", help="score a folder of real notices laid out like tests/data/real"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -50,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.out.resolve() == paths.PROCESSED.resolve():
             parser.error("--out must not be data/processed: use `build` to rebuild it")
         return extract_to(args.paths, args.out)
+    if args.real is not None:
+        from analysis.evaluate_real import evaluate_real, format_real
+
+        real = evaluate_real(args.real)
+        print(json.dumps(real, ensure_ascii=False, indent=2, default=str) if args.json else format_real(real))
+        return 0
     from analysis.evaluate import evaluate as run_evaluation
     from analysis.evaluate import format_summary, load_extraction
 
