@@ -61,7 +61,7 @@ def _null(value: Any) -> bool:
 
 
 def _canonical(value: Any) -> str:
-    """One comparable form: ISO dates, integral numbers without '.0', strings without spaces or full-width punctuation."""
+    """One comparable form: ISO dates, whole numbers without '.0', strings without spaces or full-width punctuation."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
