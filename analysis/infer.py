@@ -14,23 +14,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from analysis.extract.issuer import read_issuer
 from analysis.gazetteer import Place, PlaceMention, find_places, resolve
 
 FIELDS = ("issuer", "city", "province", "county")
 
-# A title: ends in the kind of document, perhaps followed by a bracketed note (社会公开稿).
-_TITLE = re.compile(r"关于.{2,}?(?:通报|报告|公告|通告|情况)\s*(?:[(（][^)）]{1,12}[)）])?\s*$")
-_MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
-_DATE_LINE = re.compile(
-    r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"
-)
-# A signature is a name, not a sentence or a contact line.
-_NOT_SIGNATURE = re.compile(r"[。，,；;：:！!？?]|^(?:附件|抄送|联系|电话|地址|邮箱|来源|发布)")
-# Lines searched for the title: it sits under at most a few lines of page chrome.
-_TITLE_LINES = 12
-_MAX_TITLE = 100
-_MAX_SIGNATURE = 40
 _CONFIDENCE = ("high", "medium", "low")
 
 
@@ -154,7 +142,7 @@ def fill_metadata(
 
 
 def _issuer(text: str, title: str | None, hint: str | None) -> Inferred | None:
-    readings = [r for r in (_from_title(text, title), _from_signature(text)) if r is not None]
+    readings = [Inferred(r.value, r.start, r.end, r.source, "medium") for r in read_issuer(text, title)]
     if hint and hint.strip():
         hint = hint.strip()
         at = text.find(hint)
@@ -164,64 +152,6 @@ def _issuer(text: str, title: str | None, hint: str | None) -> Inferred | None:
     first = readings[0]
     agree = any(r.value == first.value for r in readings[1:])
     return Inferred(first.value, first.start, first.end, first.source, "high" if agree else "medium")
-
-
-def _from_title(text: str, title: str | None) -> Inferred | None:
-    if title is not None:
-        at = text.find(title)
-        line, offset = title, (at if at >= 0 else None)
-    else:
-        found = _title_line(text)
-        if found is None:
-            return None
-        line, offset = found
-    cut = line.find("关于")
-    if cut <= 0:
-        return None
-    head = line[:cut]
-    issuer = _MARKUP.sub("", head)
-    if len(issuer) < 4:
-        return None
-    start = None if offset is None else offset + head.index(issuer)
-    return Inferred(issuer, start, None if start is None else start + len(issuer), "title", "medium")
-
-
-def _title_line(text: str) -> tuple[str, int] | None:
-    offset = 0
-    seen = 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            seen += 1
-            if len(line.strip()) <= _MAX_TITLE and _TITLE.search(_MARKUP.sub("", line.strip())):
-                return line.rstrip("\r\n"), offset
-            if seen >= _TITLE_LINES:
-                return None
-        offset += len(line)
-    return None
-
-
-def _from_signature(text: str) -> Inferred | None:
-    lines = list(_lines(text))
-    dates = [i for i, (line, _) in enumerate(lines) if _DATE_LINE.fullmatch(line)]
-    if not dates:
-        return None
-    before = [(line, at) for line, at in lines[: dates[-1]] if line.strip()]
-    if not before:
-        return None
-    line, at = before[-1]
-    name = _MARKUP.sub("", line)
-    if not 4 <= len(name) <= _MAX_SIGNATURE or _NOT_SIGNATURE.search(name):
-        return None
-    start = at + line.index(name)
-    return Inferred(name, start, start + len(name), "signature", "medium")
-
-
-def _lines(text: str) -> list[tuple[str, int]]:
-    out, offset = [], 0
-    for line in text.splitlines(keepends=True):
-        out.append((line.rstrip("\r\n"), offset))
-        offset += len(line)
-    return out
 
 
 def _span(at: int, value: str) -> tuple[int | None, int | None]:

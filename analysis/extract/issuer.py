@@ -1,0 +1,252 @@
+"""Who issued a notice: read from its title, its page's metadata, its signature, or its own body.
+
+Real notices name their issuer in many places (GENRE.md): the title, often behind site chrome (a breadcrumb,
+【巡察整改】) or split over two lines; a 发布单位/信息来源 line; the signature above the final date; or only the
+body, which names the inspected body (…巡察组对市国资委党委开展了巡察) and often its full name elsewhere, in the
+title of its rectification plan (《中共…委员会关于…整改方案》) or leading group. A government's audit report to
+the people's congress is presented by its audit office (受市人民政府委托 … 审计局局长), which is then the issuer.
+
+Each reading keeps the span it was read from. The readings are tried in a fixed order of trust; the caller
+compares them to state its confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.gazetteer import resolve
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An issuer as read from `text[start:end]`; `source` says where (title, metadata, signature, body)."""
+
+    value: str
+    start: int
+    end: int
+    source: str
+
+
+# A title: ends in the kind of document, perhaps followed by a bracketed note (社会公开稿).
+_TITLE = re.compile(r"关于.{2,}?(?:通报|报告|公告|通告|情况|公开|公示)\s*(?:[(（][^)）]{1,12}[)）])?\s*$")
+_MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
+# Site chrome before a title on its line: a breadcrumb (首页 > … >), a bracketed column name (【巡察整改】).
+_CHROME = re.compile(r"^(?:.*[>》]\s*)?(?:【[^】]{1,12}】\s*)*")
+_TITLE_LINES = 12
+_MAX_TITLE = 100
+_MAX_NAME = 40
+# Words that end the name of a body that can issue a notice.
+_BODY_END = (
+    r"(?:党组|党委|党工委|工委|委员会|总支|支部|机关|局|厅|署|办|委|院|所|中心|馆|站|会|联|社|团|校|学|集团|公司|银行"
+    r"|政府|街道|镇|乡|区委|县委|市委)"
+)
+_BODY_NAME = re.compile(r"[^\s,。;、:“”《》()|]{2,38}?" + _BODY_END + r"$")
+# Bodies that publish other bodies' notices: a discipline commission's site, a newspaper, a portal.
+_PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|融媒|门户|公众号|办公室$")
+# Labelled page metadata that names the issuing unit (plain 来源 is often the site that reposted it).
+_UNIT_LABEL = re.compile(r"(?:发文单位|发布单位|发布机构|信息来源|来源)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})")
+# A government's audit report to the people's congress standing committee.
+_CONGRESS_REPORT = re.compile(r"人民代表大会|人大常委会|人大常务委员会")
+_AUDIT_OFFICE = re.compile(r"(?P<v>[^\s,。;、:“”()《》|]{0,16}?审计(?:局|厅|署))")
+_PRESENTER = re.compile(r"(?P<v>[^\s,。;、:“”()《》|]{0,16}?审计(?:局|厅|署))\s*(?:局长|厅长|审计长|副局长|副厅长)")
+# The inspected body in the header sentence: …巡察组对X开展了巡察, …向X反馈了巡察意见.
+_INSPECTED = re.compile(
+    r"对(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:开展|进行|实施)了?[^,。;]{0,12}?(?:巡察|巡视|审计|“回头看”)"
+)
+_FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:集中)?反馈")
+# A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
+_FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)")
+_PRONOUN = re.compile(r"^(?:我|本)")
+_HEAD = 3000
+_TAIL = 500
+
+
+def read_issuer(text: str, title: str | None = None) -> list[Reading]:
+    """Every reading of the issuer, most trusted first (possibly none)."""
+    readings: list[Reading] = []
+    head = text[:_HEAD]
+    congress_audit = bool(_CONGRESS_REPORT.search(head)) and "审计" in head[:600]
+    if congress_audit:
+        readings += _audit_office(text)
+    else:
+        readings += [r for r in (_from_title(text, title),) if r]
+    readings += _from_unit_label(head, audit=congress_audit)
+    signature = _from_signature(text)
+    if signature:
+        readings.append(signature)
+    if not congress_audit:
+        readings += _from_body(text)
+    return readings
+
+
+# --- title -----------------------------------------------------------------------------------------------
+
+
+def _from_title(text: str, title: str | None) -> Reading | None:
+    found = _title_line(text, title)
+    if found is None:
+        return None
+    line, offset, previous = found
+    cut = line.find("关于")
+    head = _CHROME.sub("", line[:cut]) if cut >= 0 else ""
+    name = _MARKUP.sub("", head)
+    if not name and previous is not None:
+        # the title split over two lines: the issuer alone on the line above 关于…
+        prev_line, prev_offset = previous
+        candidate = _MARKUP.sub("", _CHROME.sub("", prev_line))
+        if _BODY_NAME.match(candidate) and len(candidate) <= _MAX_NAME:
+            name, line, offset = candidate, prev_line, prev_offset
+    if len(name) < 3 or len(name) > _MAX_NAME:
+        return None
+    start = offset + line.index(name)
+    reading = Reading(name, start, start + len(name), "title")
+    return _body_of_place(text, reading) or reading
+
+
+def _title_line(text: str, title: str | None) -> tuple[str, int, tuple[str, int] | None] | None:
+    """The title's line, its offset, and the non-empty line above it."""
+    previous: tuple[str, int] | None = None
+    seen = 0
+    for line, offset in _lines(text):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        seen += 1
+        if title is not None:
+            if title.strip() and title.strip() in line:
+                return line, offset, previous
+        elif len(stripped) <= _MAX_TITLE and _TITLE.search(_MARKUP.sub("", stripped)):
+            return line, offset, previous
+        if seen >= _TITLE_LINES:
+            return None
+        previous = (line, offset)
+    return None
+
+
+def _body_of_place(text: str, reading: Reading) -> Reading | None:
+    """A title that names only a place (东丽区关于…) stands for that place's Party committee, named in the body."""
+    if resolve(reading.value) is None or not reading.value.endswith(("省", "市", "区", "县", "旗", "州")):
+        return None
+    committee = text.find(reading.value + "委", reading.end)
+    if committee < 0:
+        return None
+    value = reading.value + "委"
+    return Reading(value, committee, committee + len(value), "body")
+
+
+# --- page metadata, signature ------------------------------------------------------------------------------
+
+
+def _from_unit_label(head: str, audit: bool) -> list[Reading]:
+    readings = []
+    for m in _UNIT_LABEL.finditer(head):
+        value = m["v"]
+        if audit and not _AUDIT_OFFICE.fullmatch(value):
+            continue
+        if _PUBLISHER.search(value) or not _BODY_NAME.match(value):
+            continue
+        readings.append(Reading(value, m.start("v"), m.end("v"), "metadata"))
+    return readings
+
+
+_DATE_LINE = re.compile(
+    r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"
+)
+# A signature is a name, not a sentence or a contact line.
+_NOT_SIGNATURE = re.compile(r"[。，,；;：:！!？?]|^(?:附件|抄送|联系|电话|地址|邮箱|来源|发布)")
+
+
+def _from_signature(text: str) -> Reading | None:
+    lines = _lines(text)
+    dates = [i for i, (line, _) in enumerate(lines) if _DATE_LINE.fullmatch(line)]
+    if not dates:
+        return None
+    before = [(line, at) for line, at in lines[: dates[-1]] if line.strip()]
+    if not before:
+        return None
+    line, at = before[-1]
+    name = _MARKUP.sub("", line)
+    if not 4 <= len(name) <= _MAX_NAME or _NOT_SIGNATURE.search(name):
+        return None
+    start = at + line.index(name)
+    return Reading(name, start, start + len(name), "signature")
+
+
+# --- audit reports to the people's congress ------------------------------------------------------------------
+
+
+def _audit_office(text: str) -> list[Reading]:
+    """The audit office that presents the government's report: its presenter line, else the first one named."""
+    head = text[:_HEAD]
+    found = _PRESENTER.search(head) or _AUDIT_OFFICE.search(head)
+    if not found or len(found["v"]) < 3:
+        return []
+    return [Reading(found["v"], found.start("v"), found.end("v"), "body")]
+
+
+# --- the body ------------------------------------------------------------------------------------------------
+
+
+def _from_body(text: str) -> list[Reading]:
+    """The inspected body of the header sentence, in the fullest form the text gives its name."""
+    head = text[:_HEAD]
+    named = []
+    for pattern in (_INSPECTED, _FED_BACK_TO):
+        m = pattern.search(head)
+        if m:
+            named.append(Reading(m["v"].strip(), m.start("v"), m.start("v") + len(m["v"].strip()), "body"))
+    readings = []
+    for reading in named:
+        place_body = _body_of_place(text, reading)
+        if place_body:
+            readings.append(place_body)
+            continue
+        fuller = _fuller_name(head, reading.value)
+        if fuller:
+            readings.append(fuller)
+        elif not _PRONOUN.match(reading.value) and _BODY_NAME.match(reading.value):
+            readings.append(reading)
+    return readings
+
+
+_KINDS = {"党组": ("党组",), "党委": ("委员会", "党委"), "委员会": ("委员会", "党委"), "工委": ("工委",)}
+
+
+def _fuller_name(text: str, short: str) -> Reading | None:
+    """The full Party-organisation name (中共盐城市疾病预防控制中心委员会) of which `short` (中心党委) is a short form.
+
+    A short form keeps the organisation's kind (党组; 党委 for 委员会) and writes its unit in characters taken,
+    in order, from the full name, ending alike (我院 → 莆田市中级人民法院, 市科技局 → 朔州市科学技术局).
+    """
+    kind = next((k for k in _KINDS if short.endswith(k)), None)
+    if kind is None:
+        return None
+    unit = _PRONOUN.sub("", short[: -len(kind)])
+    if not unit:
+        return None
+    best: Reading | None = None
+    for m in _FULL_PARTY_NAME.finditer(text):
+        full = m.group()
+        full_kind = next((k for k in _KINDS[kind] if full.endswith(k)), None)
+        if full_kind is None:
+            continue
+        full_unit = re.sub(r"^(?:中共|中国共产党)", "", full[: -len(full_kind)])
+        if full_unit[-1:] == unit[-1:] and _in_order(unit, full_unit) and (best is None or len(full) > len(best.value)):
+            best = Reading(full, m.start(), m.end(), "body")
+    return best
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Whether every character of `short` appears in `full`, in the same order."""
+    rest = iter(full)
+    return all(ch in rest for ch in short)
+
+
+def _lines(text: str) -> list[tuple[str, int]]:
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((line.rstrip("\r\n"), offset))
+        offset += len(line)
+    return out
