@@ -391,11 +391,12 @@ def test_audit_totals():
 def test_audit_problems():
     rows = problems("audit_report")
     assert column(rows, "label") == ["(一)", "(二)", "(三)", "(四)"]
+    # The heading as printed (tests/data/real/README.md): only a heading that is nothing but 针对“…” is its quotation.
     assert column(rows, "title") == [
-        "部分专项资金未及时拨付",
-        "政府投资项目结算审核不严",
-        "违规使用财政资金",
-        "国有资产管理不规范",
+        "关于“部分专项资金未及时拨付”问题的整改情况",
+        "关于“政府投资项目结算审核不严”问题的整改情况",
+        "关于“违规使用财政资金”问题的整改情况",
+        "关于“国有资产管理不规范”问题的整改情况",
     ]
     assert column(rows, "status") == ["complete", "complete", "in_progress", "long_term"]
     assert column(rows, "status_raw") == ["已整改到位", "已整改到位", "部分整改", "持续整改"]
@@ -456,10 +457,10 @@ def test_quoted_problems():
     assert column(rows, "label") == ["1.", "2.", "1.", "2."]
     assert column(rows, "area") == ["在“政治建设”方面"] * 2 + ["在“作风建设”方面"] * 2
     assert column(rows, "title") == [
-        "落实意识形态工作责任制不到位",
-        "党组理论学习中心组学习不规范",
-        "违规发放森林防火值班补助",
-        "护林员队伍管理不规范",
+        "关于“落实意识形态工作责任制不到位”的问题",
+        "关于“党组理论学习中心组学习不规范”的问题",
+        "关于“违规发放森林防火值班补助”的问题",
+        "关于“护林员队伍管理不规范”的问题",
     ]
     assert column(rows, "status") == ["complete", "complete", "complete", "in_progress"]
     assert column(rows, "status_raw") == ["已整改到位"] * 3 + ["正在整改推进中"]
@@ -729,6 +730,9 @@ def test_problems_as_top_level_sections_after_an_organisational_one():
         "一是持续巩固整改成果;二是健全长效机制。\n"
     )
     rows = extract_text(text).problems
-    assert column(rows, "title") == ["河道管护责任落实不到位", "工程项目资金拨付不及时"]
+    assert column(rows, "title") == [
+        "关于“河道管护责任落实不到位”问题的整改情况",
+        "关于“工程项目资金拨付不及时”问题的整改情况",
+    ]
     assert column(rows, "status") == ["complete", "in_progress"]
     assert column(rows, "n_measures") == [2, 3]

@@ -37,7 +37,7 @@ _SHI_BOUNDARY = re.compile(r"[\n。;:,】\s]")
 _BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)】\]][。;]?\s*$")
 # (二)问题:干部教育培训针对性不强。 The word 问题 labels the title; it is not part of it.
 _PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
-_QUOTED_TITLE = re.compile(r"(?:针对|关于)\s*“(?P<t>[^”]{2,200})”")
+_QUOTE_LEAD = re.compile(r"(?:针对|关于)\s*“")
 _SENTENCE_END = re.compile(r"[。;\n]")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
@@ -302,17 +302,45 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
     start, stop = node.heading_start, heading_end
     lead = _PROBLEM_LEAD.match(text, start, stop)
     start = lead.end() if lead else start
-    quoted = _QUOTED_TITLE.match(text, start, stop)
+    quoted = _bare_quote(text, start, stop)
     if quoted:
-        after = quoted.end()
-        while after < stop and text[after] in "。:;,问题的整改情况 ":
+        # 针对“重大项目未经集体决策”。 — the heading is nothing but the quotation: the quotation is the title.
+        # With words after it (关于“…”问题的整改, 针对“…”的问题) the heading as printed is the title.
+        after = quoted[1] + 1
+        while after < stop and text[after] in "。:; ":
             after += 1
-        return (quoted.start("t"), quoted.end("t")), after
+        return quoted, after
     label = _first_label(text, start, stop)
     cut = min([i for i in (text.find("。", start, stop), label.start if label else -1) if i >= 0], default=stop)
     title_end = _rstrip_punct(text, start, cut)
     after = cut + 1 if cut < stop and text[cut] == "。" else cut
     return (start, title_end), after
+
+
+def _bare_quote(text: str, start: int, stop: int) -> tuple[int, int] | None:
+    """The span inside 针对“…”/关于“…” when the quotation (nested quotes allowed) is all its heading sentence holds."""
+    lead = _QUOTE_LEAD.match(text, start, stop)
+    if not lead:
+        return None
+    depth, i = 1, lead.end()
+    limit = min(stop, i + 300)
+    while i < limit:
+        ch = text[i]
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth == 0:
+                break
+        elif ch in "\n。":
+            return None
+        i += 1
+    else:
+        return None
+    if i - lead.end() < 2:
+        return None
+    end = i + 1
+    return (lead.end(), i) if end >= stop or text[end] in "。:;" else None
 
 
 def _fields(text: str, start: int, end: int) -> list[tuple[str, int, int, int]]:
