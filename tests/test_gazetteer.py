@@ -254,7 +254,9 @@ def test_seed_readings_and_their_confidence() -> None:
         return issuer.source, issuer.confidence
 
     assert reading("dongying") == ("title", "high")  # the signature agrees with the title
-    assert reading("shenyang") == ("title", "medium")  # no signature
+    assert reading("shenyang") == ("title", "high")  # no signature, but the body names the body fed back to
+    alone = infer_metadata("中共某县财政局党组关于巡察整改情况的通报\n根据县委统一部署,县委巡察组开展了巡察。")
+    assert alone["issuer"] is not None and (alone["issuer"].source, alone["issuer"].confidence) == ("title", "medium")
     assert reading("suining") == ("signature", "medium")  # no title
     province = infer_metadata((RAW / "dongying.txt").read_text(encoding="utf-8"))["province"]
     assert province == Inferred("山东省", 2, 5, "gazetteer", "high", "370000")  # derived from 东营市 in the title

@@ -123,8 +123,8 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         for row in problem_rows + amount_rows:
             row["corrections"] = None
 
-    # City, county, province and issuer: given in metadata.csv, else read from the text (spans index the source).
-    inferred = infer_metadata(notice.text)
+    # City, county, province and issuer: given in metadata.csv, else read from the normalised text.
+    inferred = infer_metadata(text)
     facts: dict[str, Fact] = {**header.facts, **totals}
     facts.pop("issuer", None)
     evidence = [
@@ -146,12 +146,13 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
             "doc_id": doc_id,
             "field": name,
             "value": metadata[name],
-            "span_start": found.start,
-            "span_end": found.end,
-            "quote": notice.text[found.start : found.end],
+            "span_start": s,
+            "span_end": e,
+            "quote": notice.text[s:e],
         }
         for name in metadata_inferred
-        if (found := inferred[name]) is not None and found.start is not None
+        if (found := inferred[name]) is not None and found.start is not None and found.end is not None
+        for s, e in [spans(found.start, found.end)]
     ]
     given_facts, given_warnings = _given_facts(notice.metadata)
     warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings

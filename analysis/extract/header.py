@@ -11,14 +11,21 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from analysis.extract.dates import find_dates
+from analysis.extract.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
 _ISSUER_IN_TITLE = re.compile(r"^\s*(?P<issuer>[^\n]{2,40}?)\s*关于")
+_NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
+# An inspection team as written: 市委第四巡察组, 市委巡察二组, 中央第十五巡视组, 教育部党组第三巡视组, with an optional
+# term (七届) and round (第十二轮) before the number, and a second team joined by 、(市委第一巡察组、第六巡察组).
 _REVIEWER = re.compile(
-    r"(?P<r>(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委)"
-    r"(?P<n>第[一二三四五六七八九十\d]{1,3}|机动|专项)?(?:巡视|巡察)组)"
+    r"(?P<r>(?P<term>[一二三四五六七八九十]{1,3}届)?"
+    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|[\u4e00-\u9fff]{2,8}?党(?:组|委))"
+    r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
+    r"(?P<n>第" + _NUMERAL + r"|机动|专项)?(?:巡视|巡察)(?P<m>" + _NUMERAL + r")?组"
+    r"(?:、第" + _NUMERAL + r"(?:巡视|巡察)组)?)"
 )
-_AUDITOR = re.compile(r"(?P<r>[^\s,。;、:“”()《》]{2,12}审计(?:局|厅|署|办))")
+_REVIEWER_LOOKAHEAD = 1500
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
@@ -133,9 +140,17 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
 
     reviewer = _named_reviewer(text, start, end, title)
     if reviewer is None and review_type == "审计":
-        reviewer = _AUDITOR.search(text, start, end)
+        reviewer = AUDIT_OFFICE.search(text, start, end)
+    if reviewer is None and review_type == "审计":
+        office = audit_office(text)
+        if office is not None:
+            header.set("reviewer", office.value, (office.start, office.end))
     if reviewer:
-        header.set("reviewer", reviewer["r"], reviewer.span("r"))
+        span = reviewer.span("r")
+        if reviewer.groupdict().get("term") and not reviewer["round"]:
+            # 八届市委巡察四组 is 市委巡察四组; 七届市委第十二轮巡察一组 stays whole
+            span = (reviewer.end("term"), span[1])
+        header.set("reviewer", text[span[0] : span[1]], span)
         if reviewer.start() < start or reviewer.start() >= end:
             header.warnings.append("reviewer read from the title: the header sentence does not name it in full")
     if review_type in ("巡察", "巡视"):
@@ -152,8 +167,10 @@ def _named_reviewer(text: str, start: int, end: int, title: tuple[int, int] | No
     """
     in_body = list(_REVIEWER.finditer(text, start, end))
     in_title = list(_REVIEWER.finditer(text, *title)) if title else []
-    for found in (in_body, in_title):
-        named = [m for m in found if m["n"]]
+    # A team named in full anywhere in the head, when the header sentence lost characters (县委第三巡组).
+    in_head = list(_REVIEWER.finditer(text, 0, min(len(text), end + _REVIEWER_LOOKAHEAD)))
+    for found in (in_body, in_title, in_head):
+        named = [m for m in found if m["n"] or m["m"]]
         if named:
             return named[0]
     return (in_body or in_title or [None])[0]

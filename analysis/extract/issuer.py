@@ -48,8 +48,9 @@ _PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|
 _UNIT_LABEL = re.compile(r"(?:发文单位|发布单位|发布机构|信息来源|来源)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})")
 # A government's audit report to the people's congress standing committee.
 _CONGRESS_REPORT = re.compile(r"人民代表大会|人大常委会|人大常务委员会")
-_AUDIT_OFFICE = re.compile(r"(?P<v>[^\s,。;、:“”()《》|]{0,16}?审计(?:局|厅|署))")
-_PRESENTER = re.compile(r"(?P<v>[^\s,。;、:“”()《》|]{0,16}?审计(?:局|厅|署))\s*(?:局长|厅长|审计长|副局长|副厅长)")
+# An audit office: the place or body before 审计局, never the words of a sentence (在…会议, 受…委托, 对…).
+AUDIT_OFFICE = re.compile(r"(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是]{1,12}审计(?:局|厅|署|办))")
+_PRESENTER = re.compile(AUDIT_OFFICE.pattern + r"\s*(?:局长|厅长|审计长|副局长|副厅长)")
 # The inspected body in the header sentence: …巡察组对X开展了巡察, …向X反馈了巡察意见.
 _INSPECTED = re.compile(
     r"对(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:开展|进行|实施)了?[^,。;]{0,12}?(?:巡察|巡视|审计|“回头看”)"
@@ -67,8 +68,9 @@ def read_issuer(text: str, title: str | None = None) -> list[Reading]:
     readings: list[Reading] = []
     head = text[:_HEAD]
     congress_audit = bool(_CONGRESS_REPORT.search(head)) and "审计" in head[:600]
-    if congress_audit:
-        readings += _audit_office(text)
+    office = audit_office(text) if congress_audit else None
+    if office is not None:
+        readings.append(office)
     else:
         readings += [r for r in (_from_title(text, title),) if r]
     readings += _from_unit_label(head, audit=congress_audit)
@@ -142,7 +144,7 @@ def _from_unit_label(head: str, audit: bool) -> list[Reading]:
     readings = []
     for m in _UNIT_LABEL.finditer(head):
         value = m["v"]
-        if audit and not _AUDIT_OFFICE.fullmatch(value):
+        if audit and not AUDIT_OFFICE.fullmatch(value):
             continue
         if _PUBLISHER.search(value) or not _BODY_NAME.match(value):
             continue
@@ -177,13 +179,16 @@ def _from_signature(text: str) -> Reading | None:
 # --- audit reports to the people's congress ------------------------------------------------------------------
 
 
-def _audit_office(text: str) -> list[Reading]:
-    """The audit office that presents the government's report: its presenter line, else the first one named."""
+def audit_office(text: str) -> Reading | None:
+    """The audit office a report names: the unit its page names, its presenter (审计局局长), else the first named."""
     head = text[:_HEAD]
-    found = _PRESENTER.search(head) or _AUDIT_OFFICE.search(head)
-    if not found or len(found["v"]) < 3:
-        return []
-    return [Reading(found["v"], found.start("v"), found.end("v"), "body")]
+    labelled = _from_unit_label(head, audit=True)
+    if labelled:
+        return labelled[0]
+    found = _PRESENTER.search(head) or AUDIT_OFFICE.search(head)
+    if not found or len(found["r"]) < 3:
+        return None
+    return Reading(found["r"], found.start("r"), found.end("r"), "body")
 
 
 # --- the body ------------------------------------------------------------------------------------------------

@@ -73,12 +73,16 @@ def _rewrite(
 _MARKDOWN = re.compile(r"\*\*|__|^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)", re.MULTILINE)
 _TRAILING_SPACE = re.compile(r"[ \t][ \t]*$", re.MULTILINE)
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
+# Pinyin that a repost inserted after characters (根據(jù), 黨組(zǔ)): bracketed Latin letters with a tone mark.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]{{0,5}}[{_TONED}])[a-zü{_TONED}]{{1,6}}\)")
 
 
 def normalize(source: str) -> Normalized:
     """Return the reading form of `source`: half-width ASCII, no markdown, words rejoined across line breaks."""
     text, origin = _half_width(source)
     text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
+    text, origin = _rewrite(text, origin, _PINYIN, lambda m: "")
     text, origin = _rewrite(text, origin, _TRAILING_SPACE, lambda m: "")
     text, origin = _rewrite(text, origin, _LEADING_SPACE, lambda m: "")
     text, origin = _join_broken_lines(text, origin)
