@@ -45,6 +45,15 @@ _NOT_PROBLEM_SECTION = re.compile(
     r"下一步|下步|工作打算|打算|基本情况|主要工作|工作开展|所做工作|重要意义|主体责任|组织领导|总体情况|工作举措$"
 )
 _PROBLEM_SECTION = re.compile(r"问题|反馈|整改落实|整改情况|整改任务|整改进展")
+# How the rectification itself was organised (一、整改工作组织情况, (一)党组织整改落实情况, 一、区委及主要负责人组织落实
+# 整改情况, 一、审计整改工作部署落实情况, 一、提高政治站位,切实抓好巡察整改工作): not problems, whatever they hold.
+_ORGANISATION = re.compile(r"组织|领导|部署|主体责任|政治责任|负责人|书记|站位|思想认识|工作机制")
+_NOT_ORGANISATION = re.compile(r"问题|方面|反馈意见|意见建议")
+# A group of problems by status (一、已完成整改的问题, (一)集中整改期内已完成(含基本完成)的整改事项, 长期整改): once
+# its status phrase, a bracketed note and these words are taken away, nothing is left.
+_GROUP_WORDS = re.compile(
+    r"\([^()]*\)|集中整改期内|集中整改期|整改期内|截至目前|目前|的|整改|问题|事项|任务|清单|类|项|[、,:\s]"
+)
 # An aspect of the findings (二、关于落实全面从严治党主体责任方面): a section of problems, and their area.
 _ASPECT = re.compile(r"方面\s*(?:存在的问题|的问题|问题)?$")
 # Closing lines after the last problem: an invitation to comment, contacts, the signature's date.
@@ -136,15 +145,52 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
     if default is not None and title.startswith("情况", default.end):
         default = None  # 整改完成情况 names what the section reports on, not a status its problems share
     return [
-        _read_problem(text, node, section, code, title, default, min(node.end, closing))
+        _read_problem(
+            text, node, section, code, title, _group_of(text, node, section) or default, min(node.end, closing)
+        )
         for node in section.walk()
-        if node.level == level and not (section.parent is None and _is_report_section(_heading(text, node)))
+        if node.level == level and _may_be_problem(text, node, section)
     ]
+
+
+def _may_be_problem(text: str, node: Node, section: Node) -> bool:
+    """Status groups are never problems; nor are sections about the work done, at the top of a flat notice."""
+    heading = _heading(text, node)
+    if group_status(heading) is not None:
+        return False
+    return not (section.parent is None and _is_report_section(heading))
+
+
+def _group_of(text: str, node: Node, section: Node) -> StatusMatch | None:
+    """The status of the nearest status group (二、正在整改的问题) the node sits in, below the section."""
+    for ancestor in reversed(node.ancestors()):
+        if ancestor is section:
+            break
+        status = group_status(_heading(text, ancestor))
+        if status is not None:
+            return status
+    return None
 
 
 def _is_report_section(heading: str) -> bool:
     """A heading about the work done or planned (一、整改工作开展情况, 四、下一步工作打算), not about a problem."""
-    return bool(_NOT_PROBLEM_SECTION.search(heading)) and not _ASPECT.search(heading)
+    if _ASPECT.search(heading):
+        return False
+    return bool(_NOT_PROBLEM_SECTION.search(heading)) or _is_organisation(heading)
+
+
+def _is_organisation(heading: str) -> bool:
+    """A heading about how the rectification was organised and led, not about a problem it fixed."""
+    return "整改" in heading and bool(_ORGANISATION.search(heading)) and not _NOT_ORGANISATION.search(heading)
+
+
+def group_status(heading: str) -> StatusMatch | None:
+    """The status a heading gives the problems grouped under it (已完成整改的问题), or None if it is no such group."""
+    status = find_status(heading)
+    if status is None:
+        return None
+    rest = heading[: status.start] + heading[status.end :]
+    return status if not _GROUP_WORDS.sub("", rest) else None
 
 
 def _is_problem_title(title: str) -> bool:
@@ -160,7 +206,7 @@ def _problem_level(text: str, section: Node, title: str) -> str | None:
     seen: Counter[str] = Counter()
     for node in section.walk():
         seen[node.level] += 1
-        if carries[node]:
+        if carries[node] and _may_be_problem(text, node, section):
             evidence[node.level] += 1
     if not evidence:
         return None
