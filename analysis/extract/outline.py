@@ -41,6 +41,11 @@ class Node:
 
 _ROOT_MARKER = Marker("root", 0, "", 0)
 _LINE = re.compile(r"[^\n]+")
+# A line that is nothing but an unnumbered problem heading: 针对“…”的问题, 关于“…”问题的整改情况 (quotes may nest).
+# It heads an item of its own, with the empty label: in three-level outlines it is the innermost level (方面 → 项 →
+# 针对“…”的问题 → 整改进展情况:).
+_UNNUMBERED_PROBLEM = re.compile(r"(?:针对|关于)“.{2,200}”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?\s*[。:]?")
+_UNNUMBERED = Marker("unnumbered", 0, "", 0)
 
 
 def build_outline(text: str, end: int | None = None) -> Node:
@@ -53,7 +58,9 @@ def build_outline(text: str, end: int | None = None) -> Node:
     for m in _LINE.finditer(text, 0, stop):
         marker = match_marker(m.group())
         if marker is None:
-            continue
+            if not (m.group().startswith(("针对“", "关于“")) and _UNNUMBERED_PROBLEM.fullmatch(m.group())):
+                continue
+            marker = _UNNUMBERED
         level = _level_for(marker, last_value)
         if level is None:
             continue

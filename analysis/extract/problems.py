@@ -39,6 +39,7 @@ _BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)�
 _PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
 _QUOTE_LEAD = re.compile(r"(?:针对|关于)\s*“")
 _SENTENCE_END = re.compile(r"[。;\n]")
+_LIST_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
 _NOT_PROBLEM_SECTION = re.compile(
@@ -414,7 +415,10 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
                 problem.measures += split_items(text, rest, stop)
                 problem.regions.append(("measure", rest, stop))
             return
-        if label in STATUS_LABELS:
+        if label in STATUS_LABELS and _LIST_START.match(text, value_start, stop):
+            # 整改进展情况: then 一是…: the field lists what was done, and gives no status.
+            label = MEASURE_LABELS[0]
+        elif label in STATUS_LABELS:
             raw = text[value_start:sentence_end].strip()
             problem.status, problem.status_raw = None, raw
             problem.status_span = (value_start, sentence_end)
