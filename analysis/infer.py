@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.extract.issuer import read_issuer
 from analysis.gazetteer import Place, PlaceMention, find_places, resolve
+from analysis.issuer import read_issuer
 
 FIELDS = ("issuer", "city", "province", "county")
 
@@ -78,11 +78,19 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     if deepest is None:
         return result
     place, mention, by_context = deepest
+    # The province is the text's when it names the province or a prefecture-level city; a county alone (晋江市)
+    # places the notice in its prefecture, but the text then does not say which province (the labelling convention).
+    named = {m.place.code for m in in_text if m.place is not None}
+    names_above_county = any(p.level != "county" for p, _, _ in settled) or bool(
+        named & {c for c in (_code(place, "city"), _code(place, "province")) if c}
+    )
     for field in ("county", "city", "province"):
         value = getattr(place, field)
         if value is None or result[field] is not None:
             continue
         own = next((m for p, m, _ in settled if p.name == value and p.code == _code(place, field)), None)
+        if field == "province" and own is None and not names_above_county:
+            continue
         result[field] = Inferred(
             value,
             *_mention_span(own or mention),

@@ -13,8 +13,9 @@ import pytest
 
 from analysis.evaluate_real import evaluate_real, score
 from analysis.extract import extract_notice
-from analysis.extract.issuer import read_issuer
 from analysis.extract.normalize import normalize
+from analysis.extract.totals import read_totals
+from analysis.issuer import read_issuer
 from analysis.sources import RawNotice
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -176,3 +177,42 @@ def test_facts_of_real_notices(real: dict) -> None:
     assert facts["share_right"] >= 0.92, facts
     assert facts["share_stated_right"] >= 0.85, facts
     assert facts["share_filled"] <= 0.02, facts
+
+
+# --- headline totals -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 42_ruijin: an audit report's totals
+        (
+            "共计50项具体问题,报告日已整改40项,正在整改10项(含部分整改)",
+            {"problems_reported": 50, "problems_completed_reported": 40, "problems_in_progress_reported": 10},
+        ),
+        # 04_hangzhoudao: 涉及整改问题N项, 已经完成整改问题N项
+        (
+            "涉及整改问题523项,目前已经完成整改问题523项,整改完成率100%",
+            {"problems_reported": 523, "problems_completed_reported": 523, "completion_rate_reported": 100.0},
+        ),
+        # 09_yancheng: completed including 基本完成, long-term counted as in progress
+        (
+            "巡察反馈的41个问题中共30个问题已完成(含基本完成)整改,仍需长期整改11个",
+            {"problems_reported": 41, "problems_completed_reported": 30, "problems_in_progress_reported": 11},
+        ),
+        # 50_zhuzhou: 整改完成N个, 阶段性完成N个
+        (
+            "巡察反馈35个具体问题,整改完成28个,阶段性完成7个",
+            {"problems_reported": 35, "problems_completed_reported": 28, "problems_in_progress_reported": 7},
+        ),
+        # 43_guangxi: Chinese numerals
+        ("提出我公司存在如下四类问题", {"problems_reported": 4}),
+        # 32_minhang: the issuer's own breakdown, and tasks as measures
+        ("分解形成79个“问题清单”,形成427条“任务清单”", {"problems_reported": 79, "measures_reported": 427}),
+    ],
+)
+def test_headline_totals(sentence: str, expected: dict) -> None:
+    found = read_totals(sentence, 0, len(sentence))
+    assert {name: fact.value for name, fact in found.items()} == expected
+    for fact in found.values():
+        assert fact.span is not None and sentence[slice(*fact.span)]  # each read from a span of the text

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from analysis.extract.dates import find_dates
-from analysis.extract.issuer import AUDIT_OFFICE, audit_office
+from analysis.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
 _ISSUER_IN_TITLE = re.compile(r"^\s*(?P<issuer>[^\n]{2,40}?)\s*关于")

@@ -13,27 +13,51 @@ from analysis.extract.numerals import parse_number
 _N = r"(?P<n>\d+|[一二三四五六七八九十百两]+)"
 _ALL = r"\s*(?:共|共计|合计|总计)?\s*"  # 反馈问题共25个, 整改措施共计56条
 # First matching pattern wins, per total; each is anchored on words that make the count the notice's own.
+_UNIT = r"\s*(?:个|条|项)"
+_STATUS_NOTE = r"(?:\([^()]{0,20}\))?"  # 已完成(含基本完成)整改, 正在整改10项(含部分整改)
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "problems_reported": [
         re.compile(r"[\d一二三四五六七八九十两]+\s*个方面\s*" + _N + r"\s*(?:个|类|条|项)(?:具体)?问题"),
-        re.compile(r"反馈(?:的|了)?问题" + _ALL + _N + r"\s*(?:个|条|项)"),
+        re.compile(r"反馈(?:的|了)?(?:具体)?问题" + _ALL + _N + _UNIT),
         re.compile(_N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"),
         re.compile(r"(?:反馈|指出)[^,。;]{0,12}?" + _N + r"\s*(?:个|条|项|类)(?:具体)?问题"),
         re.compile(r"细化(?:为|成)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
+        # audit reports: 共计50项具体问题; 存在的问题18项; 涉及整改问题523项; 存在如下四类问题
+        re.compile(r"共计?\s*" + _N + r"\s*(?:个|条|项)具体问题"),
+        re.compile(r"(?:存在|涉及|指出)(?:的)?(?:整改)?问题" + _ALL + _N + _UNIT),
+        re.compile(r"存在(?:如下|以下)?" + _N + r"\s*(?:个|条|项|类)问题"),
+        # the issuer's own breakdown of the feedback: 分解形成79个“问题清单”
+        re.compile(r"(?:分解|梳理|细化)(?:形成|为|成)\s*" + _N + r"\s*(?:个|条|项)“?问题清单"),
+        # only aspects are counted: 存在4个方面的问题 (the gold's convention: the count of aspects)
+        re.compile(r"存在" + _N + r"\s*个方面的?问题"),
     ],
     "measures_reported": [
         re.compile(_N + r"\s*(?:条|项)(?:具体)?整改措施"),
         re.compile(r"整改措施" + _ALL + _N + r"\s*(?:条|项)"),
         re.compile(r"整改任务" + _ALL + _N + r"\s*(?:项|条|个)"),
-        re.compile(_N + r"\s*(?:项|条|个)整改任务"),
+        re.compile(_N + r"\s*(?:项|条|个)(?:整改任务|“?任务清单)"),
     ],
     "problems_completed_reported": [
-        re.compile(r"已(?:完成整改|整改完成|整改到位|整改完毕|办结|销号|完成)\s*" + _N + r"\s*(?:个|项|条)"),
-        re.compile(_N + r"\s*(?:个|项|条)(?:问题)?已(?:完成整改|整改完成|整改到位|办结|销号)"),
+        re.compile(
+            r"已(?:经)?(?:完成整改|整改完成|整改到位|整改完毕|整改|办结|销号|完成)"
+            + _STATUS_NOTE
+            + r"(?:问题)?\s*"
+            + _N
+            + _UNIT
+        ),
+        re.compile(
+            _N + r"\s*(?:个|项|条)(?:问题)?已(?:完成整改|整改完成|整改到位|办结|销号|完成)" + _STATUS_NOTE + "(?:整改)?"
+        ),
+        re.compile(r"已完成[^,。;]{0,20}?的\s*" + _N + r"\s*(?:个|项|条)问题整改"),
+        re.compile(r"(?<!阶段性)(?<!基本)整改完成(?!率)\s*" + _N + _UNIT),
     ],
     "problems_in_progress_reported": [
-        re.compile(r"正在(?:整改|推进)\s*" + _N + r"\s*(?:个|项|条)"),
+        re.compile(r"正在(?:整改|推进)(?:推进中)?的?\s*" + _N + _UNIT),
         re.compile(_N + r"\s*(?:个|项|条)(?:问题)?正在(?:整改|推进)"),
+        re.compile(r"正在整改推进中的\s*" + _N + r"\s*(?:个|项|条)"),
+        # the gold's convention: 阶段性完成 / 基本完成 and long-term rectification are still in progress
+        re.compile(r"(?:阶段性|基本)完成(?:整改)?\s*" + _N + _UNIT),
+        re.compile(r"(?:仍需|需要?)长期整改(?:的)?\s*" + _N + _UNIT),
     ],
 }
 _RATE = re.compile(r"整改(?:完成)?率\s*(?:达到|达|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*%")
