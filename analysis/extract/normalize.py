@@ -81,6 +81,7 @@ _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]{{0,5}}[{_TONED}
 def normalize(source: str) -> Normalized:
     """Return the reading form of `source`: half-width ASCII, no markdown, words rejoined across line breaks."""
     text, origin = _half_width(source)
+    text = _split_run_on_lines(text)
     text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
     text, origin = _rewrite(text, origin, _PINYIN, lambda m: "")
     text, origin = _rewrite(text, origin, _TRAILING_SPACE, lambda m: "")
@@ -108,6 +109,46 @@ def _half_width(source: str) -> tuple[str, list[int]]:
     pieces.append(source[last:])
     origin.extend(range(last, len(source)))
     return "".join(pieces), origin
+
+
+# A page that lost its line breaks keeps its sections apart with spaces (`…予以公布。 一、整改工作组织领导情况 中心党委
+# …`). In a long line, a space before a numbered marker breaks the line where the text before it ends a sentence or
+# is a numbered heading, and a space after a short numbered heading breaks it from its paragraph.
+_RUN_ON_MIN = 300
+_SPACES = re.compile(r" +")
+_HEADING_STOPS = re.compile(r"[。;,:!?]")
+
+
+def _split_run_on_lines(text: str) -> str:
+    """Put back the line breaks of a notice printed as one long line; one character for one, so no origin changes."""
+    from analysis.extract.markers import match_marker
+
+    if " " not in text:
+        return text
+    chars: list[str] | None = None
+    line_start = 0
+    for line in text.split("\n"):
+        if len(line) >= _RUN_ON_MIN and " " in line:
+            seg_start = 0
+            for m in _SPACES.finditer(line):
+                seg = line[seg_start : m.start()]
+                after = line[m.end() : m.end() + 24]
+                if not seg or not after:
+                    continue
+                marker = match_marker(seg)
+                heading = marker is not None and marker.kind != "arabic_bare"
+                next_marker = match_marker(after)
+                if next_marker is not None and next_marker.kind != "arabic_bare":
+                    split = seg[-1] in "。;:!?" or (heading and "。" not in seg and len(seg) <= 80)
+                else:
+                    split = heading and len(seg) <= 40 and not _HEADING_STOPS.search(seg) and _CJK.match(after)
+                if split:
+                    if chars is None:
+                        chars = list(text)
+                    chars[line_start + m.start()] = "\n"
+                    seg_start = m.end()
+        line_start += len(line) + 1
+    return text if chars is None else "".join(chars)
 
 
 _BREAK = re.compile(r"\n\n*")  # not \n+: `re` finds a literal first character fast, but tries \n+ everywhere

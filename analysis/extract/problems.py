@@ -39,6 +39,15 @@ _BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)�
 _PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
 _QUOTE_LEAD = re.compile(r"(?:针对|关于)\s*“")
 _SENTENCE_END = re.compile(r"[。;\n]")
+# Headings that name a problem: 关于“…”问题的整改, 针对“…”的问题, 反馈问题:…, …存在的问题.
+_NAMED_PROBLEM = re.compile(r"^(?:关于|针对)“.*”.{0,3}问题|^(?:反馈|存在的?|主要)问题\s*:|存在的问题$")
+# Words that state a shortcoming; a problem is worded as one, a measure as an action.
+_SHORTCOMING = re.compile(
+    r"不够|不足|不到位|不严|不力|不实|不细|不深|不强|不高|不全|不规范|不及时|不完善|不健全|不明确|不充分|不主动|"
+    r"不精准|不准确|不平衡|尚未|未能|未按|未及时|未建立|未落实|未严格|缺乏|缺少|缺失|薄弱|滞后|偏低|偏弱|欠缺|"
+    r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
+)
+_SHORT_HEADING = 40
 _LIST_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
@@ -116,6 +125,7 @@ class Problem:
     measures: list[Item] = field(default_factory=list)
     results: list[Item] = field(default_factory=list)
     regions: list[tuple[str, int, int]] = field(default_factory=list)  # (part, start, end) for amounts
+    truncated: bool = False  # the text ends inside this problem: what is missing is not invented
 
 
 def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
@@ -133,14 +143,43 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
         problems = _problems_in(text, root, closing)
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
+    elif closing == len(text) and is_cut(text) and problems[-1].end >= len(text.rstrip()):
+        _mark_truncated(text, problems[-1])
     return problems, warnings
+
+
+_FINAL = set("。!?;”’)】…")
+
+
+def is_cut(text: str) -> bool:
+    """Whether the text stops in mid-sentence: a page cut short, not a notice that ends."""
+    body = text.rstrip()
+    return bool(body) and body[-1] not in _FINAL and _CLOSING.search(text) is None
+
+
+def _mark_truncated(text: str, problem: Problem) -> None:
+    """The text ends inside the problem: keep what is printed, and nothing that would have followed."""
+    problem.truncated = True
+    end = len(text.rstrip())
+    if problem.status == "unstated" or (problem.status_span is not None and problem.status_span[1] >= end):
+        # No status printed yet, or its phrase is cut: the status is unknown, not unstated.
+        problem.status, problem.status_raw, problem.status_span = None, None, None
+    if problem.measures and _bare_marker(text, problem.measures[-1]):
+        problem.measures.pop()  # 三是 and nothing after it
+    if problem.results and _bare_marker(text, problem.results[-1]):
+        problem.results.pop()
+
+
+def _bare_marker(text: str, item: Item) -> bool:
+    return not text[item.start : item.end].strip().removeprefix(item.marker).strip(" :,。;")
 
 
 def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
     title = _heading(text, section) if section.parent is not None else ""
-    level = _problem_level(text, section, title)
-    if level is None:
+    found = _problem_level(text, section, title)
+    if found is None:
         return []
+    level, carries = found
     code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
     default = find_status(title) if title else None
     if default is not None and title.startswith("情况", default.end):
@@ -149,9 +188,24 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
         _read_problem(
             text, node, section, code, title, _group_of(text, node, section) or default, min(node.end, closing)
         )
-        for node in section.walk()
-        if node.level == level and _may_be_problem(text, node, section)
+        for node in _problem_nodes(text, section, level, carries)
     ]
+
+
+def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, bool]) -> list[Node]:
+    """The items at the problem level; where one carries nothing itself but its sub-items do (2.巡视巡察、审计等反馈
+    问题整改不到位 → ①审计反馈问题整改不到位 + 整改完成情况:), it groups problems and its sub-items are the problems."""
+    nodes: list[Node] = []
+    for node in section.walk():
+        if node.level != level or not _may_be_problem(text, node, section):
+            continue
+        inner = [] if carries.get(node) else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
+        if inner:
+            depth = min(len(d.ancestors()) for d in inner)
+            nodes += [d for d in inner if len(d.ancestors()) == depth]
+        else:
+            nodes.append(node)
+    return nodes
 
 
 def _may_be_problem(text: str, node: Node, section: Node) -> bool:
@@ -198,7 +252,7 @@ def _is_problem_title(title: str) -> bool:
     return bool(_PROBLEM_SECTION.search(title) or _ASPECT.search(title))
 
 
-def _problem_level(text: str, section: Node, title: str) -> str | None:
+def _problem_level(text: str, section: Node, title: str) -> tuple[str, dict[Node, bool]] | None:
     """The numbering level of a section whose items carry measures or a status; None if it reports no problems."""
     if section.parent is not None and _is_report_section(title):
         return None
@@ -210,12 +264,44 @@ def _problem_level(text: str, section: Node, title: str) -> str | None:
         if carries[node] and _may_be_problem(text, node, section):
             evidence[node.level] += 1
     if not evidence:
-        return None
+        named = _named_problem_level(text, section, title)
+        return None if named is None else (named, {})
     level, hits = max(evidence.items(), key=lambda kv: (kv[1], -_depth(section, kv[0])))
     titled = section.parent is None or _is_problem_title(title)
     if not titled and hits < 0.6 * seen[level]:
         return None
-    return level
+    return level, carries
+
+
+def _named_problem_level(text: str, section: Node, title: str) -> str | None:
+    """Where no item carries measures or a status (the text is cut before them): the innermost level whose
+    headings name a problem (关于“…”问题的整改, 问题3:, 反馈问题:…) or, in a section of problems, state a
+    shortcoming (优化后的绩效考核方案尚未公布。)."""
+    in_problems = section.parent is not None and _is_problem_title(title)
+    named = [
+        node
+        for node in section.walk()
+        if _may_be_problem(text, node, section) and not _is_organisation(_heading(text, node))
+        if _names_problem(text, node) or (in_problems and _states_shortcoming(text, node))
+    ]
+    if not named:
+        return None
+    return max(named, key=lambda n: len(n.ancestors())).level
+
+
+def _is_problem_heading(text: str, node: Node) -> bool:
+    return _names_problem(text, node) or _states_shortcoming(text, node)
+
+
+def _names_problem(text: str, node: Node) -> bool:
+    heading = _heading(text, node)
+    return node.marker.kind in ("problem_n", "unnumbered") or bool(_NAMED_PROBLEM.search(heading))
+
+
+def _states_shortcoming(text: str, node: Node) -> bool:
+    """A short first sentence stating a shortcoming: how problems are worded, unlike measures."""
+    heading = _heading(text, node)
+    return len(heading) <= _SHORT_HEADING and bool(_SHORTCOMING.search(heading))
 
 
 def _depth(section: Node, level: str) -> int:
