@@ -20,6 +20,7 @@ from analysis.extract.markers import (
     STATUS_FIRST,
     STATUS_LABELS,
 )
+from analysis.extract.numerals import parse_number
 from analysis.extract.outline import Node
 from analysis.extract.vocab import StatusMatch, find_status
 
@@ -48,6 +49,8 @@ _SHORTCOMING = re.compile(
     r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
 )
 _SHORT_HEADING = 40
+# A status sentence is short (已纳入年度重点工作持续跟踪); a longer one is an account of what was done.
+_STATUS_SENTENCE = 20
 _LIST_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 # Section headings that are not about the problems: the work done, the plans ahead.
@@ -67,10 +70,15 @@ _GROUP_WORDS = re.compile(
 # An aspect of the findings (二、关于落实全面从严治党主体责任方面): a section of problems, and their area.
 _ASPECT = re.compile(r"方面\s*(?:存在的问题|的问题|问题)?$")
 # Closing lines after the last problem: an invitation to comment, contacts, the signature's date.
+# 以上问题,… / 上述问题… after the last item speaks of the whole list: the list has ended.
 _CLOSING = re.compile(
-    r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$",
+    r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$"
+    r"|^(?:以上|上述)(?:[\d一二三四五六七八九十]{1,3}[个项类条])?问题",
     re.MULTILINE,
 )
+# 目前第一项、第二项、第四项问题已经整改完成,第三项问题持续整改跟踪中: statuses given to the items by their ordinals.
+_ORDINALS = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}[项个条类](?:问题)?[、和及与]?)+[^,;。\n]{0,30}")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,3})[项个条类]")
 
 
 @dataclass(frozen=True)
@@ -141,11 +149,30 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     if not problems:
         # A flat notice: the top numbering level itself may hold the problems.
         problems = _problems_in(text, root, closing)
+    if problems:
+        _ordinal_statuses(text, problems)
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
     elif closing == len(text) and is_cut(text) and problems[-1].end >= len(text.rstrip()):
         _mark_truncated(text, problems[-1])
     return problems, warnings
+
+
+def _ordinal_statuses(text: str, problems: list[Problem]) -> None:
+    """Statuses a summary sentence gives the items by their ordinals, where the items state none of their own."""
+    if any(p.status != "unstated" for p in problems):
+        return
+    for m in _ORDINALS.finditer(text):
+        ordinals = list(_ORDINAL.finditer(text, m.start(), m.end()))
+        status = find_status(text, ordinals[-1].end(), m.end())
+        if status is None:
+            continue
+        for o in ordinals:
+            n = parse_number(o.group(1))
+            if n is not None and 1 <= n <= len(problems):
+                problem = problems[n - 1]
+                problem.status, problem.status_raw = status.code, status.phrase
+                problem.status_span = (status.start, status.end)
 
 
 _FINAL = set("。!?;”’)】…")
@@ -501,8 +528,9 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
                 problem.measures += split_items(text, rest, stop)
                 problem.regions.append(("measure", rest, stop))
             return
-        if label in STATUS_LABELS and _LIST_START.match(text, value_start, stop):
-            # 整改进展情况: then 一是…: the field lists what was done, and gives no status.
+        if label in STATUS_LABELS and _is_account(text, value_start, sentence_end, stop):
+            # 整改进展情况: then 一是…, or 整改完成情况:2022年1月已抽调五名同志…: the field tells what was done,
+            # and gives no status.
             label = MEASURE_LABELS[0]
         elif label in STATUS_LABELS:
             raw = text[value_start:sentence_end].strip()
@@ -515,6 +543,13 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
     elif label in RESULT_LABELS:
         problem.results += split_items(text, start, stop)
         problem.regions.append(("result", start, stop))
+
+
+def _is_account(text: str, start: int, sentence_end: int, stop: int) -> bool:
+    """A field value that tells what was done (a list, a dated or long sentence) rather than naming a status."""
+    if _LIST_START.match(text, start, stop):
+        return True
+    return sentence_end - start > _STATUS_SENTENCE or (start < stop and text[start].isdigit())
 
 
 def _sentence_end(text: str, start: int, stop: int) -> int:
