@@ -216,3 +216,44 @@ def test_headline_totals(sentence: str, expected: dict) -> None:
     assert {name: fact.value for name, fact in found.items()} == expected
     for fact in found.values():
         assert fact.span is not None and sentence[slice(*fact.span)]  # each read from a span of the text
+
+
+# --- review type and dates -----------------------------------------------------------------------------------
+
+
+def test_a_quoted_rule_does_not_decide_the_review_type() -> None:
+    # 23_danganguan: a 巡察 notice citing 《中国共产党巡视工作条例》.
+    text = (
+        "根据区委统一部署,2023年6月7日至7月28日,区委第四巡察组对区档案馆进行了巡察。9月11日,反馈了意见。"
+        "根据《中国共产党巡视工作条例》有关规定,现将整改进展情况予以公布。\n一、整改工作\n"
+    )
+    assert _facts(text)["review_type"] == "巡察"
+
+
+@pytest.mark.parametrize(
+    ("page", "published"),
+    [
+        ("| 成文日期 | 2025-11-03 11:51 | 发布日期 | 2025-11-21 11:29 |", "2025-11-21"),  # 40: a table; not 成文日期
+        ("建湖日报数字报 2024-07-12", "2024-07-12"),  # 03: a date line after the site's name
+        ("2021年10月25日09:20    来源:中央纪委国家监委网站", "2021-10-25"),  # 27
+        ("今天是:2020年5月8日", None),  # a widget, not the notice's date
+    ],
+)
+def test_the_pages_date(page: str, published: str | None) -> None:
+    text = f"{page}\n根据市委统一部署,市委第一巡察组对市局党组开展了巡察。现将整改情况予以公布。\n一、整改工作\n"
+    value = _facts(text)["published_date"]
+    assert (value.isoformat() if value else None) == published
+
+
+def test_a_range_end_that_lost_its_month_and_day_marks() -> None:
+    from analysis.extract.dates import find_dates
+
+    text = "2023814日至1031县委巡察组"
+    assert [d.value.isoformat() for d in find_dates(text) if d.value] == ["2023-08-14", "2023-10-31"]
+
+
+def test_a_year_printed_without_a_day_dates_what_follows() -> None:
+    from analysis.extract.dates import find_dates
+
+    text = "2021年3月至4月,市委巡视六组开展了巡视,并于7月26日反馈了巡视意见"
+    assert [d.value.isoformat() for d in find_dates(text) if d.value] == ["2021-07-26"]

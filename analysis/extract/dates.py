@@ -12,6 +12,8 @@ from dataclasses import dataclass
 _FULL = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _ISO = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?!度)")
+_RANGE_MARKS = "至到—–-~"
 _DAY_AFTER_RANGE = re.compile(r"\s*(?:至|到|—|–|-|~)\s*(?P<d>\d{1,2})\s*日")
 # Digits whose 年/月 were lost in copying: 20241021日, 2025210, 1212日.
 _COMPACT = re.compile(r"(?<![\d.])(?P<digits>\d{3,8})(?P<ri>日)?(?![\d.%])")
@@ -54,13 +56,18 @@ def find_dates(text: str, start: int = 0, end: int | None = None, year: int | No
             mentions.append(DateMention(None, m.start(), m.end(), False))
             taken.append((m.start(), m.end()))
     for m in _COMPACT.finditer(text, start, stop):
-        if free(m.start(), m.end()) and (m["ri"] or len(m["digits"]) >= 7):
+        after_range = m.start() > 0 and text[m.start() - 1] in _RANGE_MARKS  # 2023814日至1031: the range's end
+        if free(m.start(), m.end()) and (m["ri"] or len(m["digits"]) >= 7 or after_range):
             mentions.append(DateMention(None, m.start(), m.end(), False, defective=True))
             taken.append((m.start(), m.end()))
     mentions.sort(key=lambda d: d.start)
+    # A year printed without a day (2021年3月至4月) is the context of the dates after it, as a full date is.
+    years = [(m.start(), int(m["y"])) for m in _YEAR_ONLY.finditer(text, start, stop) if free(m.start(), m.end())]
     resolved: list[DateMention] = []
     context_year = year
     for mention in mentions:
+        while years and years[0][0] < mention.start:
+            context_year = years.pop(0)[1]
         if mention.value is not None:
             context_year = mention.value.year
             resolved.append(mention)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from analysis.extract.dates import find_dates
+from analysis.extract.dates import DateMention, find_dates
 from analysis.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
@@ -31,8 +31,20 @@ _FEEDBACK = re.compile(r"反馈")
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 _SIGNATURE_DATE = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.MULTILINE)
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
-_DATELINE = re.compile(r"^[ \t]*[—-]{1,2}[ \t]*(?=(?:19|20)\d{2}[ \t]*年)", re.MULTILINE)
-_PUBLISHED_LABEL = re.compile(r"(?:发布日期|发布时间|日期|时间)\s*:\s*")
+_DATELINE = re.compile(r"^[ \t]*[—-]{1,2}[ \t]*(?=(?:19|20)\d{2})", re.MULTILINE)
+# The page's own date: 发布日期:2025-02-08, | 发布日期 | 2025-11-21 11:29 |, 时间: 2023-08-09.
+_PUBLISHED_LABEL = re.compile(
+    r"(?<!成文)(?<!印发)(?:发布日期|发布时间|日期|时间)[ \t]*[:|]?[ \t]*\|?[ \t]*(?=(?:19|20)\d{2})"
+)
+_QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”")
+# A line under the title that holds the page's date, after the site's name or before the time and source:
+# 建湖日报数字报 2024-07-12; 2021年10月25日09:20    来源:…. Not a widget (今天是…) or a sentence.
+_DATE_LINE = re.compile(
+    r"^(?:[^\n,。;:今]{0,20}[ \t])?(?P<date>(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
+    r"(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?(?:[ \t][^\n]*)?$",
+    re.MULTILINE,
+)
+_PAGE_HEAD = 600
 # 对市直单位购买服务开展了专项巡察 names the subject after 对; 对…党组开展了食品安全监管专项巡察 names the inspected
 # body after 对 and the subject before 专项.
 _SPECIAL = re.compile(
@@ -126,19 +138,17 @@ def _header_paragraph(text: str, body_start: int, title: tuple[int, int]) -> tup
 
 def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None, header: Header) -> None:
     start, end = para
-    chunk = text[start:end]
     title_text = text[title[0] : title[1]] if title else ""
-    if re.search(r"巡视", chunk + title_text):
-        header.set("review_type", "巡视", None)
-    elif re.search(r"巡察", chunk + title_text):
-        header.set("review_type", "巡察", None)
-    elif re.search(r"审计", chunk + title_text):
-        header.set("review_type", "审计", None)
-    else:
-        header.set("review_type", "其他", None)
-    review_type = header.facts["review_type"].value
-
+    # Quotations and cited documents are not the review (《中国共产党巡视工作条例》, “巡视整改不落实,就是…”).
+    said = _QUOTED.sub("", text[start:end] + title_text)
     reviewer = _named_reviewer(text, start, end, title)
+    team = reviewer["r"] if reviewer else ""
+    # The team that reviewed says which kind of review it was; failing a team, the sentence's own words.
+    kind = next((k for k in ("巡视", "巡察") if k in team), None)
+    kind = kind or next((k for k in ("巡视", "巡察", "审计") if k in said), "其他")
+    header.set("review_type", kind, None)
+    review_type = kind
+
     if reviewer is None and review_type == "审计":
         reviewer = AUDIT_OFFICE.search(text, start, end)
     if reviewer is None and review_type == "审计":
@@ -231,21 +241,47 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
 
 
 def _read_published(text: str, header: Header) -> None:
+    """The notice's date: its page's (发布日期, or a date line under the title), else the date under its signature,
+    else the meeting date of a report's dateline. A widget (今天是…) is not the notice's date."""
+    for reader in (_page_date, _signature_date, _dateline_date):
+        found = reader(text)
+        if found is not None:
+            header.set("published_date", found.value, (found.start, found.end))
+            return
+
+
+def _date_at(text: str, at: int) -> DateMention | None:
+    """A readable date starting exactly at `at`."""
+    found = find_dates(text, at, min(len(text), at + 20))
+    if found and found[0].start == at and isinstance(found[0].value, dt.date):
+        return found[0]
+    return None
+
+
+def _page_date(text: str) -> DateMention | None:
+    head = min(len(text), _PAGE_HEAD)
+    label = _PUBLISHED_LABEL.search(text, 0, head)
+    if label:
+        found = _date_at(text, label.end())
+        if found:
+            return found
+    for line in _DATE_LINE.finditer(text, 0, head):
+        found = _date_at(text, line.start("date"))
+        if found:
+            return found
+    return None
+
+
+def _signature_date(text: str) -> DateMention | None:
     signatures = list(_SIGNATURE_DATE.finditer(text))
     if signatures:
         m = signatures[-1]
         found = find_dates(text, m.start(), m.end())
         if found and found[0].value:
-            header.set("published_date", found[0].value, (found[0].start, found[0].end))
-            return
-    dateline = _DATELINE.search(text, 0, min(len(text), 600))
-    if dateline:
-        found = find_dates(text, dateline.end(), min(len(text), dateline.end() + 20))
-        if found and found[0].start == dateline.end() and isinstance(found[0].value, dt.date):
-            header.set("published_date", found[0].value, (found[0].start, found[0].end))
-            return
-    label = _PUBLISHED_LABEL.search(text, 0, min(len(text), 600))
-    if label:
-        found = find_dates(text, label.end(), min(len(text), label.end() + 20))
-        if found and found[0].start == label.end() and isinstance(found[0].value, dt.date):
-            header.set("published_date", found[0].value, (found[0].start, found[0].end))
+            return found[0]
+    return None
+
+
+def _dateline_date(text: str) -> DateMention | None:
+    dateline = _DATELINE.search(text, 0, min(len(text), _PAGE_HEAD))
+    return _date_at(text, dateline.end()) if dateline else None
