@@ -70,6 +70,9 @@ def _rewrite(
 
 # Written so that `re` can skip ahead to where a match may start: `[ \t][ \t]*` scans a text several times faster
 # than `[ \t]+`, which `re` tries at every position; the two line-start forms share one test of the line start.
+# A heading a web page replaced by a markup line that names it (【类型:…-Title-… | 标号:no | 标题:巡视反馈重点问题整改
+# 落实情况】): the title is kept, the markup around it dropped.
+_MARKUP_HEADING = re.compile(r"^【[^】\n|]*\|[^】\n]*?标题:(?=[^】\n]+】$)|(?<=[^】\n])】$", re.MULTILINE)
 _MARKDOWN = re.compile(r"\*\*|__|^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)", re.MULTILINE)
 _TRAILING_SPACE = re.compile(r"[ \t][ \t]*$", re.MULTILINE)
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
@@ -83,11 +86,23 @@ def normalize(source: str) -> Normalized:
     text, origin = _half_width(source)
     text = _split_run_on_lines(text)
     text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
+    if "标题:" in text:
+        text, origin = _drop_markup_headings(text, origin)
     text, origin = _rewrite(text, origin, _PINYIN, lambda m: "")
     text, origin = _rewrite(text, origin, _TRAILING_SPACE, lambda m: "")
     text, origin = _rewrite(text, origin, _LEADING_SPACE, lambda m: "")
     text, origin = _join_broken_lines(text, origin)
     return Normalized(text, tuple(origin), len(source))
+
+
+def _drop_markup_headings(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Keep only the title of each markup heading line; a 】 ending another line is left alone."""
+    keep: set[int] = set()
+    for m in _MARKUP_HEADING.finditer(text):
+        if m.group().startswith("【"):
+            line_end = text.find("\n", m.end())
+            keep.add(line_end if line_end >= 0 else len(text))
+    return _rewrite(text, origin, _MARKUP_HEADING, lambda m: "" if m.group() != "】" or m.end() in keep else m.group())
 
 
 def _half_width(source: str) -> tuple[str, list[int]]:

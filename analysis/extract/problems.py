@@ -19,6 +19,7 @@ from analysis.extract.markers import (
     RESULT_LABELS,
     STATUS_FIRST,
     STATUS_LABELS,
+    Marker,
 )
 from analysis.extract.numerals import parse_number
 from analysis.extract.outline import Node
@@ -49,6 +50,13 @@ _SHORTCOMING = re.compile(
     r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
 )
 _SHORT_HEADING = 40
+# An unnumbered heading line: short, no sentence punctuation. A run-in heading: a paragraph's short first sentence
+# followed at once by 一是.
+_HEADING_LINE = re.compile(r"^[^\n。;,:!?]{4,40}$", re.MULTILINE)
+_TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "方案")
+_RUN_IN = re.compile(r"\n(?P<h>[^\n。;]{4,60})。[ \t]*一是")
+_UNNUMBERED = Marker("unnumbered", 0, "", 0)
+_UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
 # A status sentence is short (已纳入年度重点工作持续跟踪); a longer one is an account of what was done.
 _STATUS_SENTENCE = 20
 _LIST_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}是|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩])")
@@ -149,6 +157,13 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     if not problems:
         # A flat notice: the top numbering level itself may hold the problems.
         problems = _problems_in(text, root, closing)
+    if not problems:
+        # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
+        # or, where the notice numbers nothing, an unnumbered heading line.
+        heads = [s for s in sections if not s.children and _is_problem_section(_heading(text, s))]
+        if not root.children:
+            heads = _heading_lines(text, root)
+        problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
     if problems:
         _ordinal_statuses(text, problems)
     if not problems:
@@ -252,6 +267,41 @@ def _group_of(text: str, node: Node, section: Node) -> StatusMatch | None:
         if status is not None:
             return status
     return None
+
+
+def _is_problem_section(heading: str) -> bool:
+    return _is_problem_title(heading) and not _is_report_section(heading) and group_status(heading) is None
+
+
+def _heading_lines(text: str, root: Node) -> list[Node]:
+    """Unnumbered heading lines of sections of problems (巡视反馈重点问题整改落实情况), as items of the root."""
+    heads: list[Node] = []
+    for m in _HEADING_LINE.finditer(text):
+        line = m.group().strip()
+        if line.endswith(_TITLE_ENDINGS) or not _is_problem_section(line):
+            continue
+        node = Node(_UNNUMBERED_HEADING, "heading", m.start(), m.start(), m.end(), parent=root)
+        heads.append(node)
+    for i, node in enumerate(heads):
+        node.end = node.own_end = heads[i + 1].start if i + 1 < len(heads) else len(text)
+    return heads
+
+
+def _run_in_problems(text: str, head: Node, closing: int) -> list[Problem]:
+    """Paragraphs under a section heading that open with a short sentence followed by 一是…: each is a problem,
+    the sentence its heading."""
+    title = _heading(text, head)
+    code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
+    end = min(head.end, closing)
+    nodes: list[Node] = []
+    for m in _RUN_IN.finditer(text, head.heading_end, end):
+        start = m.start("h")
+        node = Node(_UNNUMBERED, "run_in", start, start, m.end("h") + 1, parent=head)
+        nodes.append(node)
+    for i, node in enumerate(nodes):
+        node.end = node.own_end = nodes[i + 1].start if i + 1 < len(nodes) else end
+    head.children = nodes
+    return [_read_problem(text, node, head, code, title, None, node.end) for node in nodes]
 
 
 def _is_report_section(heading: str) -> bool:
