@@ -86,6 +86,7 @@ _CLOSING = re.compile(
 )
 # 目前第一项、第二项、第四项问题已经整改完成,第三项问题持续整改跟踪中: statuses given to the items by their ordinals.
 _ORDINALS = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}[项个条类](?:问题)?[、和及与]?)+[^,;。\n]{0,30}")
+_ALL_DONE = re.compile(r"(?:问题|目前|现)[^。;\n]{0,12}?(?P<s>已全部|全部已?|均已)(?:完成整改|整改完成|整改到位|完成)")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,3})[项个条类]")
 
 
@@ -166,6 +167,7 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
         problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
     if problems:
         _ordinal_statuses(text, problems)
+        _whole_list_status(text, problems)
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
     elif closing == len(text) and is_cut(text) and problems[-1].end >= len(text.rstrip()):
@@ -188,6 +190,21 @@ def _ordinal_statuses(text: str, problems: list[Problem]) -> None:
                 problem = problems[n - 1]
                 problem.status, problem.status_raw = status.code, status.phrase
                 problem.status_span = (status.start, status.end)
+
+
+def _whole_list_status(text: str, problems: list[Problem]) -> None:
+    """A summary sentence for the whole list (截至目前,已全部完成整改; 反馈问题均已整改到位), outside the items, gives
+    its status to each item that states none."""
+    outside = [(0, problems[0].start), (problems[-1].end, len(text))]
+    for start, end in outside:
+        m = _ALL_DONE.search(text, start, end)
+        status = find_status(text, m.start("s"), m.end()) if m else None
+        if status is not None:
+            for problem in problems:
+                if problem.status == "unstated":
+                    problem.status, problem.status_raw = status.code, status.phrase
+                    problem.status_span = (status.start, status.end)
+            return
 
 
 _FINAL = set("。!?;”’)】…")
