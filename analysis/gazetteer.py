@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 
 GAZETTEER_CSV = Path(__file__).resolve().parent / "data" / "gazetteer.csv"
+# Short forms that do not follow from the names (克州 for 克孜勒苏柯尔克孜自治州), each with its unit's code.
+ALIASES_CSV = Path(__file__).resolve().parent / "data" / "place_aliases.csv"
 LEVELS = ("province", "prefecture", "county")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -273,6 +275,11 @@ def _index() -> _Index:
             # an autonomous unit, or a district named for an ethnic group (瀍河回族区 → 瀍河区)
             short.setdefault(base + _SHORT_DESIGNATOR.get(designator, designator), []).append(place)
         stems.setdefault(base, []).append(place)
+
+    by_code = {p.code: p for p in all_places}
+    with ALIASES_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            short.setdefault(row["alias"], []).append(by_code[row["code"]])
 
     def frozen(table: dict[str, list[Place]]) -> dict[str, tuple[Place, ...]]:
         return {k: tuple(sorted(v, key=lambda p: (order[p.level], p.code))) for k, v in table.items()}

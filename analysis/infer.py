@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.gazetteer import Place, PlaceMention, find_places, resolve
+from analysis.gazetteer import Place, PlaceMention, find_places, resolve, stem
 from analysis.issuer import read_issuer
 
 FIELDS = ("issuer", "city", "province", "county")
@@ -61,7 +61,12 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     in_text = _places_named(text)
     context = [m.place for m in in_text if m.place is not None]
     source, confidence = "issuer", issuer.confidence if issuer else "low"
+    zone = _zone(issuer)
     settled, unsettled = _settled(_issuer_places(issuer), context)
+    if zone is not None:
+        result["county"] = zone[0]
+        if not any(p.code == zone[1].code for p, _, _ in settled):
+            settled.append((zone[1], PlaceMention(-1, -1, zone[1].name, (zone[1],)), False))
     if not settled and unsettled is None:
         source, confidence = "text", "low"
         settled, unsettled = _settled(_most_named(in_text), context)
@@ -128,9 +133,10 @@ def fill_metadata(
 ) -> tuple[dict[str, str | None], list[str]]:
     """Metadata values for the documents table and the fields among them that were inferred.
 
-    A non-empty value given (metadata.csv) wins; else the inferred value, unless it is an ambiguous place
-    name (no code). The documents table's proposed `metadata_inferred` column is the "; "-join of the fields
-    returned, e.g. "city; province".
+    A non-empty value given (metadata.csv) wins; else the inferred value. An ambiguous place name (城中区: 西宁
+    and 柳州) is kept as the text writes it, the fields above it empty; the extraction warns with its candidates.
+    A development zone (武汉经开区) is kept as written too: it has no code. The documents table's
+    `metadata_inferred` column is the "; "-join of the fields returned, e.g. "city; province".
     """
     values: dict[str, str | None] = {}
     filled: list[str] = []
@@ -138,7 +144,7 @@ def fill_metadata(
         found = inferred.get(field)
         if given.get(field, "").strip():
             values[field] = given[field].strip()
-        elif found is not None and (found.code is not None or field == "issuer"):
+        elif found is not None:
             values[field] = found.value
             filled.append(field)
         else:
@@ -173,16 +179,67 @@ _DEPTH = {"province": 0, "prefecture": 1, "county": 2}
 _COUNTY_INSPECTION = re.compile(r"[区县旗]委(?:第[一二三四五六七八九十\d]+|机动|专项)?巡察组")
 
 
+# A company named for its city without the city's designator: 中共成都空港城市发展集团有限公司委员会.
+_COMPANY = re.compile(r"(?:集团|公司|银行)")
+_PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
+
+
 def _issuer_places(issuer: Inferred | None) -> list[PlaceMention]:
-    """Place names in the issuer, with spans into the text (-1 when the issuer is not in the text)."""
+    """Place names in the issuer, with spans into the text (-1 when the issuer is not in the text).
+
+    Besides full and short names: the stem of a prefecture-level city that opens a company's name (成都空港…集团),
+    and the stem of a county inside the place just named (武汉市江夏国有资产…: 江夏区)."""
     if issuer is None:
         return []
-    if issuer.start is None:
-        return [PlaceMention(-1, -1, m.text, m.candidates) for m in find_places(issuer.value)]
+    name = issuer.value
+    found = find_places(name)
+    lead = _PARTY_PREFIX.match(name)
+    at = lead.end() if lead else 0
+    if (not found or found[0].start > at) and _COMPANY.search(name):
+        found = _stem_at(name, at, None, "prefecture") + found
+    if found and found[-1].place is not None and found[-1].place.level != "county":
+        found += _stem_at(name, found[-1].end, found[-1].place, "county")
+    offset = -1 if issuer.start is None else issuer.start
     return [
-        PlaceMention(m.start + issuer.start, m.end + issuer.start, m.text, m.candidates)
-        for m in find_places(issuer.value)
+        PlaceMention(
+            m.start + offset if offset >= 0 else -1, m.end + offset if offset >= 0 else -1, m.text, m.candidates
+        )
+        for m in found
     ]
+
+
+def _stem_at(name: str, at: int, within: Place | None, level: str) -> list[PlaceMention]:
+    """The place of `level` whose stem (2–4 characters) is written at `name[at:]`, longest first."""
+    for length in (4, 3, 2):
+        word = name[at : at + length]
+        place = resolve(word, within) if len(word) == length else None
+        if place is not None and place.level == level and stem(place.name) == word:
+            return [PlaceMention(at, at + length, word, (place,))]
+    return []
+
+
+# A development zone, recorded as the county (东营经济技术开发区, 武汉经开区); it has no code of its own.
+_ZONE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区")
+
+
+def _zone(issuer: Inferred | None) -> tuple[Inferred, Place] | None:
+    """The development zone the issuer names after its city's name or stem, and that city."""
+    if issuer is None:
+        return None
+    for m in _ZONE.finditer(issuer.value):
+        before = issuer.value[: m.start()]
+        for length in (5, 4, 3, 2):
+            word = before[-length:]
+            city = resolve(word.removesuffix("市")) if len(word) == length else None
+            if (
+                city is not None
+                and city.level == "prefecture"
+                and word.removesuffix("市") in (city.name, stem(city.name))
+            ):
+                start = m.start() - length
+                span = (None, None) if issuer.start is None else (issuer.start + start, issuer.start + m.end())
+                return Inferred(issuer.value[start : m.end()], *span, "issuer", "medium"), city
+    return None
 
 
 def _most_named(mentions: list[PlaceMention]) -> list[PlaceMention]:

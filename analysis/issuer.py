@@ -99,6 +99,9 @@ def _from_title(text: str, title: str | None) -> Reading | None:
         candidate = _MARKUP.sub("", _CHROME.sub("", prev_line))
         if _BODY_NAME.match(candidate) and len(candidate) <= _MAX_NAME:
             name, line, offset = candidate, prev_line, prev_offset
+    # chrome run into the title on one line (…> 工作进展中共衡阳县人民医院委员会关于…): the name starts at 中共
+    party = name.find("中共")
+    name = name[party:] if party > 0 else name
     if len(name) < 3 or len(name) > _MAX_NAME:
         return None
     start = offset + line.index(name)

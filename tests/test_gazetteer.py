@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from analysis.extract import extract_notice
 from analysis.gazetteer import GAZETTEER_CSV, candidates, find_places, places, resolve, stem
 from analysis.infer import FIELDS, Inferred, fill_metadata, infer_metadata
 from analysis.paths import RAW, ROOT, TEST_DATA
-from analysis.sources import load_metadata, read_notice
+from analysis.sources import RawNotice, load_metadata, read_notice
 
 SEEDS = sorted(RAW.glob("*.txt"))
 
@@ -386,7 +387,36 @@ def test_given_values_win_and_inferred_ones_are_listed() -> None:
     assert filled == ["issuer", "county"]
 
 
-def test_an_ambiguous_place_is_not_filled_in() -> None:
+def test_an_ambiguous_place_is_kept_as_written_and_nothing_above_it() -> None:
+    # 44_xining: the text names only 城中区 (西宁 and 柳州); the gold records it as written, the city empty.
     inferred = infer_metadata(notice("中共朝阳区住房和城乡建设局党组", "区委第二巡察组"))
     merged, filled = fill_metadata({}, inferred)
-    assert merged["county"] is None and filled == ["issuer"]
+    assert (merged["county"], merged["city"], merged["province"]) == ("朝阳区", None, None)
+    assert filled == ["issuer", "county"]
+
+
+def test_an_ambiguous_place_is_a_warning_of_the_extraction() -> None:
+    text = notice("中共朝阳区住房和城乡建设局党组", "区委第二巡察组", "现将整改情况予以公布。\n一、整改工作\n")
+    raw = RawNotice(Path("a.txt"), "a", "a.txt", "0" * 64, text, "utf-8", False)
+    warnings = extract_notice(raw).document["warnings"]
+    assert "county '朝阳区' is ambiguous (北京市朝阳区 110105, 吉林省长春市朝阳区 220104)" in warnings
+
+
+def test_a_development_zone_is_the_county_and_its_city_is_named_by_it() -> None:
+    # 17_dongying, 45_wuhan: zones have no code of their own
+    assert values(notice("中共武汉经开区党工委", "省委第六巡视组")) == {
+        "issuer": ("中共武汉经开区党工委", None),
+        "city": ("武汉市", "420100"),
+        "province": ("湖北省", "420000"),
+        "county": ("武汉经开区", None),
+    }
+
+
+def test_a_company_named_for_its_city_and_a_district_after_the_city() -> None:
+    # 05_chengdu (成都空港…集团), 56_jiangxia (武汉市江夏国有资产…)
+    assert values(notice("中共成都空港城市发展集团有限公司委员会", "区委第三巡察组"))["city"] == ("成都市", "510100")
+    assert values(notice("中共武汉市江夏国有资产经营管理集团有限公司委员会", "区委第二巡察组"))["county"] == (
+        "江夏区",
+        "420115",
+    )
+    assert values(notice("中共中山大学委员会", "省委第一巡视组"))["city"] is None  # not a company: no stem read

@@ -13,7 +13,7 @@ from analysis.extract.header import FIELDS as HEADER_FIELDS
 from analysis.extract.header import Fact, read_header
 from analysis.extract.normalize import Normalized, normalize
 from analysis.extract.outline import build_outline
-from analysis.extract.problems import Problem, find_problems
+from analysis.extract.problems import Problem, find_problems, is_cut
 from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.extract.totals import read_totals
 from analysis.infer import fill_metadata, infer_metadata
@@ -155,8 +155,15 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         for s, e in [spans(found.start, found.end)]
     ]
     given_facts, given_warnings = _given_facts(notice.metadata)
+    given_warnings += [
+        f"{name} '{found.value}' is ambiguous ({', '.join(found.candidates)}): the fields above it are left empty"
+        for name in metadata_inferred
+        if (found := inferred[name]) is not None and found.candidates
+    ]
     warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings
-    document = _document_row(notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings)
+    document = _document_row(
+        notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings, cut=is_cut(text)
+    )
     document.update(metadata, **given_facts)
     given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
     document["metadata_given"] = "; ".join(f for f in (*given, *given_facts) if document.get(f) is not None)
@@ -223,6 +230,7 @@ def _problem_row(doc_id: str, seq: int, p: Problem, text: str, spans: _Spans) ->
         "status_raw": p.status_raw,
         "n_measures": len(p.measures),
         "n_results": len(p.results),
+        "truncated": p.truncated,
         "span_start": s,
         "span_end": e,
         "status_span_start": status_span[0],
@@ -238,6 +246,7 @@ def _document_row(
     amounts: list[dict],
     unmapped: list[str | None],
     warnings: list[str],
+    cut: bool = False,
 ) -> dict:
     value = {name: fact.value for name, fact in facts.items()}
     row = {
@@ -255,7 +264,7 @@ def _document_row(
         "problems_without_measures": sum(p["n_measures"] == 0 for p in problems),
         "unmapped_status_phrases": "; ".join(sorted({u for u in unmapped if u})),
     }
-    row["findings"] = "; ".join(findings(row, problems))
+    row["findings"] = "; ".join(findings(row, problems, cut=cut))
     row["n_warnings"] = len(warnings)
     row["warnings"] = "; ".join(warnings)
     return row

@@ -184,6 +184,8 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
         last = before[-1]
         if before.startswith("—"):
             return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
+        if ">" in before:
+            return m.group()  # a breadcrumb (首页 > 信息公开 > 工作进展) is page chrome, not a broken sentence
         if last in _BREAK_INSIDE:
             return ""
         if last in _SENTENCE_END or starts_with_marker(after):
