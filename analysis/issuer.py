@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.extract.dates import DATE_LINE
 from analysis.gazetteer import resolve
 
 
@@ -155,17 +156,13 @@ def _from_unit_label(head: str, audit: bool) -> list[Reading]:
     return readings
 
 
-_DATE_LINE = re.compile(
-    r"\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*"
-)
 # A signature is a name, not a sentence or a contact line.
 _NOT_SIGNATURE = re.compile(r"[。，,；;：:！!？?]|^(?:附件|抄送|联系|电话|地址|邮箱|来源|发布)")
 
 
 def _from_signature(text: str) -> Reading | None:
     lines = _lines(text)
-    dates = [i for i, (line, _) in enumerate(lines) if _DATE_LINE.fullmatch(line)]
+    dates = [i for i, (line, _) in enumerate(lines) if DATE_LINE.fullmatch(line)]
     if not dates:
         return None
     before = [(line, at) for line, at in lines[: dates[-1]] if line.strip()]

@@ -257,3 +257,20 @@ def test_a_year_printed_without_a_day_dates_what_follows() -> None:
 
     text = "2021年3月至4月,市委巡视六组开展了巡视,并于7月26日反馈了巡视意见"
     assert [d.value.isoformat() for d in find_dates(text) if d.value] == ["2021-07-26"]
+
+
+def test_a_signature_dated_in_chinese_numerals() -> None:
+    text = (
+        "中共某县财政局党组关于巡察整改情况的通报\n根据县委统一部署,县委第一巡察组对县财政局党组开展了巡察。"
+        "现将整改情况予以公布。\n一、整改工作\n中共某县财政局党组\n二〇二四年十二月二十四日\n"
+    )
+    assert _facts(text)["published_date"].isoformat() == "2024-12-24"
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"), [("十二", 12), ("两", 2), ("二〇二四", 2024), ("千", 1000), ("是", None)]
+)
+def test_chinese_numerals(numeral: str, value: int | None) -> None:
+    from analysis.extract.numerals import parse_number
+
+    assert parse_number(numeral) == value

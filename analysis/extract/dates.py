@@ -9,7 +9,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_FULL = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+from analysis.extract.numerals import parse_number
+
+# The one grammar of a written date, in Arabic or Chinese numerals (2024年12月24日, 二〇二四年十二月二十四日).
+_CN = "〇零一二三四五六七八九"
+_YEAR = rf"(?:(?:19|20)\d{{2}}|[一二][{_CN}]{{3}})"
+_MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+DATE = rf"{_YEAR}\s*年\s*{_MONTH}\s*月\s*{_DAY}\s*日"
+_FULL = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>{_DAY})\s*日")
+# A line that is a date and nothing else: the date under a signature.
+DATE_LINE = re.compile(rf"^[ \t]*{DATE}[ \t]*$", re.MULTILINE)
 _ISO = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _YEAR_ONLY = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?!度)")
@@ -48,7 +58,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None, year: int | No
 
     for pattern in (_FULL, _ISO):
         for m in pattern.finditer(text, start, stop):
-            value = _date(int(m["y"]), int(m["m"]), int(m["d"]))
+            y, mo, d = (parse_number(m[k]) for k in "ymd")
+            value = _date(y, mo, d) if y and mo and d else None
             mentions.append(DateMention(value, m.start(), m.end(), True))
             taken.append((m.start(), m.end()))
     for m in _MONTH_DAY.finditer(text, start, stop):

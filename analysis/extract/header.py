@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from analysis.extract.dates import DateMention, find_dates
+from analysis.extract.dates import DATE, DATE_LINE, DateMention, find_dates
 from analysis.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
@@ -29,7 +29,6 @@ _REVIEWER_LOOKAHEAD = 1500
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
-_SIGNATURE_DATE = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", re.MULTILINE)
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
 _DATELINE = re.compile(r"^[ \t]*[—-]{1,2}[ \t]*(?=(?:19|20)\d{2})", re.MULTILINE)
 # The page's own date: 发布日期:2025-02-08, | 发布日期 | 2025-11-21 11:29 |, 时间: 2023-08-09.
@@ -40,7 +39,7 @@ _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”")
 # A line under the title that holds the page's date, after the site's name or before the time and source:
 # 建湖日报数字报 2024-07-12; 2021年10月25日09:20    来源:…. Not a widget (今天是…) or a sentence.
 _DATE_LINE = re.compile(
-    r"^(?:[^\n,。;:今]{0,20}[ \t])?(?P<date>(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
+    r"^(?:[^\n,。;:今]{0,20}[ \t])?(?P<date>(?:19|20)\d{2}-\d{1,2}-\d{1,2}|" + DATE + ")"
     r"(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?(?:[ \t][^\n]*)?$",
     re.MULTILINE,
 )
@@ -273,7 +272,7 @@ def _page_date(text: str) -> DateMention | None:
 
 
 def _signature_date(text: str) -> DateMention | None:
-    signatures = list(_SIGNATURE_DATE.finditer(text))
+    signatures = list(DATE_LINE.finditer(text))
     if signatures:
         m = signatures[-1]
         found = find_dates(text, m.start(), m.end())

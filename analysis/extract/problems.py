@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from analysis.extract.dates import DATE
 from analysis.extract.items import Item, split_items
 from analysis.extract.markers import (
     FIELD_LABELS,
@@ -80,7 +81,7 @@ _ASPECT = re.compile(r"方面\s*(?:存在的问题|的问题|问题)?$")
 # Closing lines after the last problem: an invitation to comment, contacts, the signature's date.
 # 以上问题,… / 上述问题… after the last item speaks of the whole list: the list has ended.
 _CLOSING = re.compile(
-    r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^\d{4}年\d{1,2}月\d{1,2}日\s*$"
+    r"^(?:欢迎|如有意见|联系人|联系电话|联系方式|电子邮箱|邮政编码|公开期限|附件)|^" + DATE + r"\s*$"
     r"|^(?:以上|上述)(?:[\d一二三四五六七八九十]{1,3}[个项类条])?问题",
     re.MULTILINE,
 )

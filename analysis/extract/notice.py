@@ -1,0 +1,270 @@
+"""Read one rectification notice into table rows whose every value points back to a span of the source text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from analysis.consistency import findings
+from analysis.corrections import Correction, apply_corrections
+from analysis.extract.amounts import find_amounts
+from analysis.extract.header import FIELDS as HEADER_FIELDS
+from analysis.extract.header import Fact, read_header
+from analysis.extract.normalize import Normalized, normalize
+from analysis.extract.outline import build_outline
+from analysis.extract.problems import Problem, find_problems, is_cut
+from analysis.extract.totals import FIELDS as TOTAL_FIELDS
+from analysis.extract.totals import read_totals
+from analysis.infer import fill_metadata, infer_metadata
+from analysis.sources import NoticeError, RawNotice, shown
+
+_GENRE = re.compile(r"整改")
+_REVIEW = re.compile(r"巡察|巡视|审计")
+
+
+@dataclass
+class Extraction:
+    """Rows for each table, plus what the reader could not make sense of."""
+
+    document: dict
+    problems: list[dict] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
+    amounts: list[dict] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    category_overrides: list[dict] = field(default_factory=list)  # researchers' set_category corrections
+
+
+def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Correction, ...] = ()) -> Extraction:
+    """Extract one notice, then apply the researcher's corrections for it.
+
+    Raises NoticeError when the text is not a rectification notice at all.
+    """
+    norm = normalize(notice.text)
+    text = norm.text
+    if len(_GENRE.findall(text)) < 2 or not _REVIEW.search(text):
+        raise NoticeError(
+            f"{shown(notice.path)}: not a rectification notice (no 整改 with 巡察/巡视/审计 in the text)"
+            " — nothing extracted"
+        )
+    root = build_outline(text)
+    problems, warnings = find_problems(text, root)
+    body_start = root.children[0].start if root.children else len(text)
+    first_problem = problems[0].start if problems else len(text)
+    header = read_header(text, body_start)
+    totals = read_totals(text, 0, first_problem)
+    doc_id = notice.doc_id
+    spans = _Spans(norm)
+
+    problem_rows, measure_rows, unmapped = [], [], []
+    for seq, p in enumerate(problems, start=1):
+        problem_rows.append(_problem_row(doc_id, seq, p, text, spans))
+        if p.status is None:
+            unmapped.append(p.status_raw)
+        for part, items in (("measure", p.measures), ("result", p.results)):
+            for mseq, item in enumerate(items, start=1):
+                s, e = spans(item.start, item.end)
+                measure_rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "problem_seq": seq,
+                        "measure_seq": mseq,
+                        "part": part,
+                        "marker": item.marker,
+                        "text": text[item.start : item.end].strip(),
+                        "span_start": s,
+                        "span_end": e,
+                    }
+                )
+
+    def part_at(offset: int) -> tuple[int | None, str]:
+        for seq, p in enumerate(problems, start=1):
+            if p.start <= offset < p.end:
+                inside = [part for part, a, b in p.regions if a <= offset < b]
+                return seq, inside[-1] if inside else "problem"
+        return None, "preamble"
+
+    amount_rows = []
+    for aseq, a in enumerate(find_amounts(text, lambda o: part_at(o)[1]), start=1):
+        pseq, part = part_at(a.start)
+        s, e = spans(a.start, a.end)
+        cs, ce = spans(*a.context)
+        amount_rows.append(
+            {
+                "doc_id": doc_id,
+                "amount_seq": aseq,
+                "problem_seq": pseq,
+                "part": part,
+                "raw": notice.text[s:e],
+                "yuan": a.yuan,
+                "approx": a.approx,
+                "kind": a.kind,
+                "kind_phrase": a.kind_phrase,
+                "context": notice.text[cs:ce].strip(),
+                "span_start": s,
+                "span_end": e,
+            }
+        )
+
+    mine = [c for c in corrections if c.doc_id == doc_id]
+    category_overrides: list[dict] = []
+    stale: list[str] = []
+    if mine:
+        problem_rows, measure_rows, amount_rows, categories, stale = apply_corrections(
+            notice.text, problem_rows, measure_rows, amount_rows, mine
+        )
+        category_overrides = [
+            {"doc_id": doc_id, "problem_seq": int(key.rsplit(":", 1)[1]), "category": c.value, "note": c.note}
+            for c, key in categories
+        ]
+        unmapped = [p["status_raw"] for p in problem_rows if p["status"] is None]
+    else:
+        for row in problem_rows + amount_rows:
+            row["corrections"] = None
+
+    # City, county, province and issuer: given in metadata.csv, else read from the normalised text.
+    inferred = infer_metadata(text)
+    facts: dict[str, Fact] = {**header.facts, **totals}
+    facts.pop("issuer", None)
+    evidence = [
+        {
+            "doc_id": doc_id,
+            "field": name,
+            "value": str(fact.value),
+            "span_start": s,
+            "span_end": e,
+            "quote": notice.text[s:e],
+        }
+        for name, fact in facts.items()
+        if fact.span is not None
+        for s, e in [spans(*fact.span)]
+    ]
+    metadata, metadata_inferred = fill_metadata(notice.metadata, inferred)
+    evidence += [
+        {
+            "doc_id": doc_id,
+            "field": name,
+            "value": metadata[name],
+            "span_start": s,
+            "span_end": e,
+            "quote": notice.text[s:e],
+        }
+        for name in metadata_inferred
+        if (found := inferred[name]) is not None and found.start is not None and found.end is not None
+        for s, e in [spans(found.start, found.end)]
+    ]
+    given_facts, given_warnings = _given_facts(notice.metadata)
+    given_warnings += [
+        f"{name} '{found.value}' is ambiguous ({', '.join(found.candidates)}): the fields above it are left empty"
+        for name in metadata_inferred
+        if (found := inferred[name]) is not None and found.candidates
+    ]
+    warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings
+    document = _document_row(
+        notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings, cut=is_cut(text)
+    )
+    document.update(metadata, **given_facts)
+    given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
+    document["metadata_given"] = "; ".join(f for f in (*given, *given_facts) if document.get(f) is not None)
+    document["metadata_inferred"] = "; ".join(metadata_inferred)
+    document["corrections_applied"] = len(mine) - len(stale)
+    return Extraction(
+        document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
+    )
+
+
+# Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
+GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f not in ("title", "issuer"))
+_REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
+
+
+def _given_facts(metadata: dict[str, str]) -> tuple[dict, list[str]]:
+    """Header facts given in metadata.csv, which win over the text; a value that cannot be used is a warning."""
+    given: dict = {}
+    warnings: list[str] = []
+    for name in GIVEN_FACTS:
+        raw = (metadata.get(name) or "").strip()
+        if not raw:
+            continue
+        if name in ("review_scope", "reviewer"):
+            given[name] = raw
+        elif name == "review_type":
+            if raw in _REVIEW_TYPES:
+                given[name] = raw
+            else:
+                warnings.append(f"metadata.csv review_type '{raw}' is not one of {', '.join(_REVIEW_TYPES)}: ignored")
+        else:
+            try:
+                given[name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                warnings.append(f"metadata.csv {name} '{raw}' is not a YYYY-MM-DD date: ignored")
+    return given, warnings
+
+
+class _Spans:
+    """Maps normalised-text spans to source-text spans."""
+
+    def __init__(self, norm: Normalized) -> None:
+        self.norm = norm
+
+    def __call__(self, start: int, end: int) -> tuple[int, int]:
+        return self.norm.source_span(start, end)
+
+
+def _problem_row(doc_id: str, seq: int, p: Problem, text: str, spans: _Spans) -> dict:
+    s, e = spans(p.start, p.end)
+    label = p.node.marker.label.rstrip(": ")
+    status_span = spans(*p.status_span) if p.status_span else (None, None)
+    return {
+        "doc_id": doc_id,
+        "problem_seq": seq,
+        "label": re.sub(r"\s+", "", label),
+        "section": p.section,
+        "area": p.area,
+        "topic": p.topic,
+        "subtopic": p.subtopic,
+        "title": text[slice(*p.title_span)].strip(),
+        "description": text[slice(*p.description_span)].strip() if p.description_span else None,
+        "status": p.status,
+        "status_raw": p.status_raw,
+        "n_measures": len(p.measures),
+        "n_results": len(p.results),
+        "truncated": p.truncated,
+        "span_start": s,
+        "span_end": e,
+        "status_span_start": status_span[0],
+        "status_span_end": status_span[1],
+    }
+
+
+def _document_row(
+    notice: RawNotice,
+    facts: dict[str, Fact],
+    problems: list[dict],
+    measures: list[dict],
+    amounts: list[dict],
+    unmapped: list[str | None],
+    warnings: list[str],
+    cut: bool = False,
+) -> dict:
+    value = {name: fact.value for name, fact in facts.items()}
+    row = {
+        "doc_id": notice.doc_id,
+        "source_file": notice.source_file,
+        "sha256": notice.sha256,
+        "encoding": notice.encoding,
+        "title": value.get("title"),
+        "text_source": notice.text_source,
+        **{k: value.get(k) for k in (*GIVEN_FACTS, *TOTAL_FIELDS)},
+        "problems_extracted": len(problems),
+        "measures_extracted": sum(m["part"] == "measure" for m in measures),
+        "results_extracted": sum(m["part"] == "result" for m in measures),
+        "amounts_extracted": len(amounts),
+        "problems_without_measures": sum(p["n_measures"] == 0 for p in problems),
+        "unmapped_status_phrases": "; ".join(sorted({u for u in unmapped if u})),
+    }
+    row["findings"] = "; ".join(findings(row, problems, cut=cut))
+    row["n_warnings"] = len(warnings)
+    row["warnings"] = "; ".join(warnings)
+    return row
