@@ -65,8 +65,9 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     settled, unsettled = _settled(_issuer_places(issuer), context)
     if zone is not None:
         result["county"] = zone[0]
-        if not any(p.code == zone[1].code for p, _, _ in settled):
-            settled.append((zone[1], PlaceMention(-1, -1, zone[1].name, (zone[1],)), False))
+        city = zone[1].candidates[0]
+        if not any(p.code == city.code for p, _, _ in settled):
+            settled.append((city, zone[1], False))
     if not settled and unsettled is None:
         source, confidence = "text", "low"
         settled, unsettled = _settled(_most_named(in_text), context)
@@ -222,8 +223,12 @@ def _stem_at(name: str, at: int, within: Place | None, level: str) -> list[Place
 _ZONE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区")
 
 
-def _zone(issuer: Inferred | None) -> tuple[Inferred, Place] | None:
-    """The development zone the issuer names after its city's name or stem, and that city."""
+def _offsets(at: int, start: int, end: int) -> tuple[int | None, int | None]:
+    return (None, None) if at < 0 else (at + start, at + end)
+
+
+def _zone(issuer: Inferred | None) -> tuple[Inferred, PlaceMention] | None:
+    """The development zone the issuer names after its city's name or stem, and the mention of that city."""
     if issuer is None:
         return None
     for m in _ZONE.finditer(issuer.value):
@@ -237,8 +242,10 @@ def _zone(issuer: Inferred | None) -> tuple[Inferred, Place] | None:
                 and word.removesuffix("市") in (city.name, stem(city.name))
             ):
                 start = m.start() - length
-                span = (None, None) if issuer.start is None else (issuer.start + start, issuer.start + m.end())
-                return Inferred(issuer.value[start : m.end()], *span, "issuer", "medium"), city
+                at = -1 if issuer.start is None else issuer.start
+                zone = Inferred(issuer.value[start : m.end()], *_offsets(at, start, m.end()), "issuer", "medium")
+                named = PlaceMention(*(_offsets(at, start, m.start()) if at >= 0 else (-1, -1)), word, (city,))
+                return zone, named
     return None
 
 

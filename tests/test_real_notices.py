@@ -16,7 +16,7 @@ from analysis.extract import extract_notice
 from analysis.extract.normalize import normalize
 from analysis.extract.totals import read_totals
 from analysis.issuer import read_issuer
-from analysis.sources import RawNotice
+from analysis.sources import RawNotice, read_notice
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -274,3 +274,17 @@ def test_chinese_numerals(numeral: str, value: int | None) -> None:
     from analysis.extract.numerals import parse_number
 
     assert parse_number(numeral) == value
+
+
+def test_every_fact_read_from_a_real_notice_has_its_evidence() -> None:
+    from analysis.evaluate_real import FACTS, extract_folder
+
+    for name, extraction in extract_folder(REAL).items():
+        source = read_notice(REAL / "docs" / name, {}).text  # the decoded text spans index (simplified)
+        evidence = {row["field"]: row for row in extraction.evidence}
+        for column in FACTS.values():
+            if extraction.document.get(column) is None:
+                continue
+            row = evidence.get(column)
+            assert row is not None, (name, column)
+            assert row["quote"] and source[row["span_start"] : row["span_end"]] == row["quote"], (name, column)

@@ -144,8 +144,12 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
     team = reviewer["r"] if reviewer else ""
     # The team that reviewed says which kind of review it was; failing a team, the sentence's own words.
     kind = next((k for k in ("巡视", "巡察") if k in team), None)
-    kind = kind or next((k for k in ("巡视", "巡察", "审计") if k in said), "其他")
-    header.set("review_type", kind, None)
+    if kind is not None and reviewer is not None:
+        header.set("review_type", kind, reviewer.span("r"))  # the evidence: the team's name
+    else:
+        kind = next((k for k in ("巡视", "巡察", "审计") if k in said), "其他")
+        word = text.find(kind, start, end) if kind != "其他" else -1
+        header.set("review_type", kind, (word, word + len(kind)) if word >= 0 else None)
     review_type = kind
 
     if reviewer is None and review_type == "审计":
