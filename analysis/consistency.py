@@ -7,8 +7,11 @@ from collections import Counter
 _DONE = ("complete", "deemed_complete")
 
 
-def findings(document: dict, problems: list[dict]) -> list[str]:
-    """Plain-language findings; an empty list means the stated and itemised totals agree."""
+def findings(document: dict, problems: list[dict], cut: bool = False) -> list[str]:
+    """Plain-language findings; an empty list means the stated and itemised totals agree.
+
+    `cut`: the text stops in mid-sentence (a page cut short); reported with the problem it ends inside, if any.
+    """
     out: list[str] = []
     n_problems = document["problems_extracted"]
     n_measures = document["measures_extracted"]
@@ -26,6 +29,11 @@ def findings(document: dict, problems: list[dict]) -> list[str]:
     stated = document.get("problems_in_progress_reported")
     if stated is not None and stated != statuses["in_progress"]:
         out.append(f"states {stated} problems in progress, itemises {statuses['in_progress']}")
+    cut = [p for p in problems if p.get("truncated")]
+    if cut:
+        out.append(f"text cut short inside problem {cut[-1]['label'] or cut[-1]['title']}: kept, marked truncated")
+    elif cut:
+        out.append("text cut short: it ends in mid-sentence, outside the problems")
     without = [p["label"] for p in problems if p["n_measures"] == 0]
     if without:
         out.append(f"{len(without)} problem(s) without measures: {', '.join(without)}")

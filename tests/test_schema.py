@@ -79,6 +79,7 @@ def problem_row(**changes: object) -> dict:
         "status": "unstated",
         "n_measures": 2,
         "n_results": 0,
+        "truncated": False,
         "category": "procurement_contracts",
         "category_confidence": 0.9,
         "category_evidence": "keywords: 采购",

@@ -48,7 +48,7 @@ def make_tables(title: str = "采购不规范") -> dict[str, pd.DataFrame]:
         "problems": [
             {
                 "doc_id": "demo", "problem_seq": 1, "label": "问题1", "section": "main", "title": title,
-                "description": None, "status": "unstated", "n_measures": 2, "n_results": 0,
+                "description": None, "status": "unstated", "n_measures": 2, "n_results": 0, "truncated": False,
                 "category": "procurement_contracts", "category_confidence": 0.9,
                 "category_evidence": "keywords: 采购", "category_source": "rule",
                 "span_start": p_start, "span_end": p_end,

@@ -321,8 +321,9 @@ PROBLEMS = Table(
         _text(
             "status",
             en="rectification status mapped from the notice's phrase; null when the phrase is not in the "
-            "vocabulary (see status_raw and documents.unmapped_status_phrases)",
-            zh="整改状态代码；状态用语未能归类时为空",
+            "vocabulary (see status_raw and documents.unmapped_status_phrases) or the text is cut before it "
+            "(truncated)",
+            zh="整改状态代码；状态用语未能归类或文本在状态前截断时为空",
             nullable=True,
             codes=STATUSES,
         ),
@@ -334,6 +335,13 @@ PROBLEMS = Table(
         ),
         _count("n_measures", en="number of top-level measures of the problem", zh="整改措施数（按一级条目计）"),
         _count("n_results", en="number of result items (整改成效) of the problem", zh="整改成效条数"),
+        Column(
+            "truncated",
+            "bool",
+            "true when the text ends inside the problem (a page cut short): its measures are those printed, and its "
+            "status is null unless printed before the cut or given by a group heading or summary",
+            "文本在该问题中途截断时为真：整改措施只计已显示部分；整改状态除截断前已写明或由分组标题、总述给出外为空",
+        ),
         _text(
             "category",
             en="problem category from the codebook (analysis/data/categories.csv)",
