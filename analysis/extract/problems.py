@@ -157,15 +157,15 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     titled = [p for section, ps in found if _is_problem_title(_heading(text, section)) for p in ps]
     problems = titled or [p for _section, ps in found for p in ps]
     if not problems:
-        # A flat notice: the top numbering level itself may hold the problems.
-        problems = _problems_in(text, root, closing)
-    if not problems:
         # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
         # or, where the notice numbers nothing, an unnumbered heading line.
         heads = [s for s in sections if not s.children and _is_problem_section(_heading(text, s))]
         if not root.children:
             heads = _heading_lines(text, root)
         problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
+    if not problems:
+        # A flat notice: the top numbering level itself may hold the problems.
+        problems = _problems_in(text, root, closing)
     if problems:
         _ordinal_statuses(text, problems)
         _whole_list_status(text, problems)
@@ -288,6 +288,9 @@ def _group_of(text: str, node: Node, section: Node) -> StatusMatch | None:
 
 
 def _is_problem_section(heading: str) -> bool:
+    """A heading over a list of problems (巡视反馈重点问题整改落实情况), not one naming a single problem."""
+    if "“" in heading or _NAMED_PROBLEM.search(heading):
+        return False
     return _is_problem_title(heading) and not _is_report_section(heading) and group_status(heading) is None
 
 
