@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 
 GAZETTEER_CSV = Path(__file__).resolve().parent / "data" / "gazetteer.csv"
+# Townships and streets (乡、镇、街道), 9-digit codes whose first six are their county's (scripts/build_townships.py).
+TOWNSHIPS_CSV = Path(__file__).resolve().parent / "data" / "townships.csv"
 # Short forms that do not follow from the names (克州 for 克孜勒苏柯尔克孜自治州), each with its unit's code.
 ALIASES_CSV = Path(__file__).resolve().parent / "data" / "place_aliases.csv"
 LEVELS = ("province", "prefecture", "county")
@@ -190,6 +192,30 @@ def candidates(name: str, within: Place | None = None) -> tuple[Place, ...]:
         if found:
             return found
     return ()
+
+
+def township_units(name: str) -> tuple[Place, ...]:
+    """The county-level units that have a township or street of this name (城关镇: many), highest code first.
+
+    Where a prefecture has no counties (东莞市, 中山市), its towns belong to the prefecture itself. Township names
+    are only looked up, never searched for in running text: most are ordinary words somewhere.
+    """
+    by_code = {p.code: p for p in _index().places}
+    units = []
+    for code in _townships().get(name.strip(), ()):
+        unit = by_code.get(code[:6]) or by_code.get(code[:4] + "00")
+        if unit is not None and unit not in units:
+            units.append(unit)
+    return tuple(units)
+
+
+@cache
+def _townships() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    with TOWNSHIPS_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            table.setdefault(row["name"], []).append(row["code"])
+    return {name: tuple(codes) for name, codes in table.items()}
 
 
 def _is_stem(name: str) -> bool:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.gazetteer import Place, PlaceMention, find_places, resolve, stem
+from analysis.gazetteer import Place, PlaceMention, find_places, resolve, stem, township_units
 from analysis.issuer import read_issuer
 
 FIELDS = ("issuer", "city", "province", "county")
@@ -62,7 +62,10 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     context = [m.place for m in in_text if m.place is not None]
     source, confidence = "issuer", issuer.confidence if issuer else "low"
     zone = _zone(issuer)
-    settled, unsettled = _settled(_issuer_places(issuer), context)
+    township = [] if _issuer_places(issuer) else _township(issuer)
+    settled, unsettled = _settled(_issuer_places(issuer) or township, context)
+    if township and unsettled is not None:
+        unsettled = None  # a township's name is not a county's: left out, not written into the county field
     if zone is not None:
         result["county"] = zone[0]
         city = zone[1].candidates[0]
@@ -207,6 +210,22 @@ def _issuer_places(issuer: Inferred | None) -> list[PlaceMention]:
         )
         for m in found
     ]
+
+
+# A township or street body: 中共茂租镇委员会, 杭州道街道工委.
+_TOWNSHIP = re.compile(r"(?P<t>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?:党委|党工委|工委|委员会|人民政府|办事处)")
+
+
+def _township(issuer: Inferred | None) -> list[PlaceMention]:
+    """The township the issuer is, as a mention of the county-level units that have a township of that name."""
+    if issuer is None:
+        return []
+    m = _TOWNSHIP.search(_PARTY_PREFIX.sub(lambda p: " " * len(p.group()), issuer.value))
+    units = township_units(m["t"].strip()) if m else ()
+    if not units:
+        return []
+    start, end = _offsets(-1 if issuer.start is None else issuer.start, m.start("t"), m.end("t"))
+    return [PlaceMention(-1 if start is None else start, -1 if end is None else end, m["t"], units)]
 
 
 def _stem_at(name: str, at: int, within: Place | None, level: str) -> list[PlaceMention]:

@@ -420,3 +420,19 @@ def test_a_company_named_for_its_city_and_a_district_after_the_city() -> None:
         "420115",
     )
     assert values(notice("中共中山大学委员会", "省委第一巡视组"))["city"] is None  # not a company: no stem read
+
+
+def test_a_township_body_is_placed_by_its_township() -> None:
+    # 51_qiaojia: the text names only 茂租镇; the province is then not stated (the labelling convention)
+    assert values(notice("中共茂租镇委员会", "县委第二巡察组")) == {
+        "issuer": ("中共茂租镇委员会", None),
+        "city": ("昭通市", "530600"),
+        "province": None,
+        "county": ("巧家县", "530622"),
+    }
+    # a township name shared by many counties is settled by the places the text names, else left alone
+    assert values(notice("中共城关镇委员会", "县委第一巡察组"))["county"] is None  # 88 counties have one
+    assert values(notice("中共城关镇委员会", "县委第一巡察组", "地址:甘肃省临夏回族自治州和政县。"))["county"] == (
+        "和政县",
+        "622925",
+    )
