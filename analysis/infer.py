@@ -74,7 +74,7 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     if not settled and unsettled is None:
         source, confidence = "text", "low"
         settled, unsettled = _settled(_most_named(in_text), context)
-    county_body = bool(_COUNTY_INSPECTION.search(text))
+    county_body = bool(_COUNTY_INSPECTION.search(text)) or _generic_county_issuer(issuer, settled)
     if source == "text" and not county_body:
         # a county the body happens to name first says nothing of a city-level issuer's county
         settled = [(city, m, s) for p, m, s in settled if (city := _city_of(p)) is not None]
@@ -90,7 +90,7 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     # The province is the text's when it names the province or a prefecture-level city; a county alone (晋江市)
     # places the notice in its prefecture, but the text then does not say which province (the labelling convention).
     named = {m.place.code for m in in_text if m.place is not None}
-    names_above_county = any(p.level != "county" for p, _, _ in settled) or bool(
+    names_above_county = any(m.candidates[0].level != "county" for _, m, _ in settled) or bool(
         named & {c for c in (_code(place, "city"), _code(place, "province")) if c}
     )
     for field in ("county", "city", "province"):
@@ -210,6 +210,16 @@ def _issuer_places(issuer: Inferred | None) -> list[PlaceMention]:
         )
         for m in found
     ]
+
+
+def _generic_county_issuer(issuer: Inferred | None, settled: list[tuple[Place, PlaceMention, bool]]) -> bool:
+    """Whether an issuer named by its level only (市审计局, 区档案馆) is of the county-level unit the text names most
+    (瑞金市: a county-level city; its 市审计局 is that city's)."""
+    if issuer is None or not settled:
+        return False
+    level_word = _PARTY_PREFIX.sub("", issuer.value)[:1]
+    place = settled[0][0]
+    return level_word in "市区县旗" and place.level == "county" and place.name.endswith(level_word)
 
 
 # A township or street body: 中共茂租镇委员会, 杭州道街道工委.

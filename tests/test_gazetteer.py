@@ -436,3 +436,14 @@ def test_a_township_body_is_placed_by_its_township() -> None:
         "和政县",
         "622925",
     )
+
+
+def test_an_issuer_named_by_its_level_is_of_the_county_level_city_the_text_names() -> None:
+    # 42_ruijin: 市审计局 of the county-level city 瑞金市; the text names no province
+    text = "关于审计查出问题整改情况的报告\n市审计局局长 李火生\n瑞金市2020年度本级预算执行审计查出问题的整改情况。"
+    inferred = infer_metadata(text, issuer_hint="市审计局")
+    assert {f: getattr(inferred[f], "value", None) for f in ("county", "city", "province")} == {
+        "county": "瑞金市",
+        "city": "赣州市",
+        "province": None,
+    }
