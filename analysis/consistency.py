@@ -34,7 +34,7 @@ def findings(document: dict, problems: list[dict], cut: bool = False) -> list[st
         out.append(f"text cut short inside problem {cut[-1]['label'] or cut[-1]['title']}: kept, marked truncated")
     elif cut:
         out.append("text cut short: it ends in mid-sentence, outside the problems")
-    without = [p["label"] for p in problems if p["n_measures"] == 0]
+    without = [p["label"] for p in problems if p["n_measures"] == 0 and not p.get("truncated")]
     if without:
         out.append(f"{len(without)} problem(s) without measures: {', '.join(without)}")
     if document.get("unmapped_status_phrases"):

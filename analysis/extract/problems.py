@@ -265,7 +265,18 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
             nodes += [d for d in inner if len(d.ancestors()) == depth]
         else:
             nodes.append(node)
-    return nodes
+    # Mixed depth the other way round: beside a 项 whose sub-items are the problems, an item of the 项's level that
+    # carries the fields itself is a problem too (1.职能履行不到位。整改完成情况:… beside 2.… → ①… ②…).
+    chosen = set(nodes)
+    groups = {n.parent for n in nodes if n.parent is not None and n.parent is not section and n.parent not in chosen}
+    for group in groups:
+        for sibling in group.parent.children if group.parent is not None else []:
+            if sibling in groups or sibling in chosen or not carries.get(sibling):
+                continue
+            if _may_be_problem(text, sibling, section) and not any(d in chosen for d in sibling.walk()):
+                nodes.append(sibling)
+                chosen.add(sibling)
+    return sorted(nodes, key=lambda n: n.start)
 
 
 def _may_be_problem(text: str, node: Node, section: Node) -> bool:
@@ -448,7 +459,11 @@ def _closing_start(text: str, root: Node) -> int:
 
 
 def _read_problem(text: str, node: Node, section: Node, code: str, section_title: str, default, end: int) -> Problem:
-    levels = [a for a in node.ancestors() if a is not section and a not in section.ancestors()]
+    levels = [
+        a
+        for a in node.ancestors()
+        if a is not section and a not in section.ancestors() and group_status(_heading(text, a)) is None
+    ]
     headings = [_heading(text, a) for a in levels] + [None, None, None]
     if section_title and _ASPECT.search(section_title):
         headings.insert(0, section_title)
