@@ -29,9 +29,10 @@ def findings(document: dict, problems: list[dict], cut: bool = False) -> list[st
     stated = document.get("problems_in_progress_reported")
     if stated is not None and stated != statuses["in_progress"]:
         out.append(f"states {stated} problems in progress, itemises {statuses['in_progress']}")
-    cut = [p for p in problems if p.get("truncated")]
-    if cut:
-        out.append(f"text cut short inside problem {cut[-1]['label'] or cut[-1]['title']}: kept, marked truncated")
+    inside = [p for p in problems if p.get("truncated")]
+    if inside:
+        last = inside[-1]
+        out.append(f"text cut short inside problem {last['label'] or last['title']}: kept, marked truncated")
     elif cut:
         out.append("text cut short: it ends in mid-sentence, outside the problems")
     without = [p["label"] for p in problems if p["n_measures"] == 0 and not p.get("truncated")]

@@ -172,7 +172,11 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
     elif closing == len(text) and is_cut(text) and problems[-1].end >= len(text.rstrip()):
-        _mark_truncated(text, problems[-1])
+        if _heading_cut(text, problems[-1]):
+            problems.pop()  # cut inside its heading: what it is about is not printed, so it is no problem read
+            warnings.append("the text ends inside the heading of an item: the item is not itemised")
+        else:
+            _mark_truncated(text, problems[-1])
     return problems, warnings
 
 
@@ -558,9 +562,38 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
         return quoted, after
     label = _first_label(text, start, stop)
     cut = min([i for i in (text.find("。", start, stop), label.start if label else -1) if i >= 0], default=stop)
+    if text.count("“", start, cut) > text.count("”", start, cut):
+        # A 。 inside the quotation (关于“…不深不透。局党组未组织学习…”问题的整改) does not end the heading.
+        close = _closing_quote(text, start, stop)
+        if close is not None:
+            end = text.find("。", close, stop)
+            cut = end if end >= 0 else stop
     title_end = _rstrip_punct(text, start, cut)
     after = cut + 1 if cut < stop and text[cut] == "。" else cut
     return (start, title_end), after
+
+
+def _closing_quote(text: str, start: int, stop: int) -> int | None:
+    """Offset of the ” that closes the first “ in text[start:stop]; None if it is not closed there."""
+    depth = 0
+    for i in range(text.find("“", start, stop), stop):
+        ch = text[i]
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _heading_cut(text: str, problem: Problem) -> bool:
+    """Whether the text ends before the problem's heading does: its title is not known."""
+    start, end = problem.title_span
+    body = len(text.rstrip())
+    if end >= body:
+        return True
+    return text.count("“", start, end) > text.count("”", start, end) and _closing_quote(text, start, body) is None
 
 
 def _bare_quote(text: str, start: int, stop: int) -> tuple[int, int] | None:
