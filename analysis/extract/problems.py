@@ -51,6 +51,7 @@ _SHORTCOMING = re.compile(
     r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
 )
 _SHORT_HEADING = 40
+_LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面")
 # An unnumbered heading line: short, no sentence punctuation. A run-in heading: a paragraph's short first sentence
 # followed at once by 一是.
 _HEADING_LINE = re.compile(r"^[^\n。;,:!?]{4,40}$", re.MULTILINE)
@@ -154,8 +155,16 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     found = [(section, _problems_in(text, section, closing)) for section in sections]
     # A section titled as reporting on the problems (二、问题整改情况, 二、关于…方面) outranks an untitled one whose
     # items merely carry 一是 lists: 一、提高政治站位 → (一)加强组织领导。一是… is what was done, not a problem.
-    titled = [p for section, ps in found if _is_problem_title(_heading(text, section)) for p in ps]
-    problems = titled or [p for _section, ps in found for p in ps]
+    # Sections before the first one titled as problems or as an aspect are the opening (how the rectification was
+    # organised: 一、坚持高位推动,确保整改落实到位), even when the problem list itself is cut off.
+    first_titled = next((s.start for s in sections if _opens_problems(_heading(text, s))), len(text))
+    titled = [
+        p
+        for section, ps in found
+        if _is_problem_title(_heading(text, section)) and (section.start >= first_titled or first_titled == len(text))
+        for p in ps
+    ]
+    problems = titled or [p for section, ps in found if section.start > first_titled for p in ps]
     if not problems:
         # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
         # or, where the notice numbers nothing, an unnumbered heading line.
@@ -164,8 +173,13 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
             heads = _heading_lines(text, root)
         problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
     if not problems:
-        # A flat notice: the top numbering level itself may hold the problems.
-        problems = _problems_in(text, root, closing)
+        # A flat notice: the top numbering level itself may hold the problems: items past the opening that name a
+        # problem, state a shortcoming or carry labelled fields — not steps of the work with 一是 lists.
+        problems = [
+            p
+            for p in _problems_in(text, root, closing)
+            if _is_problem_heading(text, p.node) or _first_label(text, p.node.start, p.node.own_end) is not None
+        ]
     if problems:
         _ordinal_statuses(text, problems)
         _whole_list_status(text, problems)
@@ -302,11 +316,18 @@ def _group_of(text: str, node: Node, section: Node) -> StatusMatch | None:
     return None
 
 
+def _opens_problems(heading: str) -> bool:
+    return bool(_ASPECT.search(heading)) or _is_problem_section(heading)
+
+
 def _is_problem_section(heading: str) -> bool:
-    """A heading over a list of problems (巡视反馈重点问题整改落实情况), not one naming a single problem."""
-    if "“" in heading or _NAMED_PROBLEM.search(heading):
+    """A heading over a list of problems (巡视反馈重点问题整改落实情况, 二、整改落实情况), not one naming a single
+    problem, nor a pair of slogans (聚焦问题清单,推动整改见效)."""
+    if "“" in heading or "," in heading or _NAMED_PROBLEM.search(heading):
         return False
-    return _is_problem_title(heading) and not _is_report_section(heading) and group_status(heading) is None
+    if not _LIST_SECTION.search(heading):
+        return False
+    return not _is_report_section(heading) and group_status(heading) is None
 
 
 def _heading_lines(text: str, root: Node) -> list[Node]:
