@@ -1,0 +1,432 @@
+"""Problem headings of real notices: rules of the genre, each on a minimal text and on the real notice that showed it.
+
+The real notices are the development corpus in tests/data/real (excerpts cut at about 2,000 bytes by their source);
+its README defines a problem item, its label and title, and its status. Expected values were decided by reading the
+texts, not copied from the extractor's output.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from analysis.extract import Extraction, extract_notice
+from analysis.paths import TEST_DATA
+from analysis.sources import RawNotice, read_notice
+
+REAL = TEST_DATA / "real" / "docs"
+HEAD = (
+    "中共某县统计局党组关于县委第一巡察组巡察反馈意见整改情况的通报\n"
+    "根据县委统一部署,2024年3月1日至4月15日,县委第一巡察组对县统计局党组开展了常规巡察。现将整改情况予以公布。\n"
+)
+
+
+def extract_text(text: str) -> Extraction:
+    notice = RawNotice(
+        doc_id="inline",
+        path=Path("inline.txt"),
+        source_file="inline.txt",
+        sha256="",
+        text=text,
+        encoding="utf-8",
+        converted_from_traditional=False,
+    )
+    return extract_notice(notice)
+
+
+@cache
+def real(prefix: str) -> Extraction:
+    path = next(REAL.glob(f"{prefix}_*.txt"))
+    return extract_notice(read_notice(path, metadata={}))
+
+
+def rows(extraction: Extraction, *keys: str) -> list[tuple]:
+    return [tuple(p[k] for k in keys) for p in extraction.problems]
+
+
+# --- sections about organising the rectification are not problems -------------------------------------------------
+
+
+def test_organisational_sections_are_not_problems():
+    text = HEAD + (
+        "一、整改工作组织情况\n"
+        "局党组高度重视。一是成立整改工作领导小组;二是制定整改方案。\n"
+        "二、党组及主要负责人组织整改落实情况\n"
+        "(一)党组组织巡察整改落实情况\n"
+        "局党组召开会议5次。一是传达反馈意见;二是研究部署整改。\n"
+        "(二)提高思想认识,精心安排部署。一是召开专题会议;二是开展专题学习。\n"
+    )
+    assert extract_text(text).problems == []
+
+
+def test_opening_sections_hold_no_problems_when_the_list_is_cut_off():
+    text = HEAD + (
+        "一、坚持高位推动,确保整改落实到位\n"
+        "(一)提高思想认识。局党组召开专题会议。一是传达反馈意见;二是研究部署整改。\n"
+        "(二)压实工作责任。一是成立领导小组;二是建立台账。\n"
+        "二、巡察反馈问题整改情况\n"
+        "(一)关于"
+    )
+    extraction = extract_text(text)
+    assert extraction.problems == []
+    assert "text cut short" in extraction.document["findings"]
+
+
+@pytest.mark.parametrize("prefix", ["03", "06", "19", "25", "30", "32", "38", "40", "48"], ids=lambda p: f"real_{p}")
+def test_real_opening_sections_are_not_problems(prefix):
+    # 一、整改工作组织情况 (03), (一)提高思想认识,精心安排部署。… (06), (一)党组织整改落实情况 (19),
+    # 一、审计整改工作部署落实情况 (38), 一、区委及主要负责人组织落实整改情况 (32, 48) …
+    assert real(prefix).problems == []
+
+
+# --- status groups ---------------------------------------------------------------------------------------------------
+
+
+def test_status_groups_are_not_problems_and_give_their_status():
+    text = HEAD + (
+        "一、整改工作组织情况\n"
+        "局党组高度重视,成立整改工作领导小组。\n"
+        "二、已完成整改的问题\n"
+        "1、统计数据质量管控不严。\n"
+        "整改措施:一是建立三级审核制度;二是开展执法检查。\n"
+        "2、统计干部业务能力不足。\n"
+        "整改措施:组织培训4期。\n"
+        "三、正在整改的问题\n"
+        "1、统计档案管理不规范。\n"
+        "整改措施:一是清理档案;二是建立制度。\n"
+        "整改结果:基本完成。\n"
+        "四、下一步工作打算\n"
+        "一是巩固成果;二是健全机制。\n"
+    )
+    got = rows(extract_text(text), "label", "title", "status", "n_measures")
+    assert got == [
+        ("1、", "统计数据质量管控不严", "complete", 2),
+        ("2、", "统计干部业务能力不足", "complete", 1),
+        # The item's own status outranks its group's.
+        ("1、", "统计档案管理不规范", "substantially_complete", 2),
+    ]
+
+
+def test_real_status_group_with_a_bracketed_note():
+    # 09: (一)集中整改期内已完成(含基本完成)的整改事项 > 1.关于“…”问题的整改。 The notice is printed on one line.
+    got = real("09").problems
+    assert [(p["label"], p["title"], p["status"]) for p in got] == [
+        ("1.", "关于“流行病学调查信息化水平低”问题的整改", "complete")
+    ]
+    assert got[0]["area"] is None  # a status group is no area
+    assert got[0]["truncated"] is True
+
+
+def test_real_group_heading_cut_before_its_first_item():
+    # 03: 二、整改落实情况 > (一)已整改完成的问题, then the text stops: no problem is visible.
+    assert real("03").problems == []
+
+
+# --- labels and titles ------------------------------------------------------------------------------------------------
+
+
+def test_problem_n_labels_and_the_status_opening_the_measures_field():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "问题1:统计数据质量管控不严。\n"
+        "整改情况:已完成。一是建立三级审核制度;二是开展执法检查。\n"
+        "问题2:统计干部业务能力不足。\n"
+        "整改情况:正在整改。组织培训4期。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "n_measures") == [
+        ("问题1", "统计数据质量管控不严", "complete", 2),
+        ("问题2", "统计干部业务能力不足", "in_progress", 1),
+    ]
+
+
+def test_feedback_problem_labels():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "(一)反馈问题:落实“第一议题”制度不严格\n"
+        "整改情况:已完成整改。一是修订制度;二是开展学习。\n"
+        "(二)反馈问题:执行“三重一大”制度不到位\n"
+        "整改情况:基本完成。一是完善议事规则。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status") == [
+        ("(一)", "落实“第一议题”制度不严格", "complete"),
+        ("(二)", "执行“三重一大”制度不到位", "substantially_complete"),
+    ]
+
+
+def test_feedback_problem_groups_over_numbered_problems_with_a_status_field():
+    text = HEAD + (
+        "二、巡察反馈问题整改进展情况\n"
+        "(一)反馈问题:上轮巡察发现的问题整改不够到位\n"
+        "1.政治意识不够强\n"
+        "整改状态:完成\n"
+        "整改情况:一是加强学习。二是加强指导。\n"
+        "2.担当意识不够强\n"
+        "整改状态:阶段性完成\n"
+        "整改情况:一是完善制度。二是争取支持。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "n_measures") == [
+        ("1.", "政治意识不够强", "complete", 2),
+        ("2.", "担当意识不够强", "substantially_complete", 2),
+    ]
+
+
+def test_real_feedback_problem_groups():
+    assert rows(real("50"), "label", "title", "status", "n_measures", "truncated") == [
+        ("1.", "政治意识不够强", "complete", 3, False),
+        # Cut inside 二是 (…二是争取支持,主动化债): both measures are printed, the second in part.
+        ("2.", "担当意识不够强", "substantially_complete", 2, True),
+    ]
+    # 49 is cut in the description of its first 具体问题: the heading is visible, the status is not.
+    assert rows(real("49"), "label", "title", "status", "status_raw", "truncated") == [
+        ("1.", "优化后的绩效考核方案尚未公布", None, None, True)
+    ]
+
+
+def test_titles_are_headings_as_printed_and_a_bare_quotation_is_its_text():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "问题1:针对“落实“三重一大”制度不严”。2023年以来3项重大事项未经集体研究。\n"
+        "整改措施:一是修订制度;二是开展检查。\n"
+        "问题2:关于“落实“第一议题”制度不够严格”问题的整改。学习不及时。\n"
+        "整改措施:一是制定学习计划。\n"
+    )
+    assert rows(extract_text(text), "title") == [
+        ("落实“三重一大”制度不严",),
+        ("关于“落实“第一议题”制度不够严格”问题的整改",),
+    ]
+
+
+def test_a_full_stop_inside_the_quotation_does_not_end_the_heading():
+    text = HEAD + (
+        "二、反馈问题整改情况\n1.关于“学习不深不透。未组织专题学习”问题的整改\n整改措施:一是制定学习计划。\n"
+    )
+    assert rows(extract_text(text), "title") == [("关于“学习不深不透。未组织专题学习”问题的整改",)]
+
+
+# --- three-level outlines ---------------------------------------------------------------------------------------------
+
+
+def test_unnumbered_quoted_problems_are_the_innermost_level():
+    text = HEAD + (
+        "二、巡察反馈问题的整改进展情况\n"
+        "(一)聚焦贯彻落实党的路线方针政策方面:\n"
+        "1.关于“落实“第一议题”制度不够严格”的问题。\n"
+        "针对“学习“习近平文化思想”不够主动”的问题\n"
+        "整改进展情况:\n"
+        "一是加强学习。二是完善制度。\n"
+        "整改结果:已完成整改。\n"
+        "针对“理论学习中心组学习不规范”的问题\n"
+        "整改进展情况:\n"
+        "一是制定计划。\n"
+        "整改结果:正在整改。\n"
+    )
+    got = extract_text(text).problems
+    assert [(p["label"], p["title"], p["status"], p["n_measures"]) for p in got] == [
+        ("", "针对“学习“习近平文化思想”不够主动”的问题", "complete", 2),
+        ("", "针对“理论学习中心组学习不规范”的问题", "in_progress", 1),
+    ]
+    assert {p["topic"] for p in got} == {"关于“落实“第一议题”制度不够严格”的问题"}
+    assert {p["area"] for p in got} == {"聚焦贯彻落实党的路线方针政策方面"}
+
+
+def test_real_three_level_outline():
+    assert rows(real("11"), "label", "title", "status", "truncated") == [
+        ("", "针对“用习近平文化思想武装头脑、指导实践、推动工作不够主动”的问题", None, True)
+    ]
+
+
+def test_mixed_depth_a_group_of_problems_beside_a_problem():
+    text = HEAD + (
+        "二、县委巡察组反馈意见整改落实情况\n"
+        "(一)党组落实政治责任方面\n"
+        "1.职能履行不到位。工作专班力量薄弱,推进工作缓慢。\n"
+        "整改完成情况:2022年1月已抽调五名同志充实到办公室开展工作。\n"
+        "2.巡视巡察、审计等反馈问题整改不到位。\n"
+        "①审计反馈问题整改不到位。欠缴人防易地建设费,仍未缴款到位。\n"
+        "整改完成情况:1.县城投公司已于2022年3月11日缴款。2.建成人防工程2000平方米。\n"
+        "整改结果:已完成整改。\n"
+        "②巡察反馈问题整改不彻底。个别问题反弹。\n"
+        "整改完成情况:1.建立台账。\n"
+        "整改结果:正在整改。\n"
+    )
+    # A status field that tells what was done (dated, long) holds measures and no status.
+    assert rows(extract_text(text), "label", "title", "status", "n_measures") == [
+        ("1.", "职能履行不到位", "unstated", 1),
+        ("①", "审计反馈问题整改不到位", "complete", 2),
+        ("②", "巡察反馈问题整改不彻底", "in_progress", 1),
+    ]
+
+
+def test_real_mixed_depth():
+    assert rows(real("57"), "label", "title", "status") == [
+        ("1.", "职能履行不到位", "unstated"),
+        ("①", "审计反馈问题整改不到位", None),
+    ]
+
+
+# --- unnumbered run-in headings ---------------------------------------------------------------------------------------
+
+
+def test_run_in_headings_under_a_numbered_section_of_problems():
+    text = HEAD + (
+        "一、党组履行巡视整改主体责任情况\n"
+        "党组坚持把巡视整改作为重大政治任务。一是成立领导小组。二是制定方案。\n"
+        "二、巡视反馈重点问题整改落实情况\n"
+        "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑。一是推动学习到位。坚持第一议题制度。"
+        "二是推动办理到位。建立台账。\n"
+        "加强统计数据质量管理,防范数据造假。一是建立审核制度。二是开展执法检查。\n"
+        "三、下一步工作打算\n"
+        "一是巩固成果;二是健全机制。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "n_measures") == [
+        ("", "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑", "unstated", 2),
+        ("", "加强统计数据质量管理,防范数据造假", "unstated", 2),
+    ]
+
+
+def test_run_in_headings_under_unnumbered_section_lines_and_a_cut():
+    text = (
+        "根据党中央统一部署,中央第十五巡视组对某总局党组开展了机动巡视。现将巡视整改进展情况予以公布。\n"
+        "党组履行巡视整改主体责任情况\n"
+        "坚持发扬斗争精神抓整改。党组自觉正视问题。一是召开会议。二是建立机制。\n"
+        "巡视反馈重点问题整改落实情况\n"
+        "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑。一是推动学习到位。坚持第一议题制度。"
+        "二是推动办理到位。建立台账。三是"
+    )
+    extraction = extract_text(text)
+    # Cut at 三是: the two measures printed are kept, the bare 三是 is not a measure, and no status is invented.
+    assert rows(extraction, "label", "title", "status", "status_raw", "n_measures", "truncated") == [
+        ("", "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑", None, None, 2, True)
+    ]
+    assert "text cut short inside problem" in extraction.document["findings"]
+
+
+def test_slogan_sections_hold_no_run_in_problems():
+    text = HEAD + (
+        "一、聚焦政治责任,推动整改落实\n"
+        "局党组高度重视。一是召开会议;二是制定方案。\n"
+        "二、聚焦问题清单,推动整改见效\n"
+        "对照问题清单。一是逐项整改;二是对账销号。\n"
+    )
+    assert extract_text(text).problems == []
+
+
+def test_real_run_in_heading_under_markup_section_lines():
+    # 26: section headings replaced by 【类型:… | 标号:no | 标题:…】 lines; the excerpt is cut at 三是.
+    assert rows(real("26"), "label", "title", "status", "n_measures", "truncated") == [
+        ("", "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑、指导实践、推动工作", None, 2, True)
+    ]
+
+
+# --- statuses given outside the items -------------------------------------------------------------------------------
+
+
+def test_statuses_given_by_ordinal_in_a_summary_sentence():
+    text = (
+        "2022年2月18日至5月31日,自治区审计厅对我公司推进工业高质量发展情况进行了专项审计调查,提出我公司存在如下三类问题:\n"
+        "一、落实工业高质量发展相关政策存在的问题\n"
+        "二、工业高质量发展效益方面存在的问题\n"
+        "三、产业转型及绿色发展方面存在的问题\n"
+        "以上问题,我公司高度重视,组织积极整改,目前第一项、第三项问题已经整改完成,第二项问题持续整改跟踪中。\n"
+        "某某汽车集团有限公司\n"
+        "2022年9月30日"
+    )
+    assert rows(extract_text(text), "label", "status") == [
+        ("一、", "complete"),
+        ("二、", "long_term"),
+        ("三、", "complete"),
+    ]
+
+
+def test_real_ordinal_statuses():
+    assert rows(real("43"), "title", "status") == [
+        ("落实工业高质量发展相关政策存在的问题", "complete"),
+        ("工业高质量发展效益方面存在的问题", "complete"),
+        ("产业转型及绿色发展方面存在的问题", "long_term"),
+        ("工业发展人才及技术投入方面存在的问题", "complete"),
+    ]
+
+
+def test_a_summary_for_the_whole_list_gives_its_status_to_every_item():
+    text = HEAD + (
+        "一、健全组织领导,抓紧抓实问题整改\n"
+        "(一)强化组织核心,有序统筹部署。局党组立即召开专题会议。截至目前,已全部完成整改。\n"
+        "二、巡察反馈问题的整改情况\n"
+        "1.关于理论学习不深入的问题\n"
+        "整改情况:一是组织专题学习。二是开展理论宣讲。\n"
+        "2.关于意识形态工作责任制落实不到位的问题\n"
+        "整改情况:一是修订责任清单。二是"
+    )
+    extraction = extract_text(text)
+    # The cut item keeps the summary's status: it was given before the cut.
+    assert rows(extraction, "title", "status", "n_measures", "truncated") == [
+        ("关于理论学习不深入的问题", "complete", 2, False),
+        ("关于意识形态工作责任制落实不到位的问题", "complete", 1, True),
+    ]
+
+
+def test_real_whole_list_status():
+    assert rows(real("64"), "label", "title", "status") == [("1.", "关于理论学习不深入的问题", "complete")]
+
+
+# --- truncated notices -----------------------------------------------------------------------------------------------
+
+
+def test_a_cut_status_phrase_is_no_status():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "1.统计数据质量管控不严。\n"
+        "整改措施:一是建立三级审核制度;二是开展执法检查。\n"
+        "整改结果:已完"
+    )
+    extraction = extract_text(text)
+    assert rows(extraction, "status", "status_raw", "truncated") == [(None, None, True)]
+    assert extraction.document["unmapped_status_phrases"] == ""
+
+
+def test_an_item_cut_inside_its_heading_is_not_itemised():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "1.统计数据质量管控不严。\n"
+        "整改措施:一是建立三级审核制度。\n"
+        "整改结果:已完成整改。\n"
+        "2.关于“统计干部业务能力"
+    )
+    extraction = extract_text(text)
+    assert rows(extraction, "title", "status", "truncated") == [("统计数据质量管控不严", "complete", False)]
+    assert "text cut short" in extraction.document["findings"]
+
+
+def test_a_complete_notice_is_not_truncated():
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "1.统计数据质量管控不严。\n"
+        "整改措施:一是建立三级审核制度。\n"
+        "整改结果:已完成整改。\n"
+        "中共某县统计局党组\n"
+        "2024年9月30日\n"
+    )
+    extraction = extract_text(text)
+    assert rows(extraction, "truncated") == [(False,)]
+    assert "cut short" not in extraction.document["findings"]
+
+
+# --- a notice printed on one line -----------------------------------------------------------------------------------
+
+
+def test_a_notice_on_one_line_gets_its_lines_back():
+    text = (
+        "根据市委统一部署,2023年7月3日至9月10日,市委第四巡察组对中心党委进行了巡察。现将整改进展情况予以公布。"
+        " 一、整改工作组织领导情况 中心党委切实履行巡察整改主体责任,及时成立巡察整改领导小组,研究制定整改方案,"
+        "全面开展整改工作,坚持即知即改、真改实改、彻底整改。 二、整改进展情况及成效"
+        " (一)集中整改期内已完成(含基本完成)的整改事项 1.关于“流行病学调查信息化水平低”问题的整改。"
+        " (1)中心充分利用国家统一开发的流调系统,运用平板电脑等移动终端开展流行病学调查处置。"
+        " (2)充分利用国家监测预警与应急指挥信息平台建设项目,配置MCU设备。"
+        " (二)需长期坚持的整改事项 1.关于“人才队伍建设滞后”问题的整改。 (1)制定人才引进计划,引进专业技术人员5名。"
+    )
+    assert rows(extract_text(text), "title", "status", "n_measures") == [
+        ("关于“流行病学调查信息化水平低”问题的整改", "complete", 2),
+        ("关于“人才队伍建设滞后”问题的整改", "long_term", 1),
+    ]
