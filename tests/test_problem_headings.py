@@ -430,3 +430,20 @@ def test_a_notice_on_one_line_gets_its_lines_back():
         ("关于“流行病学调查信息化水平低”问题的整改", "complete", 2),
         ("关于“人才队伍建设滞后”问题的整改", "long_term", 1),
     ]
+
+
+def test_a_status_said_in_the_last_sentence_of_an_item():
+    text = HEAD + (
+        "二、巡察反馈问题整改落实情况\n"
+        "1.学习贯彻习近平新时代中国特色社会主义思想不够深入。\n"
+        "整改情况:一是制定学习计划;二是开展专题研讨。目前已完成整改。\n"
+        "2.落实意识形态工作责任制不到位。\n"
+        "整改措施:一是修订责任清单。该问题已整改到位。\n"
+        "3.财务管理不规范。\n"
+        "整改措施:一是开展财务检查,已完成整改的事项建立台账,其余事项持续推进。\n"
+    )
+    assert rows(extract_text(text), "status", "status_raw", "n_measures") == [
+        ("complete", "已完成整改", 2),
+        ("complete", "已整改到位", 1),
+        ("unstated", None, 1),
+    ]

@@ -51,6 +51,8 @@ _SHORTCOMING = re.compile(
     r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
 )
 _SHORT_HEADING = 40
+# What may stand before a status phrase in an item's last sentence: 目前已完成整改, 该问题已整改到位.
+_STATUS_LEAD = re.compile(r"(?:截至目前|目前|当前|现|该问题|此问题|该项问题|该项|上述问题)?[,]?\s*")
 _LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面")
 # An unnumbered heading line: short, no sentence punctuation. A run-in heading: a paragraph's short first sentence
 # followed at once by 一是.
@@ -532,11 +534,27 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         status = bracket[1]
         problem.status, problem.status_raw = status.code, status.phrase
         problem.status_span = (status.start, status.end)
+    if problem.status_span is None and (closing := _closing_status(text, node, end)) is not None:
+        problem.status, problem.status_raw = closing.code, closing.phrase
+        problem.status_span = (closing.start, closing.end)
     if problem.status_span is None and default is not None:
         problem.status, problem.status_raw = default.code, default.phrase
     if problem.status_span is None and problem.status_raw is None:
         problem.status = "unstated"
     return problem
+
+
+def _closing_status(text: str, node: Node, end: int) -> StatusMatch | None:
+    """A status said in the item's last sentence, after its measures: …二是开展专题研讨。目前已完成整改。"""
+    stop = end
+    while stop > node.heading_end and text[stop - 1] in " \t\n。;":
+        stop -= 1
+    start = max(text.rfind(ch, node.heading_end, stop) for ch in "。;\n") + 1
+    if start <= node.heading_end or stop - start > _STATUS_SENTENCE:
+        return None
+    lead = _STATUS_LEAD.match(text, start, stop)
+    status = find_status(text, lead.end() if lead else start, stop, anchored=True)
+    return status if status is not None and stop - status.end <= 2 else None
 
 
 def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled: bool) -> int | None:
