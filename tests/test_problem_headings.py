@@ -447,3 +447,20 @@ def test_a_status_said_in_the_last_sentence_of_an_item():
         ("complete", "已整改到位", 1),
         ("unstated", None, 1),
     ]
+
+
+def test_audit_items_with_the_status_right_after_the_heading():
+    text = (
+        "关于2022年度市本级预算执行和其他财政收支审计查出问题整改情况的报告\n"
+        "受市人民政府委托,现将审计查出问题整改情况报告如下。\n"
+        "一、审计整改工作部署落实情况\n"
+        "市政府高度重视。一是召开常务会议;二是建立台账。\n"
+        "二、审计查出问题整改情况\n"
+        "(一)市级预算执行审计查出问题的整改情况\n"
+        "1.部分非税收入未及时缴库问题。已整改。市财政局已将1200万元缴入国库。\n"
+        "2.预算编制不够精准问题。部分整改。市财政局修订预算编制办法。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status") == [
+        ("1.", "部分非税收入未及时缴库问题", "complete"),
+        ("2.", "预算编制不够精准问题", "in_progress"),
+    ]

@@ -534,6 +534,9 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         status = bracket[1]
         problem.status, problem.status_raw = status.code, status.phrase
         problem.status_span = (status.start, status.end)
+    if problem.status_span is None and (lead := _lead_status(text, title_stop, end)) is not None:
+        problem.status, problem.status_raw = lead.code, lead.phrase
+        problem.status_span = (lead.start, lead.end)
     if problem.status_span is None and (closing := _closing_status(text, node, end)) is not None:
         problem.status, problem.status_raw = closing.code, closing.phrase
         problem.status_span = (closing.start, closing.end)
@@ -542,6 +545,18 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
     if problem.status_span is None and problem.status_raw is None:
         problem.status = "unstated"
     return problem
+
+
+def _lead_status(text: str, start: int, end: int) -> StatusMatch | None:
+    """A short status sentence right after the heading (audit reports: 部分非税收入未及时缴库问题。已整改。…)."""
+    while start < end and text[start] in " \t":
+        start += 1
+    stop = _sentence_end(text, start, end)
+    if stop - start > _STATUS_SENTENCE:
+        return None
+    lead = _STATUS_LEAD.match(text, start, stop)
+    status = find_status(text, lead.end() if lead else start, stop, anchored=True)
+    return status if status is not None and stop - status.end <= 2 else None
 
 
 def _closing_status(text: str, node: Node, end: int) -> StatusMatch | None:
@@ -571,7 +586,7 @@ def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled:
     if starts:
         return min(starts)
     newline = text.find("\n", start, stop)
-    if not labelled and newline >= 0:
+    if not labelled and newline >= 0 and text[newline + 1 : stop].strip():
         # Heading line, then unlabelled paragraphs: the paragraphs are what was done.
         return newline + 1
     return None
