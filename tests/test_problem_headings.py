@@ -464,3 +464,14 @@ def test_audit_items_with_the_status_right_after_the_heading():
         ("1.", "部分非税收入未及时缴库问题", "complete"),
         ("2.", "预算编制不够精准问题", "in_progress"),
     ]
+
+
+def test_an_aspect_cut_before_its_items_is_no_problem():
+    text = HEAD + (
+        "一、整改工作开展情况\n"
+        "局党组高度重视。\n"
+        "二、巡察反馈问题整改情况\n"
+        "(一)在落实全面从严治党主体责任方面存在的问题\n"
+        "近年来,局党组对全面从严治党工作研究不多,"
+    )
+    assert extract_text(text).problems == []

@@ -418,6 +418,8 @@ def _named_problem_level(text: str, section: Node, title: str) -> str | None:
         node
         for node in section.walk()
         if _may_be_problem(text, node, section) and not _is_organisation(_heading(text, node))
+        # An aspect (…方面存在的问题) groups problems; only in a flat list (the root) may it be one.
+        if (section.parent is None and node.parent is section) or not _ASPECT.search(_heading(text, node))
         if _names_problem(text, node) or (in_problems and _states_shortcoming(text, node))
     ]
     if not named:
