@@ -475,3 +475,26 @@ def test_an_aspect_cut_before_its_items_is_no_problem():
         "近年来,局党组对全面从严治党工作研究不多,"
     )
     assert extract_text(text).problems == []
+
+
+def test_unnumbered_quoted_headings_followed_by_their_description():
+    text = HEAD + (
+        "一、整改工作开展情况\n"
+        "局党组高度重视,成立领导小组。\n"
+        "二、巡察反馈问题整改落实情况\n"
+        "关于“理论学习中心组学习不规范”的问题。巡察指出学习计划执行随意。\n"
+        "整改情况:一是制定年度学习计划;二是建立考勤制度。\n"
+        "关于“意识形态工作责任制落实不到位”的问题。\n"
+        "整改情况:已完成整改。一是修订责任清单。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "n_measures") == [
+        ("", "关于“理论学习中心组学习不规范”的问题", "unstated", 2),
+        ("", "关于“意识形态工作责任制落实不到位”的问题", "complete", 1),
+    ]
+
+
+def test_run_in_heading_ending_in_a_colon():
+    text = HEAD + (
+        "二、巡视反馈问题整改落实情况\n加强统计数据质量管理,防范数据造假:一是建立审核制度。二是开展执法检查。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "n_measures") == [("", "加强统计数据质量管理,防范数据造假", 2)]

@@ -41,10 +41,11 @@ class Node:
 
 _ROOT_MARKER = Marker("root", 0, "", 0)
 _LINE = re.compile(r"[^\n]+")
-# A line that is nothing but an unnumbered problem heading: 针对“…”的问题, 关于“…”问题的整改情况 (quotes may nest).
+# A line that opens with an unnumbered problem heading: 针对“…”的问题, 关于“…”问题的整改情况 (quotes may nest), alone
+# or followed by its sentence end and more text.
 # It heads an item of its own, with the empty label: in three-level outlines it is the innermost level (方面 → 项 →
 # 针对“…”的问题 → 整改进展情况:).
-_UNNUMBERED_PROBLEM = re.compile(r"(?:针对|关于)“.{2,200}”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?\s*[。:]?")
+_UNNUMBERED_PROBLEM = re.compile(r"(?:针对|关于)“.{2,200}”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?\s*(?:[。:].*)?")
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 
 

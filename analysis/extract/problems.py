@@ -58,7 +58,11 @@ _LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面
 # followed at once by 一是.
 _HEADING_LINE = re.compile(r"^[^\n。;,:!?]{4,40}$", re.MULTILINE)
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "方案")
-_RUN_IN = re.compile(r"\n(?P<h>[^\n。;]{4,60})。[ \t]*一是")
+# followed at once by 一是 (深入学习…推动工作。一是…), or a first sentence naming a problem (关于“…”的问题。…).
+_RUN_IN = re.compile(
+    r"\n(?:(?P<h>[^\n。;:]{4,60})[。:][ \t]*(?=一是)"
+    r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“]{0,8}问题[^\n。;:]{0,6})[。:])"
+)
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 _UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
 # A status sentence is short (已纳入年度重点工作持续跟踪); a longer one is an account of what was done.
@@ -354,8 +358,9 @@ def _run_in_problems(text: str, head: Node, closing: int) -> list[Problem]:
     end = min(head.end, closing)
     nodes: list[Node] = []
     for m in _RUN_IN.finditer(text, head.heading_end, end):
-        start = m.start("h")
-        node = Node(_UNNUMBERED, "run_in", start, start, m.end("h") + 1, parent=head)
+        group = "h" if m.group("h") is not None else "q"
+        start = m.start(group)
+        node = Node(_UNNUMBERED, "run_in", start, start, m.end(group) + 1, parent=head)
         nodes.append(node)
     for i, node in enumerate(nodes):
         node.end = node.own_end = nodes[i + 1].start if i + 1 < len(nodes) else end
