@@ -109,6 +109,26 @@ def test_status_groups_are_not_problems_and_give_their_status():
     ]
 
 
+def test_a_group_of_several_statuses_gives_none():
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "(一)已完成整改的问题(共1个)\n"
+        "1.统计数据质量管控不严。\n"
+        "整改措施:一是建立三级审核制度。\n"
+        "(二)正在整改、需长期坚持的问题\n"
+        "1.统计档案管理不规范。\n"
+        "整改措施:一是清理档案。\n"
+        "整改结果:正在整改。\n"
+        "2.统计队伍建设滞后。\n"
+        "整改措施:一是引进人才。\n"
+    )
+    assert rows(extract_text(text), "title", "status") == [
+        ("统计数据质量管控不严", "complete"),
+        ("统计档案管理不规范", "in_progress"),
+        ("统计队伍建设滞后", "unstated"),
+    ]
+
+
 def test_real_status_group_with_a_bracketed_note():
     # 09: (一)集中整改期内已完成(含基本完成)的整改事项 > 1.关于“…”问题的整改。 The notice is printed on one line.
     got = real("09").problems

@@ -80,6 +80,7 @@ _ORGANISATION = re.compile(r"组织|领导|部署|主体责任|政治责任|负�
 _NOT_ORGANISATION = re.compile(r"问题|方面|反馈意见|意见建议")
 # A group of problems by status (一、已完成整改的问题, (一)集中整改期内已完成(含基本完成)的整改事项, 长期整改): once
 # its status phrase, a bracketed note and these words are taken away, nothing is left.
+_BRACKETED = re.compile(r"\([^()]*\)")
 _GROUP_WORDS = re.compile(
     r"\([^()]*\)|集中整改期内|集中整改期|整改期内|截至目前|目前|的|整改|问题|事项|任务|清单|类|项|[、,:\s]"
 )
@@ -266,6 +267,8 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
     level, carries = found
     code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
     default = find_status(title) if title else None
+    if is_status_group(title):
+        default = group_status(title)
     if default is not None and title.startswith("情况", default.end):
         default = None  # 整改完成情况 names what the section reports on, not a status its problems share
     return [
@@ -306,7 +309,7 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
 def _may_be_problem(text: str, node: Node, section: Node) -> bool:
     """Status groups are never problems; nor are sections about the work done, at the top of a flat notice."""
     heading = _heading(text, node)
-    if group_status(heading) is not None:
+    if is_status_group(heading):
         return False
     return not (section.parent is None and _is_report_section(heading))
 
@@ -316,9 +319,9 @@ def _group_of(text: str, node: Node, section: Node) -> StatusMatch | None:
     for ancestor in reversed(node.ancestors()):
         if ancestor is section:
             break
-        status = group_status(_heading(text, ancestor))
-        if status is not None:
-            return status
+        heading = _heading(text, ancestor)
+        if is_status_group(heading):
+            return group_status(heading)  # None for a group of several statuses: the items say theirs
     return None
 
 
@@ -333,7 +336,7 @@ def _is_problem_section(heading: str) -> bool:
         return False
     if not _LIST_SECTION.search(heading):
         return False
-    return not _is_report_section(heading) and group_status(heading) is None
+    return not _is_report_section(heading) and not is_status_group(heading)
 
 
 def _heading_lines(text: str, root: Node) -> list[Node]:
@@ -381,12 +384,24 @@ def _is_organisation(heading: str) -> bool:
 
 
 def group_status(heading: str) -> StatusMatch | None:
-    """The status a heading gives the problems grouped under it (已完成整改的问题), or None if it is no such group."""
-    status = find_status(heading)
-    if status is None:
-        return None
-    rest = heading[: status.start] + heading[status.end :]
-    return status if not _GROUP_WORDS.sub("", rest) else None
+    """The status a heading gives the problems grouped under it (已完成整改的问题), or None if it is no such group
+    or groups problems of several statuses (正在整改、需长期坚持的问题)."""
+    statuses = _group_statuses(heading)
+    return statuses[0] if len(statuses) == 1 else None
+
+
+def is_status_group(heading: str) -> bool:
+    return bool(_group_statuses(heading))
+
+
+def _group_statuses(heading: str) -> list[StatusMatch]:
+    """The status phrases of a heading that is nothing else: status phrases, a bracketed note, group words."""
+    found: list[StatusMatch] = []
+    rest = _BRACKETED.sub("", heading)  # 已完成(含基本完成): the note qualifies, it adds no status
+    while len(found) < 3 and (status := find_status(rest)) is not None:
+        found.append(status)
+        rest = rest[: status.start] + "、" + rest[status.end :]
+    return found if found and not _GROUP_WORDS.sub("", rest) else []
 
 
 def _is_problem_title(title: str) -> bool:
@@ -496,7 +511,7 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
     levels = [
         a
         for a in node.ancestors()
-        if a is not section and a not in section.ancestors() and group_status(_heading(text, a)) is None
+        if a is not section and a not in section.ancestors() and not is_status_group(_heading(text, a))
     ]
     headings = [_heading(text, a) for a in levels] + [None, None, None]
     if section_title and _ASPECT.search(section_title):
