@@ -254,7 +254,8 @@ def find_places(text: str) -> list[PlaceMention]:
 def _free_standing(text: str, start: int, found: list[PlaceMention]) -> bool:
     if start == 0 or not _CJK.match(text[start - 1]):
         return True
-    return (bool(found) and found[-1].end == start) or text[max(0, start - 2) : start] == "中共"
+    before = text[max(0, start - 3) : start]
+    return (bool(found) and found[-1].end == start) or before.endswith(("中共", "共青团"))
 
 
 def stem(name: str) -> str:

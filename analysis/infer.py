@@ -283,7 +283,12 @@ def _most_named(mentions: list[PlaceMention]) -> list[PlaceMention]:
     named = [m for m in mentions if m.place is not None and m.place.city]
     counts = Counter(m.place.city for m in named if m.place is not None)
     if not counts:
-        return []
+        # a provincial body's text names its province only (江西省第十四届人大常委会)
+        provinces = [m for m in mentions if m.place is not None and m.place.level == "province"]
+        if not provinces:
+            return []
+        most = Counter(m.place.code for m in provinces if m.place is not None).most_common(1)[0][0]
+        return [next(m for m in provinces if m.place is not None and m.place.code == most)]
     city = counts.most_common(1)[0][0]
     return [next(m for m in named if m.place is not None and m.place.city == city)]
 

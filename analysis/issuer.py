@@ -33,7 +33,7 @@ class Reading:
 _TITLE = re.compile(r"关于.{2,}?(?:通报|报告|公告|通告|情况|公开|公示)\s*(?:[(（][^)）]{1,12}[)）])?\s*$")
 _MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
 # Site chrome before a title on its line: a breadcrumb (首页 > … >), a bracketed column name (【巡察整改】).
-_CHROME = re.compile(r"^(?:.*[>》]\s*)?(?:【[^】]{1,12}】\s*)*")
+_CHROME = re.compile(r"^(?:.*[>》]\s*)?(?:[•·*-]\s*)?(?:标\s*题\s*:\s*)?(?:【[^】]{1,12}】\s*)*")
 _TITLE_LINES = 12
 _MAX_TITLE = 100
 _MAX_NAME = 40

@@ -288,3 +288,56 @@ def test_every_fact_read_from_a_real_notice_has_its_evidence() -> None:
             row = evidence.get(column)
             assert row is not None, (name, column)
             assert row["quote"] and source[row["span_start"] : row["span_end"]] == row["quote"], (name, column)
+
+
+# --- rules learnt from the check set (tests/data/real_check) ---------------------------------------------------
+
+
+def test_one_rectification_word_is_enough_for_a_short_excerpt() -> None:
+    # check 07: a 2,000-byte excerpt that says 整改 once
+    text = "根据区委统一部署,2025年3月24日至6月13日,第一巡察组进行了巡察。现将巡察整改情况予以公布。\n(一)方面\n"
+    assert _facts(text)["reviewer"] == "第一巡察组"  # a team written without its committee
+
+
+def test_a_team_without_its_committee_is_not_read_inside_a_round() -> None:
+    text = (
+        "根据统一部署,十二届省委第三轮巡视第三巡视组对某局党组开展了巡视。2024年6月1日反馈了意见。"
+        "现将整改情况予以公布。\n一、整改工作\n"
+    )
+    assert _facts(text)["reviewer"] != "第三巡视组"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("共90项任务已完成76项", {}),  # tasks done are not problems done (check 13)
+        ("明确了每一项整改任务牵头领导", {}),  # 每一项 is not a count (61)
+        ("制定34条具体举措", {"measures_reported": 34}),  # 举措 are measures (61)
+        ("针对反馈的7个方面问题,制定巡视整改方案", {"problems_reported": 7}),  # aspects only (check 08, 17)
+        ("(四)落实巡视巡察、审计反馈问题整改方面(2个问题)", {}),  # a table of contents' count (check 06)
+        ("巡察指出的3个方面的7项问题,细化分解为20个具体问题", {"problems_reported": 7}),  # the reviewer's count wins
+    ],
+)
+def test_totals_that_are_not_what_they_seem(sentence: str, expected: dict) -> None:
+    assert {name: fact.value for name, fact in read_totals(sentence, 0, len(sentence)).items()} == expected
+
+
+def test_a_dateline_without_dashes_dates_an_audit_report() -> None:
+    # check 05: 2018年11月22日在慈溪市十七届人大常委会第十六次会议上 / 市审计局局长 (two lines, not one)
+    text = (
+        "2018年11月22日在慈溪市十七届人大常委会第十六次会议上\n市审计局局长 俞金华\n主任、各位副主任、各位委员:\n"
+        "我受市人民政府委托,向市人大常委会报告我市2017年度审计查出问题的整改情况,请予审议。\n一、审计整改工作\n"
+    )
+    facts = _facts(text)
+    assert facts["published_date"].isoformat() == "2018-11-22"
+    assert (facts["issuer"], facts["county"], facts["city"]) == ("市审计局", "慈溪市", "宁波市")
+
+
+def test_a_date_that_lost_its_year_marks_keeps_its_year() -> None:
+    from analysis.extract.dates import find_dates
+
+    # check 23: 202442日至820日
+    assert [d.value.isoformat() for d in find_dates("202442日至820日,县委第一巡察组") if d.value] == [
+        "2024-04-02",
+        "2024-08-20",
+    ]

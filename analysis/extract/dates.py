@@ -110,7 +110,8 @@ def _resolve(raw: str, context_year: int | None, defective: bool) -> tuple[dt.da
             return None, False
         return _date(context_year, int(m["m"]), int(m["d"])), False
     digits = re.sub(r"\D", "", raw)
-    year_given = len(digits) >= 7 and digits[:2] in ("19", "20")
+    # 20241021日, 2025210 and, with its 日, 202442日: a year and then month and day
+    year_given = (len(digits) >= 7 or (len(digits) == 6 and raw.endswith("日"))) and digits[:2] in ("19", "20")
     if year_given:
         y, rest = int(digits[:4]), digits[4:]
     elif context_year is not None:

@@ -20,7 +20,8 @@ _NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
 # term (七届) and round (第十二轮) before the number, and a second team joined by 、(市委第一巡察组、第六巡察组).
 _REVIEWER = re.compile(
     r"(?P<r>(?P<term>[一二三四五六七八九十]{1,3}届)?"
-    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|[\u4e00-\u9fff]{2,8}?党(?:组|委))"
+    # a team may be written without its committee (…,第二巡察组对…), never in the middle of words (…巡视第三巡视组)
+    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|[\u4e00-\u9fff]{2,8}?党(?:组|委)|(?<![\u4e00-\u9fff]))"
     r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
     r"(?P<n>第" + _NUMERAL + r"|机动|专项)?(?:巡视|巡察)(?P<m>" + _NUMERAL + r")?组"
     r"(?:、第" + _NUMERAL + r"(?:巡视|巡察)组)?)"
@@ -30,7 +31,9 @@ _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
-_DATELINE = re.compile(r"^[ \t]*[—-]{1,2}[ \t]*(?=(?:19|20)\d{2})", re.MULTILINE)
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[—-]{1,2}[ \t]*(?=(?:19|20)\d{2})|(?=[^\n]{6,24}在[^\n]{2,40}会议上?[ \t]*$))", re.MULTILINE
+)
 # The page's own date: 发布日期:2025-02-08, | 发布日期 | 2025-11-21 11:29 |, 时间: 2023-08-09.
 _PUBLISHED_LABEL = re.compile(
     r"(?<!成文)(?<!印发)(?:发布日期|发布时间|日期|时间)[ \t]*[:|]?[ \t]*\|?[ \t]*(?=(?:19|20)\d{2})"

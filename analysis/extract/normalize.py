@@ -182,7 +182,7 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
         if not before or not after:
             return m.group()
         last = before[-1]
-        if before.startswith("—"):
+        if before.startswith("—") or before.endswith("会议上"):
             return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
         if ">" in before:
             return m.group()  # a breadcrumb (首页 > 信息公开 > 工作进展) is page chrome, not a broken sentence

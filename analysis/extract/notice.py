@@ -43,7 +43,7 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
     """
     norm = normalize(notice.text)
     text = norm.text
-    if len(_GENRE.findall(text)) < 2 or not _REVIEW.search(text):
+    if not _GENRE.search(text) or not _REVIEW.search(text):
         raise NoticeError(
             f"{shown(notice.path)}: not a rectification notice (no 整改 with 巡察/巡视/审计 in the text)"
             " — nothing extracted"

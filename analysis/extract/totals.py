@@ -20,8 +20,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"[\d一二三四五六七八九十两]+\s*个方面\s*" + _N + r"\s*(?:个|类|条|项)(?:具体)?问题"),
         re.compile(r"反馈(?:的|了)?(?:具体)?问题" + _ALL + _N + _UNIT),
         re.compile(_N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"),
-        re.compile(r"(?:反馈|指出)[^,。;]{0,12}?" + _N + r"\s*(?:个|条|项|类)(?:具体)?问题"),
-        re.compile(r"细化(?:为|成)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
+        re.compile(r"(?:反馈|指出)[^,。;()]{0,12}?" + _N + r"\s*(?:个|条|项|类)(?:具体)?问题"),
+        # the issuer's breakdown, when the reviewer's count is not given: 细化分解为20个具体问题
+        re.compile(r"(?:细化|分解)[^,。;]{0,6}?(?:为|成)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
         # audit reports: 共计50项具体问题; 存在的问题18项; 涉及整改问题523项; 存在如下四类问题
         re.compile(r"共计?\s*" + _N + r"\s*(?:个|条|项)具体问题"),
         re.compile(r"(?:存在|涉及|指出)(?:的)?(?:整改)?问题" + _ALL + _N + _UNIT),
@@ -29,17 +30,18 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         # the issuer's own breakdown of the feedback: 分解形成79个“问题清单”
         re.compile(r"(?:分解|梳理|细化)(?:形成|为|成)\s*" + _N + r"\s*(?:个|条|项)“?问题清单"),
         # only aspects are counted: 存在4个方面的问题 (the gold's convention: the count of aspects)
-        re.compile(r"存在" + _N + r"\s*个方面的?问题"),
+        re.compile(r"(?:存在|反馈的?|指出的?)" + _N + r"\s*个方面的?问题"),
     ],
     "measures_reported": [
         re.compile(_N + r"\s*(?:条|项)(?:具体)?整改措施"),
         re.compile(r"整改措施" + _ALL + _N + r"\s*(?:条|项)"),
         re.compile(r"整改任务" + _ALL + _N + r"\s*(?:项|条|个)"),
-        re.compile(_N + r"\s*(?:项|条|个)(?:整改任务|“?任务清单)"),
+        re.compile(r"(?<!每)" + _N + r"\s*(?:项|条|个)(?:整改任务|“?任务清单)"),
+        re.compile(_N + r"\s*(?:条|项)(?:具体)?(?:整改)?举措"),
     ],
     "problems_completed_reported": [
         re.compile(
-            r"已(?:经)?(?:完成整改|整改完成|整改到位|整改完毕|整改|办结|销号|完成)"
+            r"(?<![务施])已(?:经)?(?:完成整改|整改完成|整改到位|整改完毕|整改|办结|销号|完成)"
             + _STATUS_NOTE
             + r"(?:问题)?\s*"
             + _N
