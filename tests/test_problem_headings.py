@@ -529,3 +529,17 @@ def test_development_corpus_headings():
     assert heads["share_found"] >= 0.9
     assert heads["status_right"] >= 0.9 * heads["found"]
     assert heads["spurious"] <= max(1, 0.05 * heads["extracted"])
+
+
+def test_a_decimal_amount_opening_a_line_is_no_marker():
+    from analysis.extract.markers import match_marker
+
+    assert match_marker("4.23 亿元的服务项目,合同中未写明签约时间") is None
+    assert match_marker("1.2 加强统计数据质量管理") is not None
+    text = HEAD + (
+        "二、反馈问题整改情况\n"
+        "问题5:采购合同签订存在问题。市大数据管理中心问题:采购13个累计金额\n"
+        "4.23 亿元的服务项目,合同中未写明签约时间。\n"
+        "整改措施:一是加大培训力度;二是规范合同文本。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "n_measures") == [("问题5", "采购合同签订存在问题", 2)]

@@ -19,7 +19,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cn_dun", re.compile(rf"([{CN_DIGITS}]{{1,4}})\s*、")),
     ("cn_paren", re.compile(rf"\(\s*([{CN_DIGITS}]{{1,4}})\s*\)")),
-    ("arabic_sub", re.compile(r"(\d{1,2}\.\d{1,2})(?:\.(?!\d)|(?=[^\d.]))")),
+    # Not a decimal amount or share at a line's start (4.23 亿元的服务项目…, a PDF line broken before it).
+    ("arabic_sub", re.compile(r"(\d{1,2}\.\d{1,2})(?:\.(?!\d)|(?=[^\d.])(?!\s*[亿万千百元%个项]))")),
     ("arabic_paren", re.compile(r"\(\s*(\d{1,3})\s*\)")),
     ("circled", re.compile(rf"([{_CIRCLED}])")),
     ("problem_n", re.compile(r"问题\s*(\d{1,3})\s*[:.、]?")),

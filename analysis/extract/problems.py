@@ -286,7 +286,8 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
     for node in section.walk():
         if node.level != level or not _may_be_problem(text, node, section):
             continue
-        inner = [] if carries.get(node) else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
+        own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
+        inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
         if inner:
             depth = min(len(d.ancestors()) for d in inner)
             nodes += [d for d in inner if len(d.ancestors()) == depth]
