@@ -543,3 +543,17 @@ def test_a_decimal_amount_opening_a_line_is_no_marker():
         "整改措施:一是加大培训力度;二是规范合同文本。\n"
     )
     assert rows(extract_text(text), "label", "title", "n_measures") == [("问题5", "采购合同签订存在问题", 2)]
+
+
+def test_unnumbered_section_lines_beside_numbered_steps():
+    text = (
+        "根据党中央统一部署,中央第十五巡视组对某总局党组开展了机动巡视。现将巡视整改进展情况予以公布。\n"
+        "党组履行巡视整改主体责任情况\n"
+        "1.加强组织领导。党组召开会议12次。\n"
+        "2.压实整改责任。建立台账。\n"
+        "巡视反馈重点问题整改落实情况\n"
+        "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑。一是推动学习到位。二是推动办理到位。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "n_measures") == [
+        ("", "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑", 2)
+    ]

@@ -176,7 +176,7 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
         # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
         # or, where the notice numbers nothing, an unnumbered heading line.
         heads = [s for s in sections if not s.children and _is_problem_section(_heading(text, s))]
-        if not root.children:
+        if not heads:
             heads = _heading_lines(text, root)
         problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
     if not problems:
