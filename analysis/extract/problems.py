@@ -53,6 +53,8 @@ _SHORTCOMING = re.compile(
 _SHORT_HEADING = 40
 # What may stand before a status phrase in an item's last sentence: 目前已完成整改, 该问题已整改到位.
 _STATUS_LEAD = re.compile(r"(?:截至目前|目前|当前|现|该问题|此问题|该项问题|该项|上述问题)?[,]?\s*")
+# What may follow the status phrase in such a sentence: nothing, or a particle (已完成整改了) — not a count (已完成3项).
+_STATUS_TAIL = re.compile(r"[了的]?\s*")
 _LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面")
 # An unnumbered heading line: short, no sentence punctuation. A run-in heading: a paragraph's short first sentence
 # followed at once by 一是.
@@ -579,7 +581,7 @@ def _lead_status(text: str, start: int, end: int) -> StatusMatch | None:
         return None
     lead = _STATUS_LEAD.match(text, start, stop)
     status = find_status(text, lead.end() if lead else start, stop, anchored=True)
-    return status if status is not None and stop - status.end <= 2 else None
+    return status if status is not None and _STATUS_TAIL.fullmatch(text, status.end, stop) else None
 
 
 def _closing_status(text: str, node: Node, end: int) -> StatusMatch | None:
@@ -592,7 +594,7 @@ def _closing_status(text: str, node: Node, end: int) -> StatusMatch | None:
         return None
     lead = _STATUS_LEAD.match(text, start, stop)
     status = find_status(text, lead.end() if lead else start, stop, anchored=True)
-    return status if status is not None and stop - status.end <= 2 else None
+    return status if status is not None and _STATUS_TAIL.fullmatch(text, status.end, stop) else None
 
 
 def _unlabelled_measures(text: str, node: Node, start: int, stop: int, labelled: bool) -> int | None:
