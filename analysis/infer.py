@@ -77,7 +77,7 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     county_body = bool(_COUNTY_INSPECTION.search(text)) or _generic_county_issuer(issuer, settled)
     if source == "text" and not county_body:
         # a county the body happens to name first says nothing of a city-level issuer's county
-        settled = [(city, m, s) for p, m, s in settled if (city := _city_of(p)) is not None]
+        settled = [(unit, m, s) for p, m, s in settled if (unit := _city_of(p) or _province_of(p)) is not None]
     deepest = max(settled, key=lambda pms: _DEPTH[pms[0].level], default=None)
     if unsettled is not None and (deepest is None or _depth(unsettled) > _DEPTH[deepest[0].level]):
         # an ambiguous name below every settled one: kept as written, the fields above it left to the others
@@ -223,7 +223,9 @@ def _generic_county_issuer(issuer: Inferred | None, settled: list[tuple[Place, P
 
 
 # A township or street body: 中共茂租镇委员会, 杭州道街道工委.
-_TOWNSHIP = re.compile(r"(?P<t>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?:党委|党工委|工委|委员会|人民政府|办事处)")
+_TOWNSHIP = re.compile(
+    r"(?P<t>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?:党委|党工委|工委|委员会|人民政府|办事处)|^(?P<at>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))"
+)
 
 
 def _township(issuer: Inferred | None) -> list[PlaceMention]:
@@ -231,11 +233,12 @@ def _township(issuer: Inferred | None) -> list[PlaceMention]:
     if issuer is None:
         return []
     m = _TOWNSHIP.search(_PARTY_PREFIX.sub(lambda p: " " * len(p.group()), issuer.value))
-    units = township_units(m["t"].strip()) if m else ()
-    if not units:
+    group = ("t" if m["t"] else "at") if m else "t"
+    units = township_units(m[group]) if m else ()
+    if not m or not units:
         return []
-    start, end = _offsets(-1 if issuer.start is None else issuer.start, m.start("t"), m.end("t"))
-    return [PlaceMention(-1 if start is None else start, -1 if end is None else end, m["t"], units)]
+    start, end = _offsets(-1 if issuer.start is None else issuer.start, m.start(group), m.end(group))
+    return [PlaceMention(-1 if start is None else start, -1 if end is None else end, m[group], units)]
 
 
 def _stem_at(name: str, at: int, within: Place | None, level: str) -> list[PlaceMention]:
@@ -329,6 +332,10 @@ def _county_from_text(mentions: list[PlaceMention], within: Place) -> Inferred |
     first = next(m for m in counties if m.text == name)
     assert first.place is not None
     return Inferred(first.place.name, first.start, first.end, "text", "low", first.place.code)
+
+
+def _province_of(place: Place) -> Place | None:
+    return place if place.level == "province" else None
 
 
 def _city_of(place: Place) -> Place | None:

@@ -80,6 +80,22 @@ def read_issuer(text: str, title: str | None = None) -> list[Reading]:
         readings.append(signature)
     if not congress_audit:
         readings += _from_body(text)
+    return _fullest_first(readings)
+
+
+_PARTY_ORGAN = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支部)$")
+
+
+def _fullest_first(readings: list[Reading]) -> list[Reading]:
+    """The first reading, unless another names the same body with its Party organ added (市卫生健康委 →
+    市卫生健康委党组): the fullest form the text gives wins."""
+    if not readings:
+        return readings
+    first = readings[0]
+    for other in readings[1:]:
+        added = other.value[len(first.value) :] if other.value.startswith(first.value) else ""
+        if added and _PARTY_ORGAN.fullmatch(added):
+            return [other, *(r for r in readings if r is not other)]
     return readings
 
 

@@ -341,3 +341,32 @@ def test_a_date_that_lost_its_year_marks_keeps_its_year() -> None:
         "2024-04-02",
         "2024-08-20",
     ]
+
+
+def test_a_table_of_contents_before_the_title() -> None:
+    # check 06: the page lists the sections first; the header sentence follows the title
+    text = (
+        "一、提高政治站位\n二、加强组织领导\n中共某市文联党组关于巡察整改进展情况的通报\n"
+        "根据市委统一部署,2022年8月19日至11月15日,市委第三巡察组对市文联党组开展了常规巡察,"
+        "2023年1月16日,市委第三巡察组向市文联党组反馈了巡察意见。现将整改情况予以公布。\n一、提高政治站位\n"
+    )
+    facts = _facts(text)
+    assert (facts["reviewer"], facts["review_start"].isoformat(), facts["feedback_date"].isoformat()) == (
+        "市委第三巡察组",
+        "2022-08-19",
+        "2023-01-16",
+    )
+
+
+def test_the_fullest_form_of_the_issuer_wins() -> None:
+    # check 01: 信息来源:市卫生健康委; the body names 市卫生健康委党组
+    text = "信息来源:市卫生健康委\n根据市委统一部署,市委第四巡察组对市卫生健康委党组开展了巡察。"
+    assert _issuer(text) == ("市卫生健康委党组", "body")
+
+
+def test_a_metadata_table_is_not_joined_to_the_title() -> None:
+    # check 24: 文  号 … 时效说明 and the title are separate lines
+    norm = normalize(
+        "文  号 涟文广旅委[2024]38号 分  类 公共文化 时效说明\n中共某县文化局委员会关于巡察整改进展情况的报告\n"
+    )
+    assert norm.text.splitlines()[1] == "中共某县文化局委员会关于巡察整改进展情况的报告"

@@ -29,6 +29,8 @@ _REVIEWER = re.compile(
 _REVIEWER_LOOKAHEAD = 1500
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
+_CONTENTS = 1500
+_TOP_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.MULTILINE)
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
 _DATELINE = re.compile(
@@ -96,6 +98,12 @@ def read_header(text: str, body_start: int) -> Header:
     """Read the facts a notice states before its first section (`body_start`), and its publication date."""
     header = Header()
     title = _TITLE.search(text, 0, body_start)
+    if title is None and not _header_paragraph(text, body_start, (0, 0)):
+        # a table of contents (一、… (一)…) before the title: the header follows the title
+        title = _TITLE.search(text, body_start, min(len(text), body_start + _CONTENTS))
+        if title is not None:
+            section = _TOP_SECTION.search(text, title.end())
+            body_start = section.start() if section else len(text)
     if title:
         header.set("title", title.group().strip(), title.span())
         issuer = _ISSUER_IN_TITLE.match(title.group())

@@ -27,6 +27,8 @@ _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the
 _SENTENCE_END = set("。;:!?…")  # the line ends where it should, even at the page's edge
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "方案", "公开稿", "公开稿)")
+# Cells of a page's metadata table laid out with spaces: 索 引 号 …, 文  号 ….
+_LAID_OUT = re.compile(r"[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2}|[\u4e00-\u9fff]  +[\u4e00-\u9fff]")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAIL = re.compile(r"[^。;:!?\n]{1,8}[。;]")
@@ -184,8 +186,10 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
         last = before[-1]
         if before.startswith("—") or before.endswith("会议上"):
             return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
-        if ">" in before:
-            return m.group()  # a breadcrumb (首页 > 信息公开 > 工作进展) is page chrome, not a broken sentence
+        if ">" in before or _LAID_OUT.search(before):
+            return m.group()  # a breadcrumb (首页 > 信息公开 > 工作进展) or a table (文  号 …) is page chrome
+        if "关于" in after and after.endswith(_TITLE_ENDINGS):
+            return m.group()  # a title starts its own line
         if last in _BREAK_INSIDE:
             return ""
         if last in _SENTENCE_END or starts_with_marker(after):
