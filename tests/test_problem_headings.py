@@ -557,3 +557,14 @@ def test_unnumbered_section_lines_beside_numbered_steps():
     assert rows(extract_text(text), "label", "title", "n_measures") == [
         ("", "深入学习贯彻习近平总书记重要指示批示精神,用党的创新理论武装头脑", 2)
     ]
+
+
+def test_a_text_ending_right_after_a_heading_is_cut_there():
+    # The excerpt happens to stop at a full stop, but nothing of the last item follows its heading.
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "1.学习贯彻不到位。\n"
+        "整改情况:一是制定计划。已完成整改。\n"
+        "2.意识形态工作责任制落实不足。"
+    )
+    assert rows(extract_text(text), "status", "truncated") == [("complete", False), (None, True)]

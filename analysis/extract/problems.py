@@ -194,7 +194,7 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
         _whole_list_status(text, problems)
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
-    elif closing == len(text) and is_cut(text) and problems[-1].end >= len(text.rstrip()):
+    elif closing == len(text) and problems[-1].end >= len(text.rstrip()) and _ends_inside(text, problems[-1]):
         if _heading_cut(text, problems[-1]):
             problems.pop()  # cut inside its heading: what it is about is not printed, so it is no problem read
             warnings.append("the text ends inside the heading of an item: the item is not itemised")
@@ -242,6 +242,14 @@ def is_cut(text: str) -> bool:
     """Whether the text stops in mid-sentence: a page cut short, not a notice that ends."""
     body = text.rstrip()
     return bool(body) and body[-1] not in _FINAL and _CLOSING.search(text) is None
+
+
+def _ends_inside(text: str, problem: Problem) -> bool:
+    """Whether the text stops inside the last problem: in mid-sentence, or right after its heading, with nothing of
+    the problem printed beyond it (no description, measures or status)."""
+    if is_cut(text):
+        return True
+    return _CLOSING.search(text) is None and not text[problem.title_span[1] : len(text)].strip(" \t\n。;:")
 
 
 def _mark_truncated(text: str, problem: Problem) -> None:
