@@ -161,6 +161,20 @@ def test_problem_n_labels_and_the_status_opening_the_measures_field():
     ]
 
 
+def test_feedback_problem_numbers():
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "反馈问题1:学习贯彻不到位。\n"
+        "整改情况:一是制定计划。已完成整改。\n"
+        "反馈问题2:意识形态工作责任制落实不足。\n"
+        "整改情况:一是修订清单。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status") == [
+        ("反馈问题1", "学习贯彻不到位", "complete"),
+        ("反馈问题2", "意识形态工作责任制落实不足", "unstated"),
+    ]
+
+
 def test_feedback_problem_labels():
     text = HEAD + (
         "二、反馈问题整改情况\n"

@@ -23,9 +23,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic_sub", re.compile(r"(\d{1,2}\.\d{1,2})(?:\.(?!\d)|(?=[^\d.])(?!\s*[亿万千百元%个项]))")),
     ("arabic_paren", re.compile(r"\(\s*(\d{1,3})\s*\)")),
     ("circled", re.compile(rf"([{_CIRCLED}])")),
-    ("problem_n", re.compile(r"问题\s*(\d{1,3})\s*[:.、]?")),
+    ("problem_n", re.compile(r"(?:反馈)?问题\s*(\d{1,3})\s*[:.、]?")),
     # 问题一: needs its colon: 问题十分突出 is a sentence, not a label.
-    ("problem_n", re.compile(rf"问题\s*([{CN_DIGITS}]{{1,3}})\s*[:.、]")),
+    ("problem_n", re.compile(rf"(?:反馈)?问题\s*([{CN_DIGITS}]{{1,3}})\s*[:.、]")),
     ("arabic", re.compile(r"(\d{1,3})\s*[.、](?!\d)")),
 ]
 # A number followed directly by text, its dot lost in copying (咸宁 "2贯彻落实…"). Only accepted by the outline
