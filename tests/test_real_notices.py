@@ -370,3 +370,9 @@ def test_a_metadata_table_is_not_joined_to_the_title() -> None:
         "文  号 涟文广旅委[2024]38号 分  类 公共文化 时效说明\n中共某县文化局委员会关于巡察整改进展情况的报告\n"
     )
     assert norm.text.splitlines()[1] == "中共某县文化局委员会关于巡察整改进展情况的报告"
+
+
+def test_facts_not_read_are_named_in_a_warning() -> None:
+    text = "根据统一部署,开展了巡察。现将整改情况予以公布。\n一、整改工作\n"
+    warnings = _facts(text)["warnings"]
+    assert "not read from the text: issuer, city, reviewer, published_date" in warnings

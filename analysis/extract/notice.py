@@ -160,6 +160,13 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         for name in metadata_inferred
         if (found := inferred[name]) is not None and found.candidates
     ]
+    unread = [
+        name for name in _CORE_FACTS if metadata.get(name) is None and name not in given_facts and name not in facts
+    ]
+    if unread:
+        given_warnings.append(
+            f"not read from the text: {', '.join(unread)} — give them in metadata.csv if the notice states them"
+        )
     warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings
     document = _document_row(
         notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings, cut=is_cut(text)
@@ -174,6 +181,8 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
     )
 
 
+# Facts every notice has, whether or not its text states them: each one not read is said so in a warning.
+_CORE_FACTS = ("issuer", "city", "review_type", "reviewer", "published_date")
 # Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
 GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f not in ("title", "issuer"))
 _REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
