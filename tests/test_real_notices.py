@@ -375,4 +375,4 @@ def test_a_metadata_table_is_not_joined_to_the_title() -> None:
 def test_facts_not_read_are_named_in_a_warning() -> None:
     text = "根据统一部署,开展了巡察。现将整改情况予以公布。\n一、整改工作\n"
     warnings = _facts(text)["warnings"]
-    assert "not read from the text: issuer, city, reviewer, published_date" in warnings
+    assert "not read from the text: issuer, city, review_type, reviewer, published_date" in warnings
