@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
     """Compare each gold entry with its extraction; returns totals per field, overall, and every mismatch."""
     per_field = {name: {"right": 0, "total": 0, "gold_null": 0, "filled": 0} for name in FACTS}
     headings = {"visible": 0, "found": 0, "status_right": 0, "spurious": 0, "extracted": 0}
+    money = {"gold": 0, "found": 0, "yuan_right": 0, "kind_stated": 0, "kind_right": 0, "spurious": 0}
     mismatches: list[dict[str, Any]] = []
     for entry in gold:
         result = extracted.get(entry["file"])
@@ -149,6 +151,7 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
                 mismatches.append(
                     _mismatch(entry["file"], f"status of {want.label} {want.title}", want.status, got.status)
                 )
+        _score_amounts(entry, getattr(result, "amounts", []), money, mismatches)
         for h in found:
             if h.key not in gold_keys:
                 mismatches.append(_mismatch(entry["file"], "spurious problem heading", None, f"{h.label} {h.title}"))
@@ -184,8 +187,44 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
             "share_found": _share(headings["found"], headings["visible"]),
             "share_status_right": _share(headings["status_right"], headings["found"]),
         },
+        "amounts": {
+            **money,
+            "share_found": _share(money["found"], money["gold"]),
+            "share_yuan_right": _share(money["yuan_right"], money["found"]),
+        },
         "mismatches": mismatches,
     }
+
+
+def _score_amounts(entry: dict, extracted: list[dict], money: dict[str, int], mismatches: list[dict]) -> None:
+    """Amounts matched by their raw text (spaces ignored): found, yuan exact (a gold null: left empty), and the
+    kind where the gold states one (the gold leaves kinds outside the seed codebook empty, e.g. recovered money)."""
+    pending = {}
+    for row in extracted:
+        pending.setdefault(_canonical(row["raw"]), []).append(row)
+    for want in entry.get("amounts") or []:
+        money["gold"] += 1
+        rows = pending.get(_canonical(want["raw"]))
+        if not rows:
+            mismatches.append(_mismatch(entry["file"], "amount", want["raw"], None))
+            continue
+        got = rows.pop(0)
+        money["found"] += 1
+        same = (want["yuan"] is None and _null(got["yuan"])) or (
+            want["yuan"] is not None and not _null(got["yuan"]) and Decimal(str(want["yuan"])) == got["yuan"]
+        )
+        money["yuan_right"] += same
+        if not same:
+            mismatches.append(_mismatch(entry["file"], f"yuan of {want['raw']}", want["yuan"], got["yuan"]))
+        if want.get("kind"):
+            money["kind_stated"] += 1
+            money["kind_right"] += got["kind"] == want["kind"]
+            if got["kind"] != want["kind"]:
+                mismatches.append(_mismatch(entry["file"], f"kind of {want['raw']}", want["kind"], got["kind"]))
+    for rows in pending.values():
+        money["spurious"] += len(rows)
+        for row in rows:
+            mismatches.append(_mismatch(entry["file"], "spurious amount", None, row["raw"]))
 
 
 def _share(numerator: int, denominator: int) -> float | None:
@@ -219,6 +258,9 @@ def format_real(result: dict[str, Any], max_mismatches: int = 60) -> str:
         f"problem headings found: {heads['found']}/{heads['visible']} ({_percent(heads['share_found'])}), "
         f"status right {heads['status_right']}/{heads['found']}; spurious headings: {heads['spurious']} "
         f"of {heads['extracted']} extracted",
+        f"amounts found: {result['amounts']['found']}/{result['amounts']['gold']}, yuan right "
+        f"{result['amounts']['yuan_right']}, kind right {result['amounts']['kind_right']}/"
+        f"{result['amounts']['kind_stated']} where the gold states one; spurious: {result['amounts']['spurious']}",
         "",
         f"{'field':<22}{'right':>10}{'filled':>10}",
     ]

@@ -386,3 +386,16 @@ def test_facts_not_read_are_named_in_a_warning() -> None:
     text = "根据统一部署,开展了巡察。现将整改情况予以公布。\n一、整改工作\n"
     warnings = _facts(text)["warnings"]
     assert "not read from the text: issuer, city, review_type, reviewer, published_date" in warnings
+
+
+def test_a_number_that_lost_digits_is_no_amount() -> None:
+    from analysis.extract.amounts import find_amounts
+
+    # 52_hunan: 调账处理金额3,.83万元 — the digits before the point are lost; 83万元 would be a wrong value
+    assert [a.yuan for a in find_amounts("调账处理金额3,.83万元。", lambda offset: "preamble")] == []
+
+
+def test_amounts_of_real_notices(real: dict) -> None:
+    money = real["amounts"]  # measured: 12 of 13 found, all with exact yuan; none spurious
+    assert money["found"] >= money["gold"] - 1 and money["yuan_right"] == money["found"], money
+    assert money["spurious"] == 0, money

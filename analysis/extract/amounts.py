@@ -17,7 +17,8 @@ from analysis.extract.vocab import amount_kind_rules
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _AMOUNT = re.compile(
     r"(?P<pre>约|近|超过|超|逾|大约)?"
-    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # never the tail of a number that lost digits (3,.83万元 is not 83万元)
+    r"(?:(?<![\d.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     # A magnitude in Chinese numerals (逾千万元, 两亿元, 十余万元); never 数百万元/几十万元, which name no number.
     r"|(?<![数几上])(?P<cn>[一二两三四五六七八九十百千]+)(?=\s*(?:余|多)?\s*[亿万](?:余|多)?元))"
     # 余/多 stands before the unit (1600余万元) or inside it (5万余元, 2.3万多元).
