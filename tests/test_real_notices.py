@@ -399,3 +399,16 @@ def test_amounts_of_real_notices(real: dict) -> None:
     money = real["amounts"]  # measured: 12 of 13 found, all with exact yuan; none spurious
     assert money["found"] >= money["gold"] - 1 and money["yuan_right"] == money["found"], money
     assert money["spurious"] == 0, money
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reviewer"),
+    [
+        ("县委经济发展领域作风建设专项巡察二组对县住建局党组开展了巡察", "县委经济发展领域作风建设专项巡察二组"),  # 57
+        ("市委提级巡察第四组对区检察院党组开展了巡察", "市委提级巡察第四组"),  # 55
+        ("县委机动巡察组对县医保局党组开展了机动巡察", "县委机动巡察组"),  # check 18
+    ],
+)
+def test_themed_and_raised_teams(sentence: str, reviewer: str) -> None:
+    text = f"根据统一部署,2024年3月1日至4月30日,{sentence}。2024年6月1日,反馈了巡察意见。现将整改情况予以公布。"
+    assert _facts(text + "一、整改工作\n")["reviewer"] == reviewer

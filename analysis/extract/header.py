@@ -23,7 +23,9 @@ _REVIEWER = re.compile(
     # a team may be written without its committee (…,第二巡察组对…), never in the middle of words (…巡视第三巡视组)
     r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|[\u4e00-\u9fff]{2,8}?党(?:组|委)|(?<![\u4e00-\u9fff]))"
     r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
-    r"(?P<n>第" + _NUMERAL + r"|机动|专项)?(?:巡视|巡察)(?P<m>" + _NUMERAL + r")?组"
+    # a themed team (县委经济发展领域作风建设专项巡察二组), a raised one (市委提级巡察第四组)
+    r"(?P<n>第" + _NUMERAL + r"|[\u4e00-\u9fff]{0,16}?(?:机动|专项)|提级|交叉)?"
+    r"(?:巡视|巡察)(?P<m>第?" + _NUMERAL + r")?组"
     r"(?:、第" + _NUMERAL + r"(?:巡视|巡察)组)?)"
 )
 _REVIEWER_LOOKAHEAD = 1500
