@@ -582,3 +582,17 @@ def test_a_text_ending_right_after_a_heading_is_cut_there():
         "2.意识形态工作责任制落实不足。"
     )
     assert rows(extract_text(text), "status", "truncated") == [("complete", False), (None, True)]
+
+
+def test_status_as_the_first_clause_of_the_rectification_field():
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "1.学习贯彻不到位。\n"
+        "整改情况:已完成整改,一是制定学习计划;二是开展专题研讨。\n"
+        "2.意识形态工作责任制落实不足。\n"
+        "整改情况:正在整改,修订责任清单,明确分工。\n"
+    )
+    assert rows(extract_text(text), "status", "status_raw", "n_measures") == [
+        ("complete", "已完成整改", 2),
+        ("in_progress", "正在整改", 1),
+    ]

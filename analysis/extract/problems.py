@@ -726,10 +726,12 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
     if label in STATUS_LABELS or label in STATUS_FIRST:
         status = find_status(text, value_start, sentence_end, anchored=True)
         short = sentence_end - value_start <= (status.end - status.start + 6 if status else 20)
-        if status and short:
+        # 整改情况:已完成整改,一是…: the status is its own clause, the measures follow the comma.
+        clause = status is not None and not short and text.startswith(",", status.end) and label in STATUS_FIRST
+        if status and (short or clause):
             problem.status, problem.status_raw = status.code, status.phrase
             problem.status_span = (status.start, status.end)
-            rest = sentence_end + 1
+            rest = status.end + 1 if clause else sentence_end + 1
             if label in STATUS_FIRST and text[rest:stop].strip():
                 problem.measures += split_items(text, rest, stop)
                 problem.regions.append(("measure", rest, stop))
