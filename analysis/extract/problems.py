@@ -727,7 +727,7 @@ def _read_field(text: str, problem: Problem, label: str, start: int, stop: int) 
         status = find_status(text, value_start, sentence_end, anchored=True)
         short = sentence_end - value_start <= (status.end - status.start + 6 if status else 20)
         # 整改情况:已完成整改,一是…: the status is its own clause, the measures follow the comma.
-        clause = status is not None and not short and text.startswith(",", status.end) and label in STATUS_FIRST
+        clause = status is not None and not short and text.startswith(",", status.end)
         if status and (short or clause):
             problem.status, problem.status_raw = status.code, status.phrase
             problem.status_span = (status.start, status.end)
