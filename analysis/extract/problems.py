@@ -2,7 +2,14 @@
 
 Which numbering level holds the problems differs between notices (问题1:, (一), 1., (1) …). The level is found, not
 assumed: within the sections that report on problems, it is the level whose items carry measures (一是…, 整改措施:)
-or a status (整改结果:已完成整改).
+or a status (整改结果:已完成整改). Where the text is cut before any item carries them (most real excerpts), it is
+the innermost level whose headings name a problem (关于“…”问题的整改, 针对“…”的问题) or state a shortcoming.
+
+Not problems: the opening sections on how the rectification was organised (整改工作组织情况, 党组织整改落实情况, …),
+status groups (一、已完成整改的问题), whose status their items take, and aspects (…方面). Unnumbered problems are read
+too: lines 针对“…”的问题 (the innermost level of 方面 → 项 → 问题) and run-in headings followed by 一是. A status may
+also come right after the heading, in the item's last sentence, by ordinal in a summary (第一项…已经整改完成) or for
+the whole list (已全部完成整改). A text that ends inside an item keeps it, marked truncated, with no invented status.
 """
 
 from __future__ import annotations
@@ -147,7 +154,7 @@ class Problem:
     end: int
     title_span: tuple[int, int]
     description_span: tuple[int, int] | None
-    status: str | None = None  # None: a status phrase was printed but is not in the vocabulary
+    status: str | None = None  # None: a phrase not in the vocabulary, or the text is cut before any status
     status_raw: str | None = None
     status_span: tuple[int, int] | None = None
     measures: list[Item] = field(default_factory=list)
