@@ -23,7 +23,7 @@ from analysis.schema import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
-    from IPython.display import HTML, Image
+    from IPython.display import HTML, Image, Markdown
     from matplotlib.figure import Figure
     from nbformat import NotebookNode
 
@@ -343,6 +343,23 @@ def standing(tables: dict[str, pd.DataFrame], doc_id: str) -> Standing:
         .sort_values("similarity", ascending=False, kind="stable")
         .reset_index(drop=True),
     )
+
+
+# Characters that Markdown reads as markup; HTML's are escaped first.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def as_markdown_text(value: object) -> str:
+    """`value` (a city, a doc_id, any text from a notice, a file name or metadata) as literal Markdown text: HTML
+    escaped, Markdown's markup characters backslashed. Notebooks put data into Markdown only through this."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=True))
+
+
+def report_heading(standing: Standing, doc_id: str) -> Markdown:
+    """The city report's heading: the city and the notice, as text, never as markup."""
+    from IPython.display import Markdown
+
+    return Markdown(f"## {as_markdown_text(standing.city)} · {as_markdown_text(doc_id)}")
 
 
 def _standing_alone(documents: pd.DataFrame, doc_id: str) -> tuple[pd.DataFrame, str]:

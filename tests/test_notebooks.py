@@ -435,3 +435,20 @@ def test_notebook_paths_skip_unnumbered_notebooks(tmp_path: Path) -> None:
     for name in ("10_b.ipynb", "00_a.ipynb", "scratch.ipynb", "0_c.ipynb", "Untitled.ipynb"):
         (tmp_path / name).write_text("{}", encoding="utf-8")
     assert [path.name for path in nb.notebook_paths(tmp_path)] == ["00_a.ipynb", "10_b.ipynb"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["东营市<img src=x onerror=alert(2)>", "evil`<img src=x onerror=alert(14)>`", "[x](javascript:alert(1))", "**b**"],
+)
+def test_data_in_markdown_is_text_never_markup(hostile: str) -> None:
+    # issue 11: a city from metadata.csv and a doc_id from a file name ran script in the city reports' heading
+    from nbconvert.filters.markdown import markdown2html
+
+    from analysis.notebooks import as_markdown_text
+
+    rendered = markdown2html(f"## {as_markdown_text(hostile)}")
+    # only the heading and nbconvert's own anchor link (¶) are elements; the data is text
+    assert re.findall(r"<(\w+)", rendered) == ["h2", "a"] and '<a class="anchor-link"' in rendered
+    text = re.sub(r"<[^>]+>", "", rendered)
+    assert html.unescape(text).strip() == hostile + "¶"
