@@ -558,7 +558,9 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
             body_end = measures_start
         if measures_start is not None and measures_start >= node.heading_end:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
-            problem.title_span = _strip_span(text, node.heading_start, heading_end) or problem.title_span
+            lead = _PROBLEM_LEAD.match(text, node.heading_start, heading_end)
+            first = lead.end() if lead else node.heading_start
+            problem.title_span = _strip_span(text, first, heading_end) or problem.title_span
             problem.title_span = (problem.title_span[0], _rstrip_punct(text, *problem.title_span))
             title_stop = node.heading_end
     desc = _strip_span(text, title_stop, body_end)
