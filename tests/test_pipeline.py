@@ -141,3 +141,23 @@ def test_metadata_can_override_what_the_text_says(tmp_path: Path) -> None:
     assert set(document["metadata_given"].split("; ")) == {"city", "reviewer", "review_start"}
     assert "city" not in document["metadata_inferred"].split("; ")
     assert {"province", "issuer"} <= set(document["metadata_inferred"].split("; "))
+
+
+def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
+    # issue 11: `extract --out DIR` deleted whatever was in DIR/texts/ and DIR/audit/
+    from analysis.pipeline import extract_to
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("shenyang.txt", "suining.txt"):
+        (inputs / name).write_bytes((RAW / name).read_bytes())
+    out = tmp_path / "out"
+    extract_to([inputs], out)
+    mine = [out / "texts" / "my-notes.txt", out / "audit" / "my-page.html", out / "texts" / "shenyang-copy.txt"]
+    for path in mine:
+        path.write_text("the researcher's own file", encoding="utf-8")
+    (inputs / "suining.txt").unlink()
+    extract_to([inputs], out)
+    assert all(path.read_text(encoding="utf-8") == "the researcher's own file" for path in mine)
+    assert not (out / "texts" / "suining.txt").exists() and not (out / "audit" / "suining.html").exists()
+    assert (out / "texts" / "shenyang.txt").exists() and (out / "audit" / "shenyang.html").exists()
