@@ -596,3 +596,26 @@ def test_status_as_the_first_clause_of_the_rectification_field():
         ("complete", "已完成整改", 2),
         ("in_progress", "正在整改", 1),
     ]
+
+
+def test_cut_before_the_status_numbered_measures_are_not_problems():
+    # tests/data/genre/provincial_nested.txt cut inside its first problem, before 整改进展: — the (1)/(2) lines are
+    # its measures (one with a nested 一是 list), the 1. heading states the problem.
+    text = HEAD + (
+        "二、巡视反馈问题整改落实情况\n"
+        "(一)关于贯彻落实党中央决策部署方面\n"
+        "1.推动高质量发展的举措不够有力,部分重点项目进展缓慢。\n"
+        "(1)建立重点项目周调度机制,由市领导分包推进42个重点项目。\n"
+        "(2)出台《关于加快推进重点项目建设的若干措施》:一是简化审批流程;二是建立要素保障“绿色通道”。\n"
+        "(3)对进展滞后的6个项目开"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "truncated") == [
+        ("1.", "推动高质量发展的举措不够有力,部分重点项目进展缓慢", None, True)
+    ]
+
+
+def test_a_heading_cut_at_a_comma_is_cut():
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n1.学习贯彻不到位。\n整改情况:一是制定计划。已完成整改。\n2.投资管理不够审慎,"
+    )
+    assert rows(extract_text(text), "title") == [("学习贯彻不到位",)]

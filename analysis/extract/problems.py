@@ -444,7 +444,21 @@ def _problem_level(text: str, section: Node, title: str) -> tuple[str, dict[Node
     titled = section.parent is None or _is_problem_title(title)
     if not titled and hits < 0.6 * seen[level]:
         return None
-    return level, carries
+    return _above_actions(text, section, level), carries
+
+
+def _above_actions(text: str, section: Node, level: str) -> str:
+    """The level above when the items of `level` read as actions and every one sits under an item stating a
+    problem (1.推动高质量发展的举措不够有力 → (1)建立重点项目周调度机制…, the text cut before 整改进展:)."""
+    nodes = [n for n in section.walk() if n.level == level]
+    parents = {n.parent for n in nodes}
+    if section in parents or None in parents or 2 * sum(_is_problem_heading(text, n) for n in nodes) > len(nodes):
+        return level
+    if any(_first_label(text, n.start, n.own_end) is not None for n in nodes):
+        return level  # labelled fields (整改状态:, 整改措施:) are a problem's, whatever its heading says
+    if all(_is_problem_heading(text, p) for p in parents if p is not None):
+        return next(iter(parents)).level if len({p.level for p in parents if p is not None}) == 1 else level
+    return level
 
 
 def _named_problem_level(text: str, section: Node, title: str) -> str | None:
@@ -556,7 +570,9 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         measures_start = _unlabelled_measures(text, node, title_stop, body_end, labelled=bool(fields))
         if measures_start is not None:
             body_end = measures_start
-        if measures_start is not None and measures_start >= node.heading_end:
+        stop = text.find("。", node.heading_start, heading_end)
+        one_sentence = stop < 0 or not text[stop + 1 : heading_end].strip()
+        if measures_start is not None and measures_start >= node.heading_end and one_sentence:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
             lead = _PROBLEM_LEAD.match(text, node.heading_start, heading_end)
             first = lead.end() if lead else node.heading_start
@@ -687,7 +703,7 @@ def _heading_cut(text: str, problem: Problem) -> bool:
     """Whether the text ends before the problem's heading does: its title is not known."""
     start, end = problem.title_span
     body = len(text.rstrip())
-    if end >= body:
+    if end >= len(text.rstrip().rstrip(",、:;")):  # 投资管理不够审慎, — and the text stops
         return True
     return text.count("“", start, end) > text.count("”", start, end) and _closing_quote(text, start, body) is None
 
