@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from analysis.extract.dates import DATE
 from analysis.extract.items import Item, split_items
@@ -89,6 +90,7 @@ _ORGANISATION = re.compile(r"组织|领导|部署|主体责任|政治责任|负�
 _NOT_ORGANISATION = re.compile(r"问题|方面|反馈意见|意见建议")
 # A group of problems by status (一、已完成整改的问题, (一)集中整改期内已完成(含基本完成)的整改事项, 长期整改): once
 # its status phrase, a bracketed note and these words are taken away, nothing is left.
+_GROUP_MAX = 40  # a group heading is short: 集中整改期内已完成(含基本完成)的整改事项
 _BRACKETED = re.compile(r"\([^()]*\)")
 _GROUP_WORDS = re.compile(
     r"\([^()]*\)|集中整改期内|集中整改期|整改期内|截至目前|目前|的|整改|问题|事项|任务|清单|类|项|[、,:\s]"
@@ -412,14 +414,17 @@ def is_status_group(heading: str) -> bool:
     return bool(_group_statuses(heading))
 
 
-def _group_statuses(heading: str) -> list[StatusMatch]:
+@lru_cache(maxsize=4096)
+def _group_statuses(heading: str) -> tuple[StatusMatch, ...]:
     """The status phrases of a heading that is nothing else: status phrases, a bracketed note, group words."""
+    if len(heading) > _GROUP_MAX:
+        return ()
     found: list[StatusMatch] = []
     rest = _BRACKETED.sub("", heading)  # 已完成(含基本完成): the note qualifies, it adds no status
     while len(found) < 3 and (status := find_status(rest)) is not None:
         found.append(status)
         rest = rest[: status.start] + "、" + rest[status.end :]
-    return found if found and not _GROUP_WORDS.sub("", rest) else []
+    return tuple(found) if found and not _GROUP_WORDS.sub("", rest) else ()
 
 
 def _is_problem_title(title: str) -> bool:
