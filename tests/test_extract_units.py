@@ -454,3 +454,19 @@ def test_paragraphs_are_not_taken_for_a_hard_wrapped_text() -> None:
         "(1)落实“数字政府”建设要求不到位,对照省委巡视反馈意见",
         "整改情况说明如下",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("追回12.5161720861万元。", None),  # six decimals of yuan: cannot be stored exactly, never rounded
+        ("涉及资金9999999999999999999999999999999999亿元。", None),  # beyond decimal128(38, 4)
+        ("涉及资金99999999999999999999亿元。", Decimal("9999999999999999999900000000")),  # 28 digits: no crash
+        ("涉及资金1.2345万元。", Decimal("12345")),
+    ],
+)
+def test_amounts_stored_exactly_or_left_out(text: str, yuan: Decimal | None) -> None:
+    # issue 11: 1,607 of 37,000 fuzzed notices crashed in find_amounts (decimal.InvalidOperation)
+    from analysis.extract.amounts import find_amounts
+
+    assert [a.yuan for a in find_amounts(text, lambda offset: "problem")] == [yuan]

@@ -161,3 +161,21 @@ def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
     assert all(path.read_text(encoding="utf-8") == "the researcher's own file" for path in mine)
     assert not (out / "texts" / "suining.txt").exists() and not (out / "audit" / "suining.html").exists()
     assert (out / "texts" / "shenyang.txt").exists() and (out / "audit" / "shenyang.html").exists()
+
+
+def test_amounts_beyond_exact_storage_are_named_and_the_rest_is_written(tmp_path: Path) -> None:
+    from analysis.pipeline import extract_to
+
+    text = (RAW / "shenyang.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "big.txt"
+    notice.write_text(
+        text.replace("。", "。涉及资金99999999999999999999亿元,追回12.5161720861万元。", 1), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    extract_to([notice], out)
+    import pandas as pd
+
+    amounts = pd.read_parquet(out / "amounts.parquet")
+    assert "99999999999999999999亿元" in set(amounts["raw"]) and "12.5161720861万元" not in set(amounts["raw"])
+    warnings = pd.read_parquet(out / "documents.parquet").loc[0, "warnings"]
+    assert "amount '12.5161720861万元' has more precision or size than yuan are stored with: left out" in warnings

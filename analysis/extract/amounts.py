@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from analysis.extract.numerals import parse_number
 from analysis.extract.vocab import amount_kind_rules
+from analysis.schema.model import YUAN_PRECISION, YUAN_SCALE
 
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _AMOUNT = re.compile(
@@ -42,7 +43,7 @@ class Amount:
 
     start: int
     end: int
-    yuan: Decimal
+    yuan: Decimal | None  # None: printed with more precision or size than yuan are stored with (never rounded)
     approx: bool
     kind: str
     kind_phrase: str | None
@@ -56,9 +57,7 @@ def find_amounts(text: str, part_at) -> list[Amount]:
         value = m["num"].replace(",", "") if m["num"] else parse_number(m["cn"])
         if value is None:
             continue
-        number = Decimal(value)
-        yuan = number * _UNITS[m["mag"] + "元" if m["mag"] else m["unit"]]
-        yuan = yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
+        yuan = _exact_yuan(value, _UNITS[m["mag"] + "元" if m["mag"] else m["unit"]])
         start = m.start("num") if m["num"] else m.start("cn")
         limit = _limit(text, start, m.end())
         kind, phrase = ("threshold", limit) if limit else _kind(text, m, part_at(m.start()))
@@ -74,6 +73,20 @@ def find_amounts(text: str, part_at) -> list[Amount]:
             )
         )
     return amounts
+
+
+# What the tables store exactly (the parquet decimal128(38, 4)): four decimals of yuan, 34 integer digits.
+_YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
+
+
+def _exact_yuan(number: str, unit: Decimal) -> Decimal | None:
+    """The amount in yuan, exact; None when it cannot be stored exactly (12.5161720861万元 has six decimals of yuan)."""
+    with localcontext() as context:
+        context.prec = 80  # the default 28 digits would raise on 99999999999999999999亿元
+        yuan = Decimal(number) * unit
+        if yuan >= _YUAN_LIMIT or -yuan.normalize().as_tuple().exponent > YUAN_SCALE:
+            return None
+        return yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
 
 
 def _amount_matches(text: str) -> Iterator[re.Match[str]]:

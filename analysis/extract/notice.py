@@ -86,7 +86,13 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         return None, "preamble"
 
     amount_rows = []
-    for aseq, a in enumerate(find_amounts(text, lambda o: part_at(o)[1]), start=1):
+    found_amounts = find_amounts(text, lambda o: part_at(o)[1])
+    warnings += [
+        f"amount '{text[a.start : a.end]}' has more precision or size than yuan are stored with: left out"
+        for a in found_amounts
+        if a.yuan is None
+    ]
+    for aseq, a in enumerate((a for a in found_amounts if a.yuan is not None), start=1):
         pseq, part = part_at(a.start)
         s, e = spans(a.start, a.end)
         cs, ce = spans(*a.context)

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
 
 from analysis.schema.model import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table
@@ -52,12 +52,11 @@ def get_table(table: str) -> Table:
 
 
 def _is_exact_yuan(value: object) -> bool:
-    return (
-        isinstance(value, Decimal)
-        and value.is_finite()
-        and value == value.quantize(_YUAN_QUANTUM)
-        and abs(value) < _YUAN_LIMIT
-    )
+    if not (isinstance(value, Decimal) and value.is_finite() and abs(value) < _YUAN_LIMIT):
+        return False
+    with localcontext() as context:
+        context.prec = YUAN_PRECISION + 2  # the default 28 digits cannot quantize 34-digit amounts
+        return value == value.quantize(_YUAN_QUANTUM)
 
 
 def _column_checks(column: Column) -> list[pa.Check]:
