@@ -60,6 +60,12 @@ _FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\
 # A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
 _FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)")
 _PRONOUN = re.compile(r"^(?:我|本)")
+# A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
+_ACTING = re.compile(
+    r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u4e00-\u9fff]{1,12}?党(?:组|委|工委))"
+    r"(?=高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)",
+    re.MULTILINE,
+)
 _HEAD = 3000
 _TAIL = 500
 
@@ -214,9 +220,10 @@ def _from_body(text: str) -> list[Reading]:
     """The inspected body of the header sentence, in the fullest form the text gives its name."""
     head = text[:_HEAD]
     named = []
-    for pattern in (_INSPECTED, _FED_BACK_TO):
+    # the inspected body, the body fed back to, and, failing both, the Party organ acting in the body (局党组立即…)
+    for pattern in (_INSPECTED, _FED_BACK_TO, _ACTING):
         m = pattern.search(head)
-        if m:
+        if m and (pattern is not _ACTING or not named):
             named.append(Reading(m["v"].strip(), m.start("v"), m.start("v") + len(m["v"].strip()), "body"))
     readings = []
     for reading in named:
@@ -227,7 +234,9 @@ def _from_body(text: str) -> list[Reading]:
         fuller = _fuller_name(head, reading.value)
         if fuller:
             readings.append(fuller)
-        elif not _PRONOUN.match(reading.value) and _BODY_NAME.match(reading.value):
+        elif not _PRONOUN.match(reading.value) and (
+            _BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)
+        ):
             readings.append(reading)
     return readings
 

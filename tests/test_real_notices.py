@@ -412,3 +412,12 @@ def test_amounts_of_real_notices(real: dict) -> None:
 def test_themed_and_raised_teams(sentence: str, reviewer: str) -> None:
     text = f"根据统一部署,2024年3月1日至4月30日,{sentence}。2024年6月1日,反馈了巡察意见。现将整改情况予以公布。"
     assert _facts(text + "一、整改工作\n")["reviewer"] == reviewer
+
+
+def test_an_issuer_named_only_as_the_party_organ_that_acts() -> None:
+    # 64_minzheng: no title, no dates, no team; the body says 局党组立即组织…
+    text = "根据区委巡察工作统一部署,现将巡察整改进展情况予以公布。\n(一)巡察意见反馈会后,局党组立即组织召开专题民主生活会。"
+    assert _issuer(text) == ("局党组", "body")
+    # the inspected body of the header sentence wins over the organ acting later
+    text = "区委巡察组对区财政局党组开展了巡察。反馈会后,局党组立即组织召开会议。"
+    assert _issuer(text) == ("区财政局党组", "body")
