@@ -421,3 +421,11 @@ def test_an_issuer_named_only_as_the_party_organ_that_acts() -> None:
     # the inspected body of the header sentence wins over the organ acting later
     text = "区委巡察组对区财政局党组开展了巡察。反馈会后,局党组立即组织召开会议。"
     assert _issuer(text) == ("区财政局党组", "body")
+
+
+def test_a_date_that_lost_its_day_mark() -> None:
+    from analysis.extract.dates import find_dates
+
+    found = find_dates("2023年3月9市委第一巡察组对某局开展了巡察")
+    assert [(d.value.isoformat(), d.defective) for d in found] == [("2023-03-09", True)]
+    assert find_dates("2023年3月9个问题") == []  # a count, not a day

@@ -18,6 +18,10 @@ _MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 DATE = rf"{_YEAR}\s*年\s*{_MONTH}\s*月\s*{_DAY}\s*日"
 _FULL = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>{_DAY})\s*日")
+# A date whose 日 was lost in copying, the next word following at once: 2023年3月9市委第一巡察组.
+_DAY_MARK_LOST = re.compile(
+    rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>\d{{1,2}})(?=[\u4e00-\u9fff])(?![日号个项条次人家件名天])"
+)
 # A line that is a date and nothing else: the date under a signature.
 DATE_LINE = re.compile(rf"^[ \t]*{DATE}[ \t]*$", re.MULTILINE)
 _ISO = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
@@ -56,11 +60,13 @@ def find_dates(text: str, start: int = 0, end: int | None = None, year: int | No
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for pattern in (_FULL, _ISO):
+    for pattern in (_FULL, _ISO, _DAY_MARK_LOST):
         for m in pattern.finditer(text, start, stop):
+            if not free(m.start(), m.end()):
+                continue
             y, mo, d = (parse_number(m[k]) for k in "ymd")
             value = _date(y, mo, d) if y and mo and d else None
-            mentions.append(DateMention(value, m.start(), m.end(), True))
+            mentions.append(DateMention(value, m.start(), m.end(), True, defective=pattern is _DAY_MARK_LOST))
             taken.append((m.start(), m.end()))
     for m in _MONTH_DAY.finditer(text, start, stop):
         if free(m.start(), m.end()):
