@@ -14,6 +14,7 @@ from analysis.categorize.explain import pushing_features
 from analysis.categorize.ngrams import CharTfidf
 
 REGULARISATION_C = 10.0
+CLASS_WEIGHT = "balanced"
 # An n-gram seen in one training text only cannot generalise; dropping them also keeps the fit fast.
 MIN_DOCUMENT_FREQUENCY = 2
 
@@ -34,7 +35,7 @@ class BodyModel:
         # A single character of a long text tells a reader nothing: evidence names the longer n-grams only.
         self.shown = np.array([len(name) > 1 for name in self.feature_names], dtype=bool)
         self.classifier = LogisticRegression(
-            C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=1000
+            C=REGULARISATION_C, class_weight=CLASS_WEIGHT, solver="newton-cg", max_iter=1000
         )
         self.classifier.fit(self.features(body), labels)
         return self

@@ -17,15 +17,19 @@ from analysis.categorize.model import CategoryModel
 
 
 def loco_predictions(gold_problems: pd.DataFrame, codebook: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Predictions for every gold problem from a model fitted on the other cities only (same index)."""
+    """Predictions for every gold problem of a city from a model fitted on the other cities only.
+
+    Rows without a city (the real statements of other agencies in the shipped training set) are always trained on
+    and never predicted. Returns the predictions on the index of the rows with a city.
+    """
     codebook = codebook if codebook is not None else load_codebook()
-    groups = gold_problems[document_column(gold_problems)]
+    groups = gold_problems[document_column(gold_problems)].astype(str)
     folds = []
-    for city in groups.unique():
+    for city in groups[groups != ""].unique():
         held_out = groups == city
         model = CategoryModel(codebook).fit(gold_problems[~held_out])
         folds.append(model.predict(gold_problems[held_out]))
-    return pd.concat(folds).loc[gold_problems.index]
+    return pd.concat(folds).loc[gold_problems.index[groups != ""]]
 
 
 def evaluate_loco(gold_problems: pd.DataFrame, measures: pd.DataFrame | None = None) -> dict:
@@ -44,6 +48,7 @@ def evaluate_loco(gold_problems: pd.DataFrame, measures: pd.DataFrame | None = N
     if measures is not None:
         gold_problems = with_measures(gold_problems, measures)
     predicted = loco_predictions(gold_problems)
+    gold_problems = gold_problems.loc[predicted.index]
     gold = gold_problems["category"].astype(str)
     guess = predicted["category"].astype(str)
     labels = sorted(set(gold) | set(guess))

@@ -24,6 +24,7 @@ HEADING_WEIGHT = 0.3
 KEYWORD_WEIGHT = 1.0
 NEAR_WEIGHT = 1.0
 REGULARISATION_C = 10.0
+CLASS_WEIGHT = "balanced"
 
 
 class TitleModel:
@@ -63,8 +64,8 @@ class TitleModel:
             ]
         ).tocsr()
 
-    def fit(self, texts: ProblemTexts, labels: np.ndarray) -> TitleModel:
-        """Fit on the title views of labelled examples (the codebook's words among them)."""
+    def fit(self, texts: ProblemTexts, labels: np.ndarray, sample_weight: np.ndarray | None = None) -> TitleModel:
+        """Fit on the title views of labelled examples (the codebook's words among them), optionally weighted."""
         from sklearn.linear_model import LogisticRegression
 
         self.title_vectorizer = CharTfidf(ngram_range=(1, 3)).fit(texts.title)
@@ -80,9 +81,9 @@ class TitleModel:
         self.shown = np.array([not (kind.endswith("n-gram") and len(name) == 1) for kind, name in self.feature_names])
         # Balanced weights: without them the biggest category (public_service) wins every title that says little.
         self.classifier = LogisticRegression(
-            C=REGULARISATION_C, class_weight="balanced", solver="newton-cg", max_iter=1000
+            C=REGULARISATION_C, class_weight=CLASS_WEIGHT, solver="newton-cg", max_iter=1000
         )
-        self.classifier.fit(self.features(texts, self.cue_hits(texts)), labels)
+        self.classifier.fit(self.features(texts, self.cue_hits(texts)), labels, sample_weight=sample_weight)
         return self
 
     def probabilities(self, features) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Rebuild the shipped training set: the gold coding of the seed notices plus the text the extractor reads.
+"""Rebuild the shipped training set: the gold coding of the seed notices plus the text the extractor reads, and the
+real problem statements of other agencies (tests/data/real/problem_categories.csv), each row with its provenance.
 
     python -m analysis.categorize.training            rewrite analysis/data/category_training.csv
     python -m analysis.categorize.training --check    exit 1 (and say why) when the shipped file is not a rebuild
@@ -7,6 +8,12 @@ Titles, headings and categories come from the hand-coded gold problems (tests/da
 and measures from extracting data/raw without corrections, so that the training text is what the extractor reads
 from the published notices. A gold problem the extraction does not reproduce (missing, or another title) stops the
 build: training text must belong to the problem it is filed under.
+
+The real statements (233 problem headings of 51 issuers: courts, hospitals, universities, mass organisations, state
+firms, townships, audit findings…, coded twice by the codebook, κ 0.92) carry their agreed category, their issuer,
+agency type and source page. They have a title only. Every row says where it comes from: `source` ("seed" or
+"real"), `id` (city_key-problem_seq or the statement id), `url`, `issuer` and `agency_type` ("data_bureau" for the
+seeds).
 """
 
 from __future__ import annotations
@@ -19,14 +26,25 @@ import pandas as pd
 
 from analysis.categorize.codebook import TRAINING_COLUMNS, TRAINING_CSV
 from analysis.categorize.fields import with_measures
-from analysis.paths import GOLD, RAW
+from analysis.paths import GOLD, RAW, RAW_METADATA, TEST_DATA
+
+REAL_STATEMENTS = TEST_DATA / "real" / "problem_categories.csv"
+SEED_AGENCY_TYPE = "data_bureau"
 
 
-def build_training(gold: pd.DataFrame, problems: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+def build_training(
+    gold: pd.DataFrame,
+    problems: pd.DataFrame,
+    measures: pd.DataFrame,
+    real: pd.DataFrame | None = None,
+    metadata: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The training table (TRAINING_COLUMNS, all text) of `gold` problems, with the extracted text of each.
 
     `gold` has city_key, problem_seq, title, area, topic, category; `problems` (doc_id, problem_seq, title,
     description) and `measures` (doc_id, problem_seq, text, part) are extracted tables, doc_id being the city key.
+    `real` (id, issuer, agency_type, url, title, category) are real statements appended after the seeds; `metadata`
+    (data/raw/metadata.csv: file, issuer, source_url) gives the seeds' issuer and source page.
     Raises ValueError listing every gold problem that is not extracted, or extracted with another title.
     """
     extracted = {
@@ -48,11 +66,28 @@ def build_training(gold: pd.DataFrame, problems: pd.DataFrame, measures: pd.Data
         raise ValueError("the extraction does not reproduce the gold problems:\n" + "\n".join(issues))
     out = with_measures(gold.assign(description=descriptions), measures)
     out["problem_seq"] = out["problem_seq"].astype(int).astype(str)
-    return out[TRAINING_COLUMNS].astype(str).reset_index(drop=True)
+    out["source"] = "seed"
+    out["id"] = out["city_key"] + "-" + out["problem_seq"]
+    seeds = {}
+    if metadata is not None:
+        seeds = {
+            str(f).rsplit(".", 1)[0]: (str(i), str(u))
+            for f, i, u in zip(metadata["file"], metadata["issuer"], metadata["source_url"], strict=True)
+        }
+    out["issuer"] = [seeds.get(c, ("", ""))[0] for c in out["city_key"]]
+    out["url"] = [seeds.get(c, ("", ""))[1] for c in out["city_key"]]
+    out["agency_type"] = SEED_AGENCY_TYPE
+    if real is not None:
+        statements = real.assign(source="real", city_key="", problem_seq="", area="", topic="", description="")
+        out = pd.concat([out, statements.assign(measures="")], ignore_index=True)
+    return out[TRAINING_COLUMNS].fillna("").astype(str).reset_index(drop=True)
 
 
-def rebuild_training(raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv") -> pd.DataFrame:
-    """Extract the notices under `raw` and build the training table for the gold problems in `gold_csv`."""
+def rebuild_training(
+    raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv", real_csv: Path | None = REAL_STATEMENTS
+) -> pd.DataFrame:
+    """Extract the notices under `raw` and build the training table for the gold problems in `gold_csv`, followed by
+    the real statements of `real_csv` (None: seeds only)."""
     from analysis.extract import extract_notice
     from analysis.sources import discover, read_notice
 
@@ -63,7 +98,10 @@ def rebuild_training(raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv") ->
         problems += extraction.problems
         measures += extraction.measures
     gold = pd.read_csv(gold_csv, dtype=str, keep_default_na=False)
-    return build_training(gold, pd.DataFrame(problems), pd.DataFrame(measures))
+    real = pd.read_csv(real_csv, dtype=str, keep_default_na=False) if real_csv is not None else None
+    metadata_csv = raw / RAW_METADATA.name
+    metadata = pd.read_csv(metadata_csv, dtype=str, keep_default_na=False) if metadata_csv.exists() else None
+    return build_training(gold, pd.DataFrame(problems), pd.DataFrame(measures), real, metadata)
 
 
 def main(argv: list[str] | None = None) -> int:

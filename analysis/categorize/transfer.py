@@ -1,0 +1,197 @@
+"""How the classifier does on agencies it was not trained on: cross-validation over the shipped training set.
+
+The training set holds the seeds (five data bureaus, with description and measures) and real problem statements of
+other agencies (titles only, `source` = "real", with issuer, agency type and source page). Three schemes, each
+predicting every row of one part from a model fitted on all other rows:
+
+- leave-one-source-out (LOSO): the real statements, one source page (`url`) held out at a time — a notice of an
+  agency the model never saw;
+- leave-one-agency-type-out (LOAT): the real statements, one agency type held out at a time — a kind of agency
+  the model never saw (harder: courts are judged without any court in training);
+- leave-one-city-out (LOCO): the seeds, one city held out at a time, the real statements always in training.
+
+Each reports κ and accuracy with 95 % intervals from a bootstrap over the held-out groups (sources or cities),
+per category (precision, recall, predicted and human share) and per agency type, and the calibration of the
+confidence: the top-label Brier score and a reliability table (confidence bins against the share right).
+
+    python -m analysis.categorize.transfer      print the three schemes' headline numbers (about 30 s)
+"""
+
+from __future__ import annotations
+
+import sys
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from analysis.categorize.codebook import load_codebook, load_training
+from analysis.categorize.model import LOW_CONFIDENCE, CategoryModel
+
+BOOTSTRAP_SAMPLES = 1000
+RELIABILITY_BINS = (0.0, 0.3, 0.5, 0.7, 0.9, 1.0001)
+SCHEMES = {
+    "loso": ("real", "url", "leave-one-source-out over the real statements of other agencies"),
+    "loat": ("real", "agency_type", "leave-one-agency-type-out over the real statements"),
+    "loco": ("seed", "city_key", "leave-one-city-out over the seeds (real statements always in training)"),
+}
+
+
+def cross_predictions(training: pd.DataFrame, part: str, group_column: str, codebook=None) -> pd.DataFrame:
+    """Predictions for the rows of `training` whose source is `part`, each from a model fitted without its group.
+
+    Returns the predicted columns (category, category_confidence, category_evidence, category_source) on those rows'
+    index, plus `group`.
+    """
+    codebook = codebook if codebook is not None else load_codebook()
+    rows = training["source"] == part
+    groups = training[group_column]
+    has_body = (training["description"].astype(str) != "") | (training["measures"].astype(str) != "")
+    shared_body = None
+    folds = []
+    for group in groups[rows].unique():
+        held = rows & (groups == group)
+        if has_body[held].any():
+            model = CategoryModel(codebook).fit(training[~held])
+        else:
+            # The text model reads only rows with a body: holding out title-only rows leaves it unchanged.
+            model = CategoryModel(codebook).fit(training[~held], body_model=shared_body)
+            shared_body = model.body_model
+        folds.append(model.predict(training[held]).assign(group=groups[held]))
+    return pd.concat(folds).loc[training.index[rows]]
+
+
+def score(gold: pd.Series, predicted: pd.DataFrame, agency_type: pd.Series, seed: int = 0) -> dict:
+    """Agreement of `predicted` (cross_predictions) with `gold` categories; JSON-serialisable."""
+    from sklearn.metrics import accuracy_score, cohen_kappa_score, precision_recall_fscore_support
+
+    gold = gold.astype(str)
+    guess = predicted["category"].astype(str)
+    confidence = predicted["category_confidence"].astype(float)
+    correct = (gold == guess).to_numpy()
+    groups = predicted["group"].astype(str).to_numpy()
+    labels = sorted(set(gold) | set(guess))
+    precision, recall, _, support = precision_recall_fscore_support(gold, guess, labels=labels, zero_division=0)
+    human_share = gold.value_counts(normalize=True)
+    machine_share = guess.value_counts(normalize=True)
+    per_category = {
+        label: {
+            "support": int(support[i]),
+            "precision": float(precision[i]),
+            "recall": float(recall[i]),
+            "human_share": float(human_share.get(label, 0.0)),
+            "predicted_share": float(machine_share.get(label, 0.0)),
+        }
+        for i, label in enumerate(labels)
+    }
+    excess = {label: c["predicted_share"] - c["human_share"] for label, c in per_category.items()}
+    worst = max(excess, key=excess.get)
+    kappa_ci, accuracy_ci = _bootstrap(gold.to_numpy(), guess.to_numpy(), groups, seed)
+    return {
+        "n": len(gold),
+        "groups": len(set(groups)),
+        "kappa": float(cohen_kappa_score(gold, guess)),
+        "kappa_ci95": kappa_ci,
+        "accuracy": float(accuracy_score(gold, guess)),
+        "accuracy_ci95": accuracy_ci,
+        "max_share_excess": {"category": worst, "points": round(100 * excess[worst], 1)},
+        "per_category": per_category,
+        "per_agency_type": {
+            str(kind): {
+                "n": int((agency_type == kind).sum()),
+                "accuracy": float(correct[(agency_type == kind).to_numpy()].mean()),
+            }
+            for kind in sorted(agency_type.unique())
+        },
+        "by_source": {
+            str(source): {
+                "n": int((predicted["category_source"] == source).sum()),
+                "accuracy": float(correct[(predicted["category_source"] == source).to_numpy()].mean()),
+            }
+            for source in sorted(predicted["category_source"].astype(str).unique())
+        },
+        "calibration": reliability(confidence.to_numpy(), correct),
+    }
+
+
+def reliability(confidence: np.ndarray, correct: np.ndarray) -> dict:
+    """Top-label Brier score (mean of (confidence − right)²), the reliability table and the low-confidence share."""
+    table = []
+    for low, high in pairwise(RELIABILITY_BINS):
+        inside = (confidence >= low) & (confidence < high)
+        if inside.any():
+            table.append(
+                {
+                    "bin": f"{low:.1f}–{min(high, 1.0):.1f}",
+                    "n": int(inside.sum()),
+                    "mean_confidence": float(confidence[inside].mean()),
+                    "accuracy": float(correct[inside].mean()),
+                }
+            )
+    low = confidence < LOW_CONFIDENCE
+    return {
+        "brier_top_label": float(np.mean((confidence - correct) ** 2)),
+        "mean_confidence": float(confidence.mean()),
+        "accuracy": float(correct.mean()),
+        "low_confidence_threshold": LOW_CONFIDENCE,
+        "low_confidence_share": float(low.mean()),
+        "low_confidence_accuracy": float(correct[low].mean()) if low.any() else None,
+        "high_confidence_accuracy": float(correct[~low].mean()) if (~low).any() else None,
+        "reliability": table,
+    }
+
+
+def _bootstrap(gold: np.ndarray, guess: np.ndarray, groups: np.ndarray, seed: int) -> tuple[list, list]:
+    """95 % percentile intervals of κ and accuracy, resampling whole groups (sources, cities) with replacement."""
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(seed)
+    names = np.unique(groups)
+    members = [np.flatnonzero(groups == name) for name in names]
+    kappas, accuracies = [], []
+    for _ in range(BOOTSTRAP_SAMPLES):
+        rows = np.concatenate([members[i] for i in rng.integers(0, len(names), len(names))])
+        g, p = gold[rows], guess[rows]
+        accuracies.append(float((g == p).mean()))
+        if len(set(g) | set(p)) > 1:
+            kappas.append(float(cohen_kappa_score(g, p)))
+    return _interval(kappas), _interval(accuracies)
+
+
+def _interval(values: list[float]) -> list[float]:
+    return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))] if values else [np.nan, np.nan]
+
+
+def evaluate_transfer(training: pd.DataFrame | None = None, schemes=tuple(SCHEMES)) -> dict:
+    """Score each scheme of SCHEMES (default: all three) on `training` (default: the shipped training set)."""
+    codebook = load_codebook()
+    training = training if training is not None else load_training(codebook=codebook)
+    out = {}
+    for name in schemes:
+        part, column, description = SCHEMES[name]
+        predicted = cross_predictions(training, part, column, codebook)
+        rows = training.loc[predicted.index]
+        out[name] = {"scheme": description, **score(rows["category"], predicted, rows["agency_type"])}
+    return out
+
+
+def summary(result: dict) -> str:
+    """One line per scheme: κ and accuracy with intervals, the worst share excess, the Brier score."""
+    lines = []
+    for name, r in result.items():
+        lines.append(
+            f"{name}: n={r['n']} groups={r['groups']} κ={r['kappa']:.3f} "
+            f"[{r['kappa_ci95'][0]:.2f}, {r['kappa_ci95'][1]:.2f}] accuracy={r['accuracy']:.3f} "
+            f"[{r['accuracy_ci95'][0]:.2f}, {r['accuracy_ci95'][1]:.2f}] "
+            f"max share excess {r['max_share_excess']['category']} {r['max_share_excess']['points']:+.1f} pts, "
+            f"Brier {r['calibration']['brier_top_label']:.3f}, "
+            f"low confidence {r['calibration']['low_confidence_share']:.0%}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+
+    result = evaluate_transfer()
+    print(json.dumps(result, ensure_ascii=False, indent=2) if "--json" in sys.argv[1:] else summary(result))
