@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("figures", help="regenerate figures/ from data/processed (Chinese and English)")
     commands.add_parser("notebooks", help="execute the notebooks and render them, and one report per city, as HTML")
 
+    categorize = commands.add_parser("categorize", help="problem categories for a CSV of problems (id, title, …)")
+    categorize.add_argument("input", type=Path, help="CSV with id and title (optional description, measures)")
+    categorize.add_argument("--out", type=Path, required=True, help="CSV to write (never the input)")
+
     evaluate = commands.add_parser("evaluate", help="compare an extraction with a gold folder")
     evaluate.add_argument("--gold", type=Path, default=paths.GOLD)
     evaluate.add_argument("--extraction", type=Path, default=paths.PROCESSED)
@@ -47,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         written = render_notebooks()
         print(f"wrote {len(written)} HTML files to reports/")
         return 0
+    if args.command == "categorize":
+        from analysis.categorize.command import categorize_csv
+
+        return categorize_csv(args.input, args.out)
     if args.command == "extract":
         from analysis.pipeline import extract_to
 
@@ -82,6 +90,20 @@ def _category_loco(gold: Path) -> dict:
         "category_loco_kappa": loco["kappa"],
         "category_loco_accuracy": loco["accuracy"],
         "category_loco": loco,
+        **_category_transfer(),
+    }
+
+
+def _category_transfer() -> dict:
+    """The classifier on agencies it was not trained on (leave-one-source-out, -agency-type-out) and the seeds'
+    leave-one-city-out with the real statements in training: see analysis/categorize/transfer.py."""
+    from analysis.categorize.transfer import evaluate_transfer
+
+    transfer = evaluate_transfer()
+    return {
+        "category_loso_kappa": transfer["loso"]["kappa"],
+        "category_loat_kappa": transfer["loat"]["kappa"],
+        "category_transfer": transfer,
     }
 
 
