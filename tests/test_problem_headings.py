@@ -619,3 +619,16 @@ def test_a_heading_cut_at_a_comma_is_cut():
         "二、巡察反馈问题整改情况\n1.学习贯彻不到位。\n整改情况:一是制定计划。已完成整改。\n2.投资管理不够审慎,"
     )
     assert rows(extract_text(text), "title") == [("学习贯彻不到位",)]
+
+
+def test_a_heading_ends_where_its_inline_measures_begin():
+    text = HEAD + (
+        "二、巡视反馈问题整改落实情况\n"
+        "(一)关于贯彻落实党中央决策部署方面\n"
+        "1.针对“学习贯彻不够深入”问题,一是制定学习计划;二是开展专题研讨。\n"
+        "2.针对“意识形态工作责任制落实不到位”问题:一是修订责任清单;二是开展检查。\n"
+    )
+    assert rows(extract_text(text), "title", "n_measures") == [
+        ("针对“学习贯彻不够深入”问题", 2),
+        ("针对“意识形态工作责任制落实不到位”问题", 2),
+    ]

@@ -679,6 +679,9 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
         return quoted, after
     label = _first_label(text, start, stop)
     cut = min([i for i in (text.find("。", start, stop), label.start if label else -1) if i >= 0], default=stop)
+    shi = _first_shi(text, start, cut)
+    if shi is not None and shi > start and text[shi - 1] in ",:":
+        cut = shi - 1  # 针对“…”问题,一是…: the measures begin after the comma
     if text.count("“", start, cut) > text.count("”", start, cut):
         # A 。 inside the quotation (关于“…不深不透。局党组未组织学习…”问题的整改) does not end the heading.
         close = _closing_quote(text, start, stop)
