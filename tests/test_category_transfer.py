@@ -1,0 +1,148 @@
+"""The category classifier on agencies it was not trained on (issue 14), and the `categorize` command."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import style
+from analysis.categorize.codebook import load_codebook, load_training
+from analysis.categorize.transfer import cross_predictions, reliability, score
+from analysis.cli import main
+from analysis.paths import TEST_DATA
+
+REAL = TEST_DATA / "real" / "problem_categories.csv"
+
+
+@pytest.fixture(scope="module")
+def training() -> pd.DataFrame:
+    return load_training()
+
+
+@pytest.fixture(scope="module")
+def loso(training: pd.DataFrame) -> dict:
+    predicted = cross_predictions(training, "real", "url")
+    rows = training.loc[predicted.index]
+    return {"predicted": predicted, **score(rows["category"], predicted, rows["agency_type"])}
+
+
+def test_training_holds_every_real_statement_with_its_provenance(training: pd.DataFrame) -> None:
+    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    shipped = training[training["source"] == "real"]
+    assert list(shipped["id"]) == list(real["id"])
+    assert list(shipped["category"]) == list(real["category"])
+    assert list(shipped["url"]) == list(real["url"])
+    assert shipped["url"].str.startswith("http").all()
+    assert set(training["source"]) == {"seed", "real"}
+    assert training["id"].is_unique
+
+
+def test_core_mandate_is_known_everywhere() -> None:
+    assert "core_mandate" in set(load_codebook()["key"])
+    assert "core_mandate" in style.category_keys()
+    with style.language("en"):
+        assert style.category_label("core_mandate") != "core_mandate"
+    with style.language("zh"):
+        assert style.category_label("core_mandate") == "履行职能与主责主业"
+    from analysis.schema.codebook import render_codebook
+
+    assert "`core_mandate`" in render_codebook()
+
+
+def test_loso_never_predicts_a_source_it_trained_on(training: pd.DataFrame, loso: dict) -> None:
+    predicted = loso["predicted"]
+    assert list(predicted.index) == list(training.index[training["source"] == "real"])
+    assert (predicted["group"] == training.loc[predicted.index, "url"]).all()
+
+
+def test_loso_kappa_on_unseen_agencies(loso: dict) -> None:
+    # Measured 0.726 [0.66, 0.80] (bootstrap over the 35 sources); the floor is that minus a margin. Before issue 14
+    # the classifier got about 0.4 on these statements.
+    assert loso["kappa"] >= 0.68, f"LOSO κ {loso['kappa']:.3f}"
+    assert loso["kappa_ci95"][0] <= loso["kappa"] <= loso["kappa_ci95"][1]
+
+
+def test_no_category_is_overpredicted_on_unseen_agencies(loso: dict) -> None:
+    # Issue 14: no category's predicted share exceeds its human share by more than 10 points (measured: 3.9).
+    assert loso["max_share_excess"]["points"] <= 10, loso["max_share_excess"]
+    shares = loso["per_category"]
+    assert shares["public_service"]["predicted_share"] <= 0.05
+
+
+def test_confidence_says_something(loso: dict) -> None:
+    calibration = loso["calibration"]
+    json.dumps(calibration)
+    assert calibration["brier_top_label"] < 0.25
+    # A confident category is right more often than an unsure one. The confidence is conservative, not calibrated:
+    # measured mean 0.60 against 0.755 right (the balanced class weights and the residual weight spread the
+    # probabilities); it must at least never promise more than it delivers.
+    assert calibration["high_confidence_accuracy"] > calibration["low_confidence_accuracy"] + 0.2
+    assert calibration["mean_confidence"] <= calibration["accuracy"] + 0.05
+    assert sum(row["n"] for row in calibration["reliability"]) == loso["n"]
+
+
+def test_reliability_of_a_perfectly_calibrated_toy() -> None:
+    confidence = np.array([0.95] * 20 + [0.4] * 10)
+    correct = np.array([True] * 19 + [False] + [True] * 4 + [False] * 6)
+    table = reliability(confidence, correct)
+    assert table["low_confidence_share"] == pytest.approx(1 / 3)
+    assert table["brier_top_label"] == pytest.approx((19 * 0.05**2 + 0.95**2 + 4 * 0.6**2 + 6 * 0.4**2) / 30)
+    assert [row["n"] for row in table["reliability"]] == [10, 20]
+
+
+# --- the categorize command -------------------------------------------------------------------------------------
+
+
+def test_categorize_command_writes_one_row_per_problem(tmp_path, capsys) -> None:
+    source = tmp_path / "problems.csv"
+    source.write_text(
+        "id,title,description\na1,政府采购内控制度不完善,\na2,医德医风建设不够扎实,\na3,,\n", encoding="utf-8-sig"
+    )
+    before = source.read_bytes()
+    out = tmp_path / "sub" / "out.csv"
+    assert main(["categorize", str(source), "--out", str(out)]) == 0
+    result = pd.read_csv(out, dtype={"id": str})
+    assert list(result.columns) == ["id", "category", "category_confidence", "category_evidence", "category_source"]
+    assert list(result["id"]) == ["a1", "a2", "a3"]
+    assert set(result["category"]) <= set(load_codebook()["key"])
+    assert result["category_confidence"].between(0, 1).all()
+    assert source.read_bytes() == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_categorize_command_reads_gb18030(tmp_path) -> None:
+    source = tmp_path / "gb.csv"
+    source.write_bytes("id,title\n1,执行政府采购制度不到位\n".encode("gb18030"))
+    out = tmp_path / "out.csv"
+    assert main(["categorize", str(source), "--out", str(out)]) == 0
+    assert pd.read_csv(out)["category"].tolist() == ["procurement_contracts"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,text\nx,y\n", "missing column(s) id, title"),
+        (b"\xff\xfe\x00\x81\x00bad", "not UTF-8 or GB18030"),
+        (b"", "not a readable CSV"),
+    ],
+)
+def test_categorize_command_refuses_hostile_input(tmp_path, capsys, content: bytes, message: str) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    out = tmp_path / "out.csv"
+    assert main(["categorize", str(source), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("FAILED") and message in err[0], err
+    assert not out.exists()
+
+
+def test_categorize_command_never_overwrites_its_input(tmp_path, capsys) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,title\n1,作风不严不实问题\n", encoding="utf-8")
+    before = source.read_bytes()
+    assert main(["categorize", str(source), "--out", str(source)]) == 1
+    assert source.read_bytes() == before
+    assert "never overwritten" in capsys.readouterr().err
