@@ -632,3 +632,17 @@ def test_a_heading_ends_where_its_inline_measures_begin():
         ("针对“学习贯彻不够深入”问题", 2),
         ("针对“意识形态工作责任制落实不到位”问题", 2),
     ]
+
+
+def test_unnumbered_named_problems_followed_by_a_comma():
+    text = HEAD + (
+        "一、整改工作组织情况\n"
+        "省委高度重视。\n"
+        "二、巡视反馈问题整改落实情况\n"
+        "针对“学习贯彻不够深入”问题,省委坚持把学习作为首要政治任务。一是制定学习计划;二是开展专题研讨。\n"
+        "针对“落实“三重一大”制度不严格”问题,一是修订议事规则;二是开展检查。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "n_measures") == [
+        ("", "针对“学习贯彻不够深入”问题", 2),
+        ("", "针对“落实“三重一大”制度不严格”问题", 2),
+    ]

@@ -45,7 +45,7 @@ _LINE = re.compile(r"[^\n]+")
 # or followed by its sentence end and more text.
 # It heads an item of its own, with the empty label: in three-level outlines it is the innermost level (方面 → 项 →
 # 针对“…”的问题 → 整改进展情况:).
-_UNNUMBERED_PROBLEM = re.compile(r"(?:针对|关于)“.{2,200}”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?\s*(?:[。:].*)?")
+_UNNUMBERED_PROBLEM = re.compile(r"(?:针对|关于)“.{2,200}”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?\s*(?:[。:,].*)?")
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 
 

@@ -48,6 +48,7 @@ _SHI_BOUNDARY = re.compile(r"[\n。;:,】\s]")
 _BRACKET_STATUS = re.compile(r"[(【\[]\s*(?P<s>[^()【】\[\]\n]{2,12}?)\s*[)】\]][。;]?\s*$")
 # (二)问题:干部教育培训针对性不强。 The word 问题 labels the title; it is not part of it.
 _PROBLEM_LEAD = re.compile(r"(?:存在的?|反馈的?|主要)?问题(?:描述|表现)?\s*:\s*")
+_QUOTED_HEAD = re.compile(r"(?:针对|关于)“[^\n。]{2,200}?”\s*(?:的)?问题(?:的整改(?:情况|进展)?)?")
 _QUOTE_LEAD = re.compile(r"(?:针对|关于)\s*“")
 _SENTENCE_END = re.compile(r"[。;\n]")
 # Headings that name a problem: 关于“…”问题的整改, 针对“…”的问题, 反馈问题:…, …存在的问题.
@@ -71,7 +72,7 @@ _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "方案")
 # followed at once by 一是 (深入学习…推动工作。一是…), or a first sentence naming a problem (关于“…”的问题。…).
 _RUN_IN = re.compile(
     r"\n(?:(?P<h>[^\n。;:]{4,60})[。:][ \t]*(?=一是)"
-    r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“]{0,8}问题[^\n。;:]{0,6})[。:])"
+    r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“,]{0,8}问题(?:的整改(?:情况|进展)?)?)[。:,])"
 )
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 _UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
@@ -679,6 +680,9 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
         return quoted, after
     label = _first_label(text, start, stop)
     cut = min([i for i in (text.find("。", start, stop), label.start if label else -1) if i >= 0], default=stop)
+    named = _QUOTED_HEAD.match(text, start, cut)
+    if named and named.end() < cut and text[named.end()] == ",":
+        cut = named.end()  # 针对“…”问题,省委坚持…: the heading is the named problem
     shi = _first_shi(text, start, cut)
     if shi is not None and shi > start and text[shi - 1] in ",:":
         cut = shi - 1  # 针对“…”问题,一是…: the measures begin after the comma
