@@ -252,7 +252,7 @@ def _stem_at(name: str, at: int, within: Place | None, level: str) -> list[Place
 
 
 # A development zone, recorded as the county (东营经济技术开发区, 武汉经开区); it has no code of its own.
-_ZONE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区")
+_ZONE = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|高新区|经开区|经济区|新区")
 
 
 def _offsets(at: int, start: int, end: int) -> tuple[int | None, int | None]:
@@ -263,20 +263,26 @@ def _zone(issuer: Inferred | None) -> tuple[Inferred, PlaceMention] | None:
     """The development zone the issuer names after its city's name or stem, and the mention of that city."""
     if issuer is None:
         return None
+    at = -1 if issuer.start is None else issuer.start
     for m in _ZONE.finditer(issuer.value):
-        before = issuer.value[: m.start()]
-        for length in (5, 4, 3, 2):
-            word = before[-length:]
-            city = resolve(word.removesuffix("市")) if len(word) == length else None
-            if (
-                city is not None
-                and city.level == "prefecture"
-                and word.removesuffix("市") in (city.name, stem(city.name))
-            ):
-                start = m.start() - length
-                at = -1 if issuer.start is None else issuer.start
-                zone = Inferred(issuer.value[start : m.end()], *_offsets(at, start, m.end()), "issuer", "medium")
-                named = PlaceMention(*(_offsets(at, start, m.start()) if at >= 0 else (-1, -1)), word, (city,))
+        # the zone's name between its city and the zone word (大连普湾经济区 → 普湾经济区), or the city's (武汉经开区)
+        for gap in range(5):
+            for length in (5, 4, 3, 2):
+                start = m.start() - gap - length
+                word = issuer.value[max(start, 0) : m.start() - gap]
+                city = resolve(word.removesuffix("市")) if start >= 0 else None
+                if (
+                    city is None
+                    or city.level != "prefecture"
+                    or word.removesuffix("市") not in (city.name, stem(city.name))
+                ):
+                    continue
+                first = m.start() - gap if gap else start
+                value = issuer.value[first : m.end()]
+                if resolve(value) is not None:
+                    return None  # an official county-level unit (滨海新区): the gazetteer's
+                zone = Inferred(value, *_offsets(at, first, m.end()), "issuer", "medium")
+                named = PlaceMention(*(_offsets(at, start, start + length) if at >= 0 else (-1, -1)), word, (city,))
                 return zone, named
     return None
 

@@ -44,7 +44,7 @@ _BODY_END = (
 )
 _BODY_NAME = re.compile(r"[^\s,。;、:“”《》()|]{2,38}?" + _BODY_END + r"$")
 # Bodies that publish other bodies' notices: a discipline commission's site, a newspaper, a portal.
-_PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|融媒|门户|公众号|办公室$")
+_PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|融媒|门户|公众号|办公室$|巡察办|巡视办")
 # Labelled page metadata that names the issuing unit (plain 来源 is often the site that reposted it).
 _UNIT_LABEL = re.compile(r"(?:发文单位|发布单位|发布机构|信息来源|来源)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})")
 # A government's audit report to the people's congress standing committee.
@@ -78,6 +78,9 @@ def read_issuer(text: str, title: str | None = None) -> list[Reading]:
     office = audit_office(text) if congress_audit else None
     if office is not None:
         readings.append(office)
+        title_reading = _from_title(text, title)
+        if title_reading is not None and AUDIT_OFFICE.fullmatch(title_reading.value):
+            readings.append(title_reading)  # the audit office's own announcement (…审计局关于…的公告)
     else:
         readings += [r for r in (_from_title(text, title),) if r]
     readings += _from_unit_label(head, audit=congress_audit)
@@ -93,14 +96,15 @@ _PARTY_ORGAN = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党�
 
 
 def _fullest_first(readings: list[Reading]) -> list[Reading]:
-    """The first reading, unless another names the same body with its Party organ added (市卫生健康委 →
-    市卫生健康委党组): the fullest form the text gives wins."""
+    """The first reading, unless another names the same body with its Party organ or its place added (市卫生健康委 →
+    市卫生健康委党组, 长寿区审计局 → 重庆市长寿区审计局): the fullest form the text gives wins."""
     if not readings:
         return readings
     first = readings[0]
     for other in readings[1:]:
         added = other.value[len(first.value) :] if other.value.startswith(first.value) else ""
-        if added and _PARTY_ORGAN.fullmatch(added):
+        place = other.value[: -len(first.value)] if other.value.endswith(first.value) else ""
+        if (added and _PARTY_ORGAN.fullmatch(added)) or (place and resolve(place) is not None):
             return [other, *(r for r in readings if r is not other)]
     return readings
 

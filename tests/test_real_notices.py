@@ -416,7 +416,7 @@ def test_themed_and_raised_teams(sentence: str, reviewer: str) -> None:
 
 def test_an_issuer_named_only_as_the_party_organ_that_acts() -> None:
     # 64_minzheng: no title, no dates, no team; the body says 局党组立即组织…
-    text = "根据区委巡察工作统一部署,现将巡察整改进展情况予以公布。\n(一)巡察意见反馈会后,局党组立即组织召开专题民主生活会。"
+    text = "根据区委巡察工作统一部署,现将巡察整改进展情况予以公布。\n(一)巡察意见反馈会后,局党组立即组织召开会议。"
     assert _issuer(text) == ("局党组", "body")
     # the inspected body of the header sentence wins over the organ acting later
     text = "区委巡察组对区财政局党组开展了巡察。反馈会后,局党组立即组织召开会议。"
@@ -429,3 +429,51 @@ def test_a_date_that_lost_its_day_mark() -> None:
     found = find_dates("2023年3月9市委第一巡察组对某局开展了巡察")
     assert [(d.value.isoformat(), d.defective) for d in found] == [("2023-03-09", True)]
     assert find_dates("2023年3月9个问题") == []  # a count, not a day
+
+
+# --- rules learnt from the second check set (tests/data/real_check2) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "published"),
+    [
+        ("西藏自治区科学技术厅: sti.xizang.gov.cn 2026年01月29日 来源:西藏纪检监察网 作者:", "2026-01-29"),
+        ("信息时间::2020-07-17", "2020-07-17"),
+        ("[ 成文日期 ] | 2025-04-20 | [ 发布日期 ] | 2025-04-22 |", "2025-04-22"),
+    ],
+)
+def test_more_page_dates(page: str, published: str) -> None:
+    text = f"{page}\n根据市委统一部署,市委第一巡察组对市局党组开展了巡察。现将整改情况予以公布。\n一、整改工作\n"
+    assert _facts(text)["published_date"].isoformat() == published
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("审计查出问题共189项,已完成整改179项,其中需持续推进整改8项", (189, 179, 8)),
+        ("《审计工作报告》反映的713个问题,已完成整改685个,正在整改28个", (713, 685, 28)),
+        ("认真分解整改意见,梳理出43项具体问题", (43, None, None)),
+        ("主要负责同志主动认领11个反馈问题", (None, None, None)),  # one leader's share, not the total
+    ],
+)
+def test_more_audit_and_breakdown_totals(sentence: str, expected: tuple) -> None:
+    found = {name: fact.value for name, fact in read_totals(sentence, 0, len(sentence)).items()}
+    names = ("problems_reported", "problems_completed_reported", "problems_in_progress_reported")
+    assert tuple(found.get(name) for name in names) == expected
+
+
+def test_zones_named_between_their_city_and_the_zone_word() -> None:
+    from analysis.infer import infer_metadata
+
+    text = "中共大连普湾经济区工作委员会关于巡察整改情况的通报\n根据市委统一部署,市委第五巡察组对普湾经济区进行了巡察。"
+    inferred = infer_metadata(text)
+    assert (inferred["county"].value, inferred["city"].value) == ("普湾经济区", "大连市")
+    official = infer_metadata("中共天津市滨海新区委员会关于巡视整改情况的通报\n根据统一部署,开展了巡视。")
+    assert official["county"].code == "120116"  # an official district stays the gazetteer's
+
+
+def test_a_reviewer_after_a_date_and_a_joint_team() -> None:
+    text = "根据统一部署,2023年4月13日至6月10日自治区党委第十一巡视组对乌海市进行了巡视。现将整改情况予以公布。\n"
+    assert _facts(text)["reviewer"] == "自治区党委第十一巡视组"
+    text = "根据统一部署,2023年4月13日至6月10日,市委第二联动巡察组对经开区党工委开展了巡察。现将整改情况公布。\n"
+    assert _facts(text)["reviewer"] == "市委第二联动巡察组"

@@ -21,10 +21,11 @@ _NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
 _REVIEWER = re.compile(
     r"(?P<r>(?P<term>[一二三四五六七八九十]{1,3}届)?"
     # a team may be written without its committee (…,第二巡察组对…), never in the middle of words (…巡视第三巡视组)
-    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|[\u4e00-\u9fff]{2,8}?党(?:组|委)|(?<![\u4e00-\u9fff]))"
+    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|(?![日月年至对向由经据照在和及与])[\u4e00-\u9fff]{2,8}?党(?:组|委)"
+    r"|(?<![\u4e00-\u9fff]))"
     r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
     # a themed team (县委经济发展领域作风建设专项巡察二组), a raised one (市委提级巡察第四组)
-    r"(?P<n>第" + _NUMERAL + r"|[\u4e00-\u9fff]{0,16}?(?:机动|专项)|提级|交叉)?"
+    r"(?P<n>第" + _NUMERAL + r"|[\u4e00-\u9fff]{0,16}?(?:机动|专项)|提级|交叉|第" + _NUMERAL + r"联动)?"
     r"(?:巡视|巡察)(?P<m>第?" + _NUMERAL + r")?组"
     r"(?:、第" + _NUMERAL + r"(?:巡视|巡察)组)?)"
 )
@@ -40,7 +41,7 @@ _DATELINE = re.compile(
 )
 # The page's own date: 发布日期:2025-02-08, | 发布日期 | 2025-11-21 11:29 |, 时间: 2023-08-09.
 _PUBLISHED_LABEL = re.compile(
-    r"(?<!成文)(?<!印发)(?:发布日期|发布时间|日期|时间)[ \t]*[:|]?[ \t]*\|?[ \t]*(?=(?:19|20)\d{2})"
+    r"(?<!成文)(?<!印发)(?:发布日期|发布时间|信息时间|日期|时间)[ \t]*\]?[ \t]*[:|]*[ \t]*\|?[ \t]*(?=(?:19|20)\d{2})"
 )
 _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”")
 # A line under the title that holds the page's date, after the site's name or before the time and source:
@@ -48,6 +49,11 @@ _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”")
 _DATE_LINE = re.compile(
     r"^(?:[^\n,。;:今]{0,20}[ \t])?(?P<date>(?:19|20)\d{2}-\d{1,2}-\d{1,2}|" + DATE + ")"
     r"(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?(?:[ \t][^\n]*)?$",
+    re.MULTILINE,
+)
+_CHROME_DATE_LINE = re.compile(
+    r"^(?!今天)[^\n。]{0,60}?(?P<date>(?:19|20)\d{2}-\d{1,2}-\d{1,2}|" + DATE + r")[^\n。]{0,40}"
+    r"(?:来源|作者|浏览|访问|点击|阅读|字体)",
     re.MULTILINE,
 )
 _PAGE_HEAD = 600
@@ -282,6 +288,11 @@ def _page_date(text: str) -> DateMention | None:
         if found:
             return found
     for line in _DATE_LINE.finditer(text, 0, head):
+        found = _date_at(text, line.start("date"))
+        if found:
+            return found
+    # a line of page chrome holding the date among other labels: …gov.cn 2026年01月29日 来源:… 作者:
+    for line in _CHROME_DATE_LINE.finditer(text, 0, head):
         found = _date_at(text, line.start("date"))
         if found:
             return found

@@ -19,16 +19,17 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "problems_reported": [
         re.compile(r"[\d一二三四五六七八九十两]+\s*个方面\s*" + _N + r"\s*(?:个|类|条|项)(?:具体)?问题"),
         re.compile(r"反馈(?:的|了)?(?:具体)?问题" + _ALL + _N + _UNIT),
-        re.compile(_N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"),
+        re.compile(r"(?<!认领)(?<![\d一二三四五六七八九十两])" + _N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"),
         re.compile(r"(?:反馈|指出)[^,。;()]{0,12}?" + _N + r"\s*(?:个|条|项|类)(?:具体)?问题"),
         # the issuer's breakdown, when the reviewer's count is not given: 细化分解为20个具体问题
-        re.compile(r"(?:细化|分解)[^,。;]{0,6}?(?:为|成)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
+        re.compile(r"(?:细化|分解|梳理)[^,。;]{0,6}?(?:为|成|出)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
         # audit reports: 共计50项具体问题; 存在的问题18项; 涉及整改问题523项; 存在如下四类问题
         re.compile(r"共计?\s*" + _N + r"\s*(?:个|条|项)具体问题"),
-        re.compile(r"(?:存在|涉及|指出)(?:的)?(?:整改)?问题" + _ALL + _N + _UNIT),
+        re.compile(r"(?:存在|涉及|指出|查出)(?:的)?(?:整改)?问题" + _ALL + _N + _UNIT),
+        re.compile(r"(?:反映|查出)的\s*" + _N + r"\s*(?:个|项|条)问题"),
         re.compile(r"存在(?:如下|以下)?" + _N + r"\s*(?:个|条|项|类)问题"),
         # the issuer's own breakdown of the feedback: 分解形成79个“问题清单”
-        re.compile(r"(?:分解|梳理|细化)(?:形成|为|成)\s*" + _N + r"\s*(?:个|条|项)“?问题清单"),
+        re.compile(r"(?:分解|梳理|细化)(?:形成|为|成|出)\s*" + _N + r"\s*(?:个|条|项)“?问题清单"),
         # only aspects are counted: 存在4个方面的问题 (the gold's convention: the count of aspects)
         re.compile(r"(?:存在|反馈的?|指出的?)" + _N + r"\s*个方面的?问题"),
     ],
@@ -59,7 +60,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"正在整改推进中的\s*" + _N + r"\s*(?:个|项|条)"),
         # the gold's convention: 阶段性完成 / 基本完成 and long-term rectification are still in progress
         re.compile(r"(?:阶段性|基本)完成(?:整改)?\s*" + _N + _UNIT),
-        re.compile(r"(?:仍需|需要?)长期整改(?:的)?\s*" + _N + _UNIT),
+        re.compile(r"(?:仍需|需要?)(?:长期|持续推进)整改(?:的)?\s*" + _N + _UNIT),
     ],
 }
 _RATE = re.compile(r"整改(?:完成)?率\s*(?:达到|达|为)?\s*(?P<n>\d+(?:\.\d+)?)\s*%")
