@@ -26,10 +26,11 @@ CONTRACT_TABLES = ("documents", "problems", "measures", "amounts", "evidence")
 SCORED_TABLES = ("documents", "problems", "amounts")
 
 # Half-width twins of the full-width punctuation block (U+FF01..U+FF5E), letters and digits excluded.
-_PUNCTUATION_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()}
+PUNCTUATION_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()}
 
 
-def _is_null(value: Any) -> bool:
+def is_null(value: Any) -> bool:
+    """Whether a table cell or gold value is empty: None, NaN/NA/NaT, or only whitespace."""
     if value is None:
         return True
     if isinstance(value, str):
@@ -45,7 +46,7 @@ def _text(value: Any) -> str:
 
 
 def _label(value: Any) -> str:
-    return _text(value).translate(_PUNCTUATION_WIDTH)
+    return _text(value).translate(PUNCTUATION_WIDTH)
 
 
 def _verbatim(value: Any) -> str:
@@ -142,7 +143,7 @@ def load_gold(gold_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def _normalise(value: Any, normaliser: Normaliser) -> Any:
-    return None if _is_null(value) else normaliser(value)
+    return None if is_null(value) else normaliser(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -224,8 +225,8 @@ def _records(frame: pd.DataFrame | None, doc_column: str, doc_ids: Iterable[str]
 
 
 def _problem_summary(row: dict[str, Any]) -> str:
-    label = "" if _is_null(row.get("label")) else _text(row["label"])
-    title = "" if _is_null(row.get("title")) else _text(row["title"])
+    label = "" if is_null(row.get("label")) else _text(row["label"])
+    title = "" if is_null(row.get("title")) else _text(row["title"])
     return f"{label} {title[:30]}".strip()
 
 

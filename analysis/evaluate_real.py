@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from analysis.evaluate import PUNCTUATION_WIDTH, is_null
+
 # gold.json key → documents column
 FACTS = {
     "issuer": "issuer",
@@ -43,23 +45,6 @@ FACTS = {
     "measures_reported": "measures_reported",
 }
 
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()}
-
-
-def _null(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
 
 def _canonical(value: Any) -> str:
     """One comparable form: ISO dates, whole numbers without '.0', strings without spaces or full-width punctuation."""
@@ -71,7 +56,7 @@ def _canonical(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (int, float)):
         return str(value)
-    text = re.sub(r"\s+", "", str(value)).translate(_WIDTH)
+    text = re.sub(r"\s+", "", str(value)).translate(PUNCTUATION_WIDTH)
     return text.rstrip("。.")
 
 
@@ -118,17 +103,17 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
             want, got = entry.get(name), document.get(column)
             counts = per_field[name]
             counts["total"] += 1
-            if _null(want):
+            if is_null(want):
                 counts["gold_null"] += 1
-                if _null(got):
+                if is_null(got):
                     counts["right"] += 1
                 else:
                     counts["filled"] += 1
                     mismatches.append(_mismatch(entry["file"], name, None, got))
-            elif not _null(got) and _canonical(want) == _canonical(got):
+            elif not is_null(got) and _canonical(want) == _canonical(got):
                 counts["right"] += 1
             else:
-                mismatches.append(_mismatch(entry["file"], name, want, None if _null(got) else got))
+                mismatches.append(_mismatch(entry["file"], name, want, None if is_null(got) else got))
         gold_headings = [Heading(p["label"], p["title"], p.get("status")) for p in entry.get("problems") or []]
         found = [
             Heading(p["label"] or "", p["title"] or "", p["status"])
@@ -210,8 +195,8 @@ def _score_amounts(entry: dict, extracted: list[dict], money: dict[str, int], mi
             continue
         got = rows.pop(0)
         money["found"] += 1
-        same = (want["yuan"] is None and _null(got["yuan"])) or (
-            want["yuan"] is not None and not _null(got["yuan"]) and Decimal(str(want["yuan"])) == got["yuan"]
+        same = (want["yuan"] is None and is_null(got["yuan"])) or (
+            want["yuan"] is not None and not is_null(got["yuan"]) and Decimal(str(want["yuan"])) == got["yuan"]
         )
         money["yuan_right"] += same
         if not same:
