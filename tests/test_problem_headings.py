@@ -646,3 +646,23 @@ def test_unnumbered_named_problems_followed_by_a_comma():
         ("", "针对“学习贯彻不够深入”问题", 2),
         ("", "针对“落实“三重一大”制度不严格”问题", 2),
     ]
+
+
+def test_a_notice_on_one_line_without_spaces():
+    text = (
+        "根据市委统一部署,2023年7月3日至9月10日,市委第四巡察组对中心党委进行了巡察。现将整改进展情况予以公布。"
+        "一、整改工作组织领导情况中心党委切实履行巡察整改主体责任,及时成立巡察整改领导小组,研究制定整改方案,"
+        "全面开展整改工作,坚持即知即改、真改实改、彻底整改。二、整改进展情况及成效"
+        "(一)集中整改期内已完成(含基本完成)的整改事项1.关于“流行病学调查信息化水平低”问题的整改。"
+        "(1)中心充分利用国家统一开发的流调系统,运用平板电脑等移动终端开展流行病学调查处置。"
+        "(2)充分利用国家监测预警与应急指挥信息平台建设项目,配置MCU设备。"
+        "(二)需长期坚持的整改事项1.关于“人才队伍建设滞后”问题的整改。(1)制定人才引进计划,引进专业技术人员5名。"
+    )
+    extraction = extract_text(text)
+    assert rows(extraction, "title", "status", "n_measures") == [
+        ("关于“流行病学调查信息化水平低”问题的整改", "complete", 2),
+        ("关于“人才队伍建设滞后”问题的整改", "long_term", 1),
+    ]
+    # Spans still index the text as received.
+    first = extraction.problems[0]
+    assert text[first["span_start"] : first["span_end"]].startswith("1.关于“流行病学调查信息化水平低”")

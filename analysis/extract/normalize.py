@@ -87,6 +87,8 @@ def normalize(source: str) -> Normalized:
     """Return the reading form of `source`: half-width ASCII, no markdown, words rejoined across line breaks."""
     text, origin = _half_width(source)
     text = _split_run_on_lines(text)
+    if _one_line(text):
+        text, origin = _rewrite(text, origin, _GLUED_MARKER, lambda m: "\n")
     text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
     if "标题:" in text:
         text, origin = _drop_markup_headings(text, origin)
@@ -166,6 +168,23 @@ def _split_run_on_lines(text: str) -> str:
                     seg_start = m.end()
         line_start += len(line) + 1
     return text if chars is None else "".join(chars)
+
+
+# A notice on one line with no spaces either (…予以公布。一、整改工作组织情况…二、…(一)…): a line break goes before
+# (一) wherever it stands, before 一、 after a sentence or a bracket, before 1. or (1) after a sentence, and before
+# 1.关于“…” wherever it stands.
+_GLUED_MARKER = re.compile(
+    r"(?<=[^\n])(?=\([一二三四五六七八九十]{1,3}\))"
+    r"|(?<=[。;:)])(?=[一二三四五六七八九十]{1,3}、|\d{1,2}\.(?!\d)|\(\d{1,2}\))"
+    r"|(?<=[^\n\d.])(?=\d{1,2}\.(?:关于|针对)“)"
+)
+
+
+def _one_line(text: str) -> bool:
+    """Whether nearly all of a long text stands on one line."""
+    if len(text) < _RUN_ON_MIN:
+        return False
+    return max(len(line) for line in text.split("\n")) >= 0.8 * len(text)
 
 
 _BREAK = re.compile(r"\n\n*")  # not \n+: `re` finds a literal first character fast, but tries \n+ everywhere
