@@ -245,6 +245,81 @@ def loco_report(gold_problems: pd.DataFrame | None = None) -> LocoReport:
     return LocoReport(summary, per_category.rename_axis("category"), confusion, per_city, pairs)
 
 
+@dataclass(frozen=True)
+class TransferReport:
+    """The category classifier on agencies it was not trained on (analysis/categorize/transfer.py) as frames.
+
+    summary: one row per scheme (loso, loat, loco): n, groups, kappa and accuracy with 95 % bootstrap intervals, the
+    category most over-predicted and by how many points, Brier score, share below the low-confidence threshold;
+    shares: per category, human and predicted share, precision and recall under leave-one-source-out;
+    per_agency_type: accuracy per agency type under each scheme; reliability: confidence bins against accuracy.
+    """
+
+    summary: pd.DataFrame
+    shares: pd.DataFrame
+    per_agency_type: pd.DataFrame
+    reliability: pd.DataFrame
+
+
+def transfer_report(schemes: tuple[str, ...] = ("loso", "loat", "loco")) -> TransferReport:
+    """`analysis.categorize.transfer.evaluate_transfer` as frames (refits one model per held-out group: ~1 min)."""
+    import pandas as pd
+
+    from analysis.categorize.transfer import evaluate_transfer
+
+    result = evaluate_transfer(schemes=schemes)
+    summary = pd.DataFrame(
+        [
+            {
+                "scheme": name,
+                "n": r["n"],
+                "groups": r["groups"],
+                "kappa": r["kappa"],
+                "kappa_ci95": "–".join(f"{v:.2f}" for v in r["kappa_ci95"]),
+                "accuracy": r["accuracy"],
+                "accuracy_ci95": "–".join(f"{v:.2f}" for v in r["accuracy_ci95"]),
+                "most_overpredicted": r["max_share_excess"]["category"],
+                "excess_points": r["max_share_excess"]["points"],
+                "brier": r["calibration"]["brier_top_label"],
+                "low_confidence_share": r["calibration"]["low_confidence_share"],
+            }
+            for name, r in result.items()
+        ]
+    ).set_index("scheme")
+    first = next(iter(result.values()))
+    shares = pd.DataFrame.from_dict(first["per_category"], orient="index")
+    shares.insert(0, "name", shares.index.map(style.category_label))
+    per_type = pd.DataFrame(
+        {
+            (name, what): {kind: v[what] for kind, v in r["per_agency_type"].items()}
+            for name, r in result.items()
+            for what in ("n", "accuracy")
+        }
+    )
+    reliability = pd.concat(
+        {name: pd.DataFrame(r["calibration"]["reliability"]).set_index("bin") for name, r in result.items()},
+        names=["scheme"],
+    )
+    return TransferReport(summary, shares.rename_axis("category"), per_type.rename_axis("agency_type"), reliability)
+
+
+def low_confidence_problems(problems: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per notice: problems, machine-coded ones (rule or model) and how many of them fall below the confidence
+    threshold (analysis.categorize.model.LOW_CONFIDENCE): those categories deserve a researcher's look."""
+    from analysis.categorize.model import LOW_CONFIDENCE
+
+    machine = problems["category_source"].isin(["rule", "model"])
+    low = machine & (problems["category_confidence"].astype(float) < LOW_CONFIDENCE)
+    table = (
+        problems.assign(machine_coded=machine, low_confidence=low)
+        .groupby("doc_id")[["machine_coded", "low_confidence"]]
+        .sum()
+        .assign(problems=problems.groupby("doc_id").size())
+    )
+    table["low_confidence_share"] = table["low_confidence"] / table["machine_coded"].where(table["machine_coded"] > 0)
+    return table[["problems", "machine_coded", "low_confidence", "low_confidence_share"]]
+
+
 # ---------------------------------------------------------------------------------------------------- one notice
 
 
