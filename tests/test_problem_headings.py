@@ -666,3 +666,24 @@ def test_a_notice_on_one_line_without_spaces():
     # Spans still index the text as received.
     first = extraction.problems[0]
     assert text[first["span_start"] : first["span_end"]].startswith("1.关于“流行病学调查信息化水平低”")
+
+
+def test_marker_variants_a_page_may_print():
+    from analysis.extract.markers import match_marker
+
+    assert (match_marker("一.整改工作组织情况").kind, match_marker("一.整改工作组织情况").value) == ("cn_dun", 1)
+    assert (match_marker("2)学习不深入").kind, match_marker("2)学习不深入").value) == ("arabic_paren", 2)
+    assert match_marker("一.5倍") is None
+    text = HEAD + (
+        "一.整改工作组织情况\n"
+        "局党组高度重视。一是成立领导小组;二是制定方案。\n"
+        "二.巡察反馈问题整改情况\n"
+        "1)学习贯彻不到位。\n"
+        "整改情况:已完成整改。一是制定计划。\n"
+        "2)意识形态工作责任制落实不足。\n"
+        "整改情况:正在整改。一是修订清单。\n"
+    )
+    assert rows(extract_text(text), "label", "title", "status") == [
+        ("1)", "学习贯彻不到位", "complete"),
+        ("2)", "意识形态工作责任制落实不足", "in_progress"),
+    ]

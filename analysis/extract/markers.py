@@ -17,11 +17,12 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Order matters: the more specific pattern first (1.1. before 1.).
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cn_dun", re.compile(rf"([{CN_DIGITS}]{{1,4}})\s*、")),
+    # 一、 — or 一. where a page lost the 、 to a full stop.
+    ("cn_dun", re.compile(rf"([{CN_DIGITS}]{{1,4}})\s*(?:、|\.(?![\d.]))")),
     ("cn_paren", re.compile(rf"\(\s*([{CN_DIGITS}]{{1,4}})\s*\)")),
     # Not a decimal amount or share at a line's start (4.23 亿元的服务项目…, a PDF line broken before it).
     ("arabic_sub", re.compile(r"(\d{1,2}\.\d{1,2})(?:\.(?!\d)|(?=[^\d.])(?!\s*[亿万千百元%个项]))")),
-    ("arabic_paren", re.compile(r"\(\s*(\d{1,3})\s*\)")),
+    ("arabic_paren", re.compile(r"\(\s*(\d{1,3})\s*\)|(\d{1,2})\)(?!\d)")),
     ("circled", re.compile(rf"([{_CIRCLED}])")),
     ("problem_n", re.compile(r"(?:反馈)?问题\s*(\d{1,3})\s*[:.、]?")),
     # 问题一: needs its colon: 问题十分突出 is a sentence, not a label.
@@ -52,7 +53,7 @@ def match_marker(line: str) -> Marker | None:
         m = pattern.match(line)
         if not m:
             continue
-        raw = m.group(1)
+        raw = m.group(1) if m.group(1) is not None else m.group(2)
         if kind == "circled":
             value = _CIRCLED.index(raw) + 1
         elif kind == "arabic_sub":
