@@ -42,6 +42,7 @@ from analysis.sources import (
     shown,
     without_doc_id_clashes,
 )
+from analysis.time_limit import NoticeTimeout, time_limit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -348,14 +349,18 @@ def _run_chunk(
         try:
             if path.name in unusable_metadata:
                 raise NoticeError(unusable_metadata[path.name])
-            notice = read_notice(path, metadata)
-            bytes_read += path.stat().st_size
-            tock = time.process_time()
-            seconds["read"] += tock - tick
-            extraction = extract(notice)
-            seconds["extract"] += time.process_time() - tock
+            with time_limit():
+                notice = read_notice(path, metadata)
+                bytes_read += path.stat().st_size
+                tock = time.process_time()
+                seconds["read"] += tock - tick
+                extraction = extract(notice)
+                seconds["extract"] += time.process_time() - tock
         except NoticeError as exc:
             failures.append((position, str(exc)))
+            continue
+        except NoticeTimeout as exc:
+            failures.append((position, f"{shown(path)}: {exc}"))
             continue
         except Exception as exc:  # an extractor bug must not cost the other notices
             message = f"extractor error ({type(exc).__name__}: {exc}) — please report it"

@@ -16,6 +16,7 @@ from analysis import paths
 from analysis.corrections import Correction, CorrectionsError, load_corrections
 from analysis.extract import Extraction, extract_notice
 from analysis.sources import NoticeError, discover, load_metadata, read_notice, shown
+from analysis.time_limit import NoticeTimeout, time_limit
 
 TABLES = ("documents", "problems", "measures", "amounts", "evidence")
 
@@ -48,10 +49,14 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
             failures.append(str(exc))
     for path in sorted(set(files)):
         try:
-            notice = read_notice(path, metadata)
-            extraction = extract_notice(notice, corrections)
+            with time_limit():
+                notice = read_notice(path, metadata)
+                extraction = extract_notice(notice, corrections)
         except NoticeError as exc:
             failures.append(str(exc))
+            continue
+        except NoticeTimeout as exc:
+            failures.append(f"{shown(path)}: {exc}")
             continue
         except Exception as exc:  # an extractor bug must not cost the other notices
             failures.append(f"{shown(path)}: extractor error ({type(exc).__name__}: {exc}) — please report it")
