@@ -2,7 +2,8 @@
 
 Each row names its target by a quote from the notice, not by a number: numbers shift when the extractor improves,
 quotes do not. A correction whose quote is no longer found (or is found in more than one place) is reported, not
-applied. Every applied correction is recorded in the `corrections` column of the row it changed.
+applied. Every applied correction is recorded in the `corrections` column of the row it changed ("status=manual",
+"category=manual", "yuan=manual", ...; a dropped row is counted in `documents.corrections_applied`).
 
 Actions:
   problem  set_status  value = a status code             problem  set_category  value = a category key
@@ -11,34 +12,45 @@ Actions:
   problem  drop        not a problem (its measures go with it; its amounts stay, outside problems)
   amount   set_yuan    value = exact yuan                 amount   set_kind      value = a kind code
   amount   set_approx  value = true/false                 amount   drop
+
+The file is CSV with the header doc_id,target,quote,action,value,note, in UTF-8 (with or without BOM) or GB18030/GBK
+(what Excel saves as "CSV" on a Chinese Windows). A line starting with # is a comment. A malformed row is reported
+— file, line, column, the valid values — and skipped; the other rows still apply.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from analysis import paths
+from analysis.schema.model import YUAN_PRECISION, YUAN_SCALE
+from analysis.schema.tables import KINDS, STATUSES
+from analysis.schema.validate import _to_yuan
 
 COLUMNS = ("doc_id", "target", "quote", "action", "value", "note")
-STATUS_CODES = (
-    "complete",
-    "deemed_complete",
-    "substantially_complete",
-    "in_progress",
-    "long_term",
-    "extended",
-    "not_started",
-    "unstated",
-)
-KIND_CODES = ("involved", "recovered", "reduced", "funding", "contract", "threshold", "other")
+STATUS_CODES = tuple(STATUSES)
+KIND_CODES = tuple(KINDS)
 _ACTIONS = {
     "problem": ("set_status", "set_category", "split", "merge", "drop"),
     "amount": ("set_yuan", "set_kind", "set_approx", "drop"),
 }
+_A = {"problem": "a problem", "amount": "an amount"}
+# Each correction that sets a field, and the name it is recorded under in the `corrections` column.
+_FIELDS = {
+    "set_status": "status",
+    "set_category": "category",
+    "set_yuan": "yuan",
+    "set_kind": "kind",
+    "set_approx": "approx",
+}
+_YUAN_QUANTUM = Decimal(1).scaleb(-YUAN_SCALE)
+_YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
 
 
 @dataclass(frozen=True)
@@ -56,44 +68,236 @@ class Correction:
 
 
 class CorrectionsError(ValueError):
-    """The corrections file itself is malformed."""
+    """The corrections file cannot be used at all (unreadable, undecodable, no header); the message is one line."""
 
 
-def load_corrections(path: Path = paths.CORRECTIONS) -> list[Correction]:
-    """Read the corrections file (absent = no corrections); malformed rows are an error naming the line."""
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(COLUMNS[:4]) - set(reader.fieldnames or ())
-        if missing:
-            raise CorrectionsError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
-        out = []
-        for line, row in enumerate(reader, start=2):
-            c = Correction(line, *((row.get(k) or "").strip() for k in COLUMNS))
-            if c.target not in _ACTIONS or c.action not in _ACTIONS[c.target]:
-                raise CorrectionsError(f"{path.name} line {line}: unknown target/action '{c.target} {c.action}'")
-            if not c.quote and c.action != "merge":
-                raise CorrectionsError(f"{path.name} line {line}: a quote from the notice is needed to find the target")
-            _check_value(path, c)
-            out.append(c)
-    return out
+def read_corrections(path: Path | None = None) -> tuple[list[Correction], list[str]]:
+    """Read the corrections file: its valid rows, and one message per malformed row (that row is skipped).
+
+    An absent file is no corrections. Comment lines (starting with #) and blank lines are ignored. Each message names
+    the file, the line and the column, and lists the valid values. Raises CorrectionsError, one line naming the file,
+    when the file as a whole cannot be used: unreadable, undecodable, or without the header. `path` defaults to
+    data/corrections.csv.
+    """
+    path = paths.CORRECTIONS if path is None else path
+    where = _shown(path)
+    if not path.exists() and not path.is_symlink():
+        return [], []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorrectionsError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    header: list[str] | None = None
+    found: list[Correction] = []
+    bad: list[str] = []
+    categories: list[tuple[str, ...]] = []  # the codebook's keys, read at the first set_category row
+    for line, fields in _records(_decode(raw, where), where, bad):
+        if header is None:
+            header = [f.strip() for f in fields]
+            missing = [c for c in COLUMNS[:4] if c not in header]
+            if missing:
+                raise CorrectionsError(
+                    f"{where} line {line}: the header lacks column(s) {', '.join(missing)} — the first line that is "
+                    f"not a comment must be: {','.join(COLUMNS)}"
+                )
+            continue
+        if len(fields) > len(header):
+            bad.append(
+                f"{where} line {line}: {len(fields)} fields, the header has {len(header)} — put a quote or note "
+                "that contains a comma in double quotes — row skipped"
+            )
+            continue
+        row = dict(zip(header, fields, strict=False))
+        correction = Correction(line, *((row.get(k) or "").strip() for k in COLUMNS))
+        problem = _row_problem(correction, header, categories)
+        if problem:
+            bad.append(f"{where} line {line}, {problem} — row skipped")
+        else:
+            found.append(correction)
+    return found, bad
 
 
-def _check_value(path: Path, c: Correction) -> None:
-    bad = (
-        (c.action == "set_status" and c.value not in STATUS_CODES)
-        or (c.action == "set_kind" and c.value not in KIND_CODES)
-        or (c.action == "set_approx" and c.value.lower() not in ("true", "false"))
-        or (c.action == "set_category" and not c.value)
-    )
-    if c.action == "set_yuan":
-        try:
-            Decimal(c.value)
-        except InvalidOperation:
-            bad = True
+def load_corrections(path: Path | None = None) -> list[Correction]:
+    """Read the corrections file strictly: its rows, or CorrectionsError listing every malformed row, one a line."""
+    found, bad = read_corrections(path)
     if bad:
-        raise CorrectionsError(f"{path.name} line {c.line}: value '{c.value}' is not valid for {c.action}")
+        raise CorrectionsError("\n".join(bad))
+    return found
+
+
+def _shown(path: Path) -> str:
+    from analysis.sources import shown
+
+    return shown(path)
+
+
+def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (which includes GBK and GB2312)."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise CorrectionsError(
+                    f"{where}: starts with a {encoding} byte-order mark but is not {encoding} ({exc.reason} at byte "
+                    f"{exc.start}) — save it again as CSV UTF-8"
+                ) from None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise CorrectionsError(
+            f"{where}: binary, not text (NUL byte at offset {nul}) — save it as CSV UTF-8 (Excel: CSV UTF-8)"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8 = exc
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    line = raw.count(b"\n", 0, utf8.start) + 1
+    raise CorrectionsError(
+        f"{where}: undecodable: not UTF-8 (byte 0x{raw[utf8.start]:02x} at offset {utf8.start}, line {line}) nor "
+        "GB18030/GBK — save it as CSV UTF-8 (Excel: CSV UTF-8)"
+    )
+
+
+def _records(text: str, where: str, bad: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records that are not blank or comments, each with the line it starts on.
+
+    A line starting with # where a record starts is a comment, whatever it holds (even an unbalanced double quote);
+    a record whose first field starts with # (a comment re-quoted by a spreadsheet) is one too. A record the CSV
+    parser refuses (a stray or unclosed double quote) is reported in `bad` and skipped.
+    """
+    state = {"at_start": True, "line": 0, "first": 1}
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            state["line"] += 1
+            if state["at_start"]:
+                state["at_start"] = False
+                state["first"] = state["line"]
+                if line.lstrip().startswith("#"):
+                    yield "\n"
+                    continue
+            yield line
+
+    reader = csv.reader(lines(), strict=True)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                reason = "a double quote opened on this line is never closed (it runs to the end of the file)"
+            else:
+                reason = f"not valid CSV ({exc}): double a double quote inside a quoted field"
+            bad.append(f"{where} line {state['first']}: {reason} — row skipped")
+            state["at_start"] = True
+            continue
+        first = state["first"]
+        state["at_start"] = True
+        if any(f.strip() for f in fields) and not fields[0].lstrip().startswith("#"):
+            yield first, fields
+
+
+def _row_problem(c: Correction, header: list[str], categories: list[tuple[str, ...]]) -> str | None:
+    """What is wrong with one row, as 'column N (name): ...', or None when it is valid."""
+
+    def column(name: str) -> str:
+        return f"column {header.index(name) + 1} ({name})" if name in header else f"column {name} (absent)"
+
+    def shown(value: str) -> str:
+        return f"'{value}'" if value else "empty"
+
+    if not c.doc_id:
+        return f"{column('doc_id')}: empty — give the notice's file name without its extension, e.g. shenyang"
+    name = Path(c.doc_id.replace("\\", "/"))
+    if name.name != c.doc_id or name.suffix.lower() in (".txt", ".html", ".htm", ".docx", ".pdf"):
+        return f"{column('doc_id')}: '{c.doc_id}' — give the file name without folder or extension: {name.stem}"
+    if c.target not in _ACTIONS:
+        return f"{column('target')}: {shown(c.target)} is not a target — valid: {', '.join(_ACTIONS)}"
+    if c.action not in _ACTIONS[c.target]:
+        other = next((t for t, actions in _ACTIONS.items() if t != c.target and c.action in actions), None)
+        hint = f" ({c.action} is an action for {_A[other]})" if other else ""
+        return (
+            f"{column('action')}: {shown(c.action)} is not an action for {_A[c.target]}{hint} — valid: "
+            f"{', '.join(_ACTIONS[c.target])}"
+        )
+    if not c.quote:
+        return f"{column('quote')}: empty — quote words of the notice that find the {c.target}"
+    value = column("value")
+    if c.action == "set_status" and c.value not in STATUS_CODES:
+        return f"{value}: {shown(c.value)} is not a status code — valid: {', '.join(STATUS_CODES)}"
+    if c.action == "set_kind" and c.value not in KIND_CODES:
+        return f"{value}: {shown(c.value)} is not a kind code — valid: {', '.join(KIND_CODES)}"
+    if c.action == "set_approx" and c.value.lower() not in ("true", "false"):
+        return f"{value}: {shown(c.value)} is not valid for set_approx — valid: true, false"
+    if c.action == "set_category":
+        if not categories:
+            categories.append(_category_keys())
+        keys = categories[0]
+        if c.value not in keys:
+            return (
+                f"{value}: {shown(c.value)} is not a category code of analysis/data/categories.csv — valid: "
+                f"{', '.join(keys)}"
+            )
+    if c.action == "set_yuan":
+        problem = yuan_problem(c.value)
+        if problem:
+            return f"{value}: {problem}"
+    return None
+
+
+def _category_keys() -> tuple[str, ...]:
+    from analysis.categorize.codebook import load_codebook
+
+    return tuple(load_codebook()["key"])
+
+
+def yuan_problem(value: str) -> str | None:
+    """Why `value` cannot be stored as exact yuan (decimal128(38, 4), never negative), or None when it can."""
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        if not value:
+            return "empty — give the exact yuan in digits"
+        return f"'{value}' is not a number — give the exact yuan in digits (e.g. 120000 for 12万元)"
+    if not amount.is_finite():
+        return f"'{value}' is not an amount — give the exact yuan in digits"
+    with localcontext() as context:
+        context.prec = YUAN_PRECISION + 2  # the default 28 digits would round 34-digit amounts
+        if amount < 0:
+            return f"'{value}' is negative — amounts are at least 0"
+        if amount >= _YUAN_LIMIT:
+            return (
+                f"'{value}' is too large: yuan are stored as decimal128({YUAN_PRECISION}, {YUAN_SCALE}), at most "
+                f"{YUAN_PRECISION - YUAN_SCALE} digits before the decimal point"
+            )
+        if amount != amount.quantize(_YUAN_QUANTUM):
+            return (
+                f"'{value}' has more than {YUAN_SCALE} decimals — yuan are stored exactly to {_YUAN_QUANTUM} "
+                f"(decimal128({YUAN_PRECISION}, {YUAN_SCALE}))"
+            )
+    if not _stored_exactly(amount):  # the tables' own conversion has the last word: never a crash, never rounded
+        return f"'{value}' would not be stored exactly by the amounts table (analysis/schema/validate.py)"
+    return None
+
+
+def _stored_exactly(amount: Decimal) -> bool:
+    try:
+        return _to_yuan(amount) == amount
+    except Exception:  # the schema's _BadValue: refused
+        return False
+
+
+def _yuan(value: str) -> Decimal:
+    """A valid set_yuan value as stored: one representation whatever its trailing zeros (57322000.00 → 57322000)."""
+    amount = Decimal(value)
+    with localcontext() as context:
+        context.prec = YUAN_PRECISION + 2
+        return Decimal(int(amount)) if amount == amount.to_integral_value() else amount.normalize()
 
 
 def apply_corrections(
@@ -101,15 +305,21 @@ def apply_corrections(
 ) -> tuple[list[dict], list[dict], list[dict], list[tuple[Correction, str]], list[str]]:
     """Apply one notice's corrections to its rows.
 
-    Returns the corrected problems, measures and amounts, the category overrides as (correction, problem key), and
-    one message per correction that could not be applied.
+    Returns the corrected problems, measures and amounts, the category overrides as (correction, problem key "doc_id:
+    problem_seq", numbered after every split, merge and drop), and one message per correction that could not be
+    applied. A field set twice keeps the first value; the second correction is reported.
     """
     problems = [dict(p, corrections=p.get("corrections")) for p in problems]
     measures = [dict(m) for m in measures]
     amounts = [dict(a, corrections=a.get("corrections")) for a in amounts]
-    categories: list[tuple[Correction, str]] = []
+    # (id of a row, field) → the correction that set it, and the row (held, so that its id is not reused)
+    set_by: dict[tuple[int, str], tuple[Correction, dict]] = {}
+    categories: list[tuple[Correction, dict]] = []
     stale: list[str] = []
     for c in corrections:
+        if not c.quote:
+            stale.append(f"{c.where()}: a quote from the notice is needed to find the {c.target} — not applied")
+            continue
         positions = [m.start() for m in re.finditer(re.escape(c.quote), text)] if c.quote else []
         if c.target == "amount":
             # The quote must overlap the amount itself: "核减资金924.37万元" or "924.37万元".
@@ -117,21 +327,26 @@ def apply_corrections(
             hits = [a for a in amounts if any(p < a["span_end"] and a["span_start"] < p + width for p in positions)]
         else:
             hits = [p for p in problems if any(p["span_start"] <= pos < p["span_end"] for pos in positions)]
-        if c.action == "merge" and not c.quote:
-            stale.append(f"{c.where()}: merge needs a quote from the problem to merge")
-            continue
         if len(hits) != 1:
             found = "no longer found in the notice" if not hits else f"found in {len(hits)} places"
             stale.append(f"{c.where()}: quote {found} — correction not applied")
             continue
         target = hits[0]
+        field = _FIELDS.get(c.action)
+        if field is not None:
+            earlier = set_by.get((id(target), field))
+            if earlier is not None:
+                stale.append(f"{c.where()}: {field} already set by corrections line {earlier[0].line} — not applied")
+                continue
+            set_by[(id(target), field)] = (c, target)
         if c.target == "amount":
             _correct_amount(target, c, amounts)
         elif c.action == "set_status":
             target["status"] = c.value
             _record(target, "status")
         elif c.action == "set_category":
-            categories.append((c, f"{target['doc_id']}:{target['problem_seq']}"))
+            categories.append((c, target))
+            _record(target, "category")
         elif c.action == "drop":
             problems.remove(target)
         elif c.action == "merge":
@@ -144,24 +359,33 @@ def apply_corrections(
             _record(before, "merged")
             problems.remove(target)
         elif c.action == "split":
-            anchor = next(p for p in positions if target["span_start"] < p < target["span_end"])
+            anchor = next((p for p in positions if target["span_start"] < p < target["span_end"]), None)
+            if anchor is None:
+                stale.append(f"{c.where()}: the quote is where the problem starts — nothing to split off")
+                continue
             new = dict(target, span_start=anchor, title=c.value or _first_sentence(text, anchor, target["span_end"]))
             new.update(description=None, status_span_start=None, status_span_end=None, corrections="split")
             target["span_end"] = anchor
             _record(target, "split")
             problems.insert(problems.index(target) + 1, new)
     problems, measures, amounts = _renumber(problems, measures, amounts)
-    return problems, measures, amounts, categories, stale
+    overrides: list[tuple[Correction, str]] = []
+    for c, target in categories:
+        if any(p is target for p in problems):
+            overrides.append((c, f"{target['doc_id']}:{target['problem_seq']}"))
+        else:
+            stale.append(f"{c.where()}: the problem was merged or dropped by a later correction — category not applied")
+    return problems, measures, amounts, overrides, stale
 
 
 def _correct_amount(amount: dict, c: Correction, amounts: list[dict]) -> None:
     if c.action == "drop":
         amounts.remove(amount)
         return
-    field = {"set_yuan": "yuan", "set_kind": "kind", "set_approx": "approx"}[c.action]
+    field = _FIELDS[c.action]
     value: object = c.value
     if field == "yuan":
-        value = Decimal(c.value)
+        value = _yuan(c.value)
     elif field == "approx":
         value = c.value.lower() == "true"
     amount[field] = value
@@ -169,7 +393,10 @@ def _correct_amount(amount: dict, c: Correction, amounts: list[dict]) -> None:
 
 
 def _record(row: dict, what: str) -> None:
-    row["corrections"] = "; ".join(x for x in (row.get("corrections"), f"{what}=manual") if x)
+    done = [x for x in (row.get("corrections") or "").split("; ") if x]
+    if f"{what}=manual" not in done:
+        done.append(f"{what}=manual")
+    row["corrections"] = "; ".join(done)
 
 
 def _first_sentence(text: str, start: int, end: int) -> str:

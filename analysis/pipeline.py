@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.corrections import Correction, CorrectionsError, load_corrections
+from analysis.corrections import Correction, CorrectionsError, read_corrections
 from analysis.extract import Extraction, extract_notice
 from analysis.sources import NoticeError, discover, load_metadata, read_notice, shown
 from analysis.time_limit import NoticeTimeout, time_limit
@@ -77,12 +77,14 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
 
 
 def _corrections(failures: list[str]) -> list[Correction]:
-    """The researchers' corrections; a malformed file is reported and none of it is applied."""
+    """The researchers' corrections: a malformed row is reported and skipped, a file that cannot be used reported."""
     try:
-        return load_corrections(paths.CORRECTIONS)
+        found, bad = read_corrections(paths.CORRECTIONS)
     except CorrectionsError as exc:
-        failures.append(f"{shown(paths.CORRECTIONS)}: {exc} — no corrections applied")
+        failures.append(f"{exc} — no corrections applied")
         return []
+    failures += bad
+    return found
 
 
 def rows_of(extraction: Extraction) -> dict[str, list[dict]]:
