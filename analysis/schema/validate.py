@@ -52,11 +52,11 @@ def get_table(table: str) -> Table:
 
 
 def _is_exact_yuan(value: object) -> bool:
-    if not (isinstance(value, Decimal) and value.is_finite() and abs(value) < _YUAN_LIMIT):
+    if not (isinstance(value, Decimal) and value.is_finite()):
         return False
     with localcontext() as context:
-        context.prec = YUAN_PRECISION + 2  # the default 28 digits cannot quantize 34-digit amounts
-        return value == value.quantize(_YUAN_QUANTUM)
+        context.prec = YUAN_PRECISION + 2  # the default 28 digits would round 38-digit amounts
+        return value.copy_abs() < _YUAN_LIMIT and value == value.quantize(_YUAN_QUANTUM)
 
 
 def _column_checks(column: Column) -> list[pa.Check]:
@@ -244,9 +244,11 @@ def _to_yuan(value: object) -> Decimal:
             f"must be finite, with at most {YUAN_SCALE} decimal places and {YUAN_PRECISION - YUAN_SCALE} integer digits"
         )
     # One representation per amount, whatever the input's trailing zeros: 57322000.0000 → 57322000.
-    if value == value.to_integral_value():
-        return Decimal(int(value))
-    return value.normalize()
+    with localcontext() as context:
+        context.prec = YUAN_PRECISION + 2
+        if value == value.to_integral_value():
+            return Decimal(int(value))
+        return value.normalize()
 
 
 def _to_float(value: object) -> float:
