@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -220,24 +221,14 @@ def _run_chunks(tasks: Iterator[tuple], n_files: int, workers: int, show: bool) 
                 results.append(_run_chunk(*task))
                 bar.update(len(task[1]))
             return results
-        # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
-            running: dict[Future[_ChunkResult], tuple] = {}
-            try:
-                for task in islice(tasks, 2 * workers):
-                    running[pool.submit(_run_chunk, *task)] = task
-                while running:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        task = running.pop(future)
-                        results.append(_collected(future, task))
-                        bar.update(len(task[1]))
-                        for task in islice(tasks, 1):
-                            running[pool.submit(_run_chunk, *task)] = task
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise
+        # A worker that dies (killed, out of memory) breaks its pool: every chunk then running fails with
+        # BrokenProcessPool. Each of those runs again alone in a new pool, so that only the chunk whose worker dies
+        # again is lost; the chunks not yet started go on in a new pool.
+        while broken := _run_pool(tasks, workers, results, bar):
+            for task in broken:
+                for lost in _run_pool(iter([task]), 1, results, bar):
+                    results.append(_lost(lost, "its worker died (killed or out of memory) twice"))
+                    bar.update(len(lost[1]))
     return sorted(results, key=lambda r: r.index)
 
 
@@ -247,15 +238,53 @@ def _import_libraries() -> None:
     import pyarrow.parquet  # noqa: F401
 
 
+def _run_pool(tasks: Iterator[tuple], workers: int, results: list[_ChunkResult], bar: object) -> list[tuple]:
+    """Run tasks from `tasks` in a new pool, at most two per worker submitted at a time, appending their results;
+    return the tasks cut short when the pool broke (its other tasks stay in `tasks`)."""
+    # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
+    context = multiprocessing.get_context("spawn")
+    broken: list[tuple] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
+        running: dict[Future[_ChunkResult], tuple] = {}
+        try:
+            for task in islice(tasks, 2 * workers):
+                running[pool.submit(_run_chunk, *task)] = task
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken.append(task)
+                        continue
+                    results.append(_collected(future, task))
+                    bar.update(len(task[1]))  # type: ignore[attr-defined]
+                    for task in islice(tasks, 0 if broken else 1):
+                        try:
+                            running[pool.submit(_run_chunk, *task)] = task
+                        except BrokenProcessPool:  # broken before its future said so
+                            broken.append(task)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return sorted(broken, key=lambda task: task[0])
+
+
 def _collected(future: Future[_ChunkResult], task: tuple) -> _ChunkResult:
-    """The chunk's result; if its worker died (killed, out of memory), a failure for each of its notices."""
-    index, chunk = task[:2]
+    """The chunk's result; if it raised in its worker, a failure for each of its notices."""
     try:
         return future.result()
     except Exception as exc:
-        reason = f"chunk {index} failed in its worker ({type(exc).__name__}: {exc})"
-        failures = [(i, f"{shown(path)}: not extracted: {reason}") for i, path in enumerate(chunk)]
-        return _ChunkResult(index, 0, failures, {}, 0, {}, pid=0, peak_rss_mb=0.0)
+        return _lost(task, f"{type(exc).__name__}: {exc}")
+
+
+def _lost(task: tuple, reason: str) -> _ChunkResult:
+    """A chunk not extracted: a failure for each of its notices."""
+    index, chunk = task[:2]
+    failures = [
+        (i, f"{shown(path)}: not extracted: chunk {index} failed in its worker ({reason})")
+        for i, path in enumerate(chunk)
+    ]
+    return _ChunkResult(index, 0, failures, {}, 0, {}, pid=0, peak_rss_mb=0.0)
 
 
 class _MetadataRows:

@@ -206,3 +206,22 @@ def test_partitions_are_queryable_with_duckdb(notices: Path, tmp_path: Path) -> 
     query = f"SELECT doc_id, count(*) FROM '{out}/problems/*.parquet' GROUP BY doc_id ORDER BY doc_id"
     counts = dict(duckdb.sql(query).fetchall())
     assert counts == pd.read_parquet(out / "problems").groupby("doc_id").size().to_dict()
+
+
+def killed_on(doc_id: str, notice: RawNotice) -> Extraction:
+    """Stand-in extractor whose worker process is killed (SIGKILL, as by the OOM killer) on one notice."""
+    if notice.doc_id == doc_id:
+        import os
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return extract_notice(notice)
+
+
+def test_a_killed_worker_costs_only_its_chunk(notices: Path, tmp_path: Path) -> None:
+    # issue 11: a killed worker lost the whole batch (BrokenProcessPool)
+    extract = partial(killed_on, "shenyang")
+    report = extract_batch([notices], tmp_path / "tables", workers=2, chunk_size=1, progress=False, extract=extract)
+    assert set(pd.read_parquet(tmp_path / "tables" / "documents")["doc_id"]) == {"dongying", "suining"}
+    lost = [m for m in report.failures if "shenyang.txt" in m]
+    assert len(lost) == 1 and "its worker died (killed or out of memory) twice" in lost[0]
