@@ -75,12 +75,15 @@ def test_no_category_is_overpredicted_on_unseen_agencies(loso: dict) -> None:
 def test_confidence_says_something(loso: dict) -> None:
     calibration = loso["calibration"]
     json.dumps(calibration)
-    assert calibration["brier_top_label"] < 0.25
-    # A confident category is right more often than an unsure one. The confidence is conservative, not calibrated:
-    # measured mean 0.60 against 0.755 right (the balanced class weights and the residual weight spread the
-    # probabilities); it must at least never promise more than it delivers.
+    # A confident category is right more often than an unsure one, and the confidence is calibrated: measured mean
+    # 0.76 against 0.755 right, each bin of the reliability table within a few points (uncalibrated: 0.60 mean,
+    # Brier 0.210). The map was fitted on these held-out predictions (two parameters; cross-fitted Brier 0.161).
+    assert calibration["brier_top_label"] < 0.18
     assert calibration["high_confidence_accuracy"] > calibration["low_confidence_accuracy"] + 0.2
-    assert calibration["mean_confidence"] <= calibration["accuracy"] + 0.05
+    assert abs(calibration["mean_confidence"] - calibration["accuracy"]) < 0.05
+    for row in calibration["reliability"]:
+        if row["n"] >= 30:
+            assert abs(row["mean_confidence"] - row["accuracy"]) < 0.1, row
     assert sum(row["n"] for row in calibration["reliability"]) == loso["n"]
 
 

@@ -14,7 +14,9 @@ Each reports κ and accuracy with 95 % intervals from a bootstrap over the held-
 per category (precision, recall, predicted and human share) and per agency type, and the calibration of the
 confidence: the top-label Brier score and a reliability table (confidence bins against the share right).
 
-    python -m analysis.categorize.transfer      print the three schemes' headline numbers (about 30 s)
+    python -m analysis.categorize.transfer [--json]     the three schemes' headline numbers (about a minute)
+    python -m analysis.categorize.transfer --fit-confidence
+                                                        refit the confidence map (model.CONFIDENCE_SLOPE/INTERCEPT)
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ SCHEMES = {
 }
 
 
-def cross_predictions(training: pd.DataFrame, part: str, group_column: str, codebook=None) -> pd.DataFrame:
+def cross_predictions(
+    training: pd.DataFrame, part: str, group_column: str, codebook=None, calibrated: bool = True
+) -> pd.DataFrame:
     """Predictions for the rows of `training` whose source is `part`, each from a model fitted without its group.
 
     Returns the predicted columns (category, category_confidence, category_evidence, category_source) on those rows'
@@ -57,7 +61,7 @@ def cross_predictions(training: pd.DataFrame, part: str, group_column: str, code
             # The text model reads only rows with a body: holding out title-only rows leaves it unchanged.
             model = CategoryModel(codebook).fit(training[~held], body_model=shared_body)
             shared_body = model.body_model
-        folds.append(model.predict(training[held]).assign(group=groups[held]))
+        folds.append(model.predict(training[held], calibrated=calibrated).assign(group=groups[held]))
     return pd.concat(folds).loc[training.index[rows]]
 
 
@@ -190,8 +194,52 @@ def summary(result: dict) -> str:
     return "\n".join(lines)
 
 
+def fit_confidence(training: pd.DataFrame | None = None) -> dict:
+    """Fit the confidence map on the uncalibrated held-out model decisions of leave-one-source-out (real) and
+    leave-one-city-out (seeds); report the top-label Brier score before and after, each group's map fitted without
+    that group (cross-fitting), so that the improvement is not measured on the data it was fitted on."""
+    from sklearn.linear_model import LogisticRegression
+
+    codebook = load_codebook()
+    training = training if training is not None else load_training(codebook=codebook)
+    held = pd.concat(
+        [
+            cross_predictions(training, "real", "url", codebook, calibrated=False).assign(part="real"),
+            cross_predictions(training, "seed", "city_key", codebook, calibrated=False).assign(part="seed"),
+        ]
+    )
+    right = (held["category"].astype(str) == training.loc[held.index, "category"]).to_numpy()
+    confidence = held["category_confidence"].astype(float).to_numpy()
+    model = (held["category_source"] == "model").to_numpy()
+    p = np.clip(confidence, 1e-6, 1 - 1e-6)
+    log_odds = np.log(p / (1 - p))[:, None]
+
+    def fitted(rows):
+        return LogisticRegression(C=1e4).fit(log_odds[rows], right[rows])
+
+    whole = fitted(model)
+    mapped = confidence.copy()
+    groups = held["group"].astype(str).to_numpy()
+    for group in np.unique(groups[model]):
+        inside = model & (groups == group)
+        mapped[inside] = fitted(model & (groups != group)).predict_proba(log_odds[inside])[:, 1]
+    out = {"slope": float(whole.coef_[0, 0]), "intercept": float(whole.intercept_[0])}
+    for part in ("real", "seed"):
+        rows = (held["part"] == part).to_numpy()
+        out[part] = {
+            "brier_uncalibrated": float(np.mean((confidence[rows] - right[rows]) ** 2)),
+            "brier_cross_fitted": float(np.mean((mapped[rows] - right[rows]) ** 2)),
+        }
+    rules = ~model
+    out["rule_accuracy"] = {"n": int(rules.sum()), "accuracy": float(right[rules].mean())}
+    return out
+
+
 if __name__ == "__main__":
     import json
 
+    if "--fit-confidence" in sys.argv[1:]:
+        print(json.dumps(fit_confidence(), indent=2))
+        sys.exit(0)
     result = evaluate_transfer()
     print(json.dumps(result, ensure_ascii=False, indent=2) if "--json" in sys.argv[1:] else summary(result))
