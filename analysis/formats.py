@@ -4,6 +4,19 @@ Each reader takes the file's bytes and returns the text that every later span in
 where the line breaks fall, is decided here once: one line per paragraph (HTML block, Word paragraph or table
 cell, PDF text line), in reading order. Readers know nothing of file names; `analysis.sources` adds the name
 to a `FormatError` and turns it into a `NoticeError`.
+
+Limits (`Limits`; each overridable by an environment variable, read for every notice): a hostile or broken file
+fails with one line instead of exhausting memory or time, and the other notices go on.
+- `input_bytes`, `ANALYSIS_MAX_INPUT_MB` (default 50 MB): the size of any notice file; checked before it is read.
+- `docx_bytes`, `ANALYSIS_MAX_DOCX_MB` (default 100 MB): what a .docx inflates to, all its members together;
+  checked against the sizes the zip declares and again while inflating (a declared size can lie), so no more than
+  the limit is ever inflated (a zip bomb).
+- `docx_xml_bytes`, `ANALYSIS_MAX_DOCX_XML_MB` (default 16 MB): the inflated XML of a .docx, the part that costs
+  work: reading takes about 0.2 s per MB of XML (a 10 MB document.xml of one shape or another: 1.9-2.3 s).
+- `html_depth`, `ANALYSIS_MAX_HTML_DEPTH` (default 512): how deep elements of a web page may nest (the saved page in
+  tests/data/formats: 9); pages are walked without recursion, so the limit is a choice, not Python's stack.
+- `html_tags`, `ANALYSIS_MAX_HTML_TAGS` (default 100,000; counted as the page's "<" bytes, before parsing): parsing
+  costs about 25-50 µs a tag (the saved page in tests/data/formats: 218).
 """
 
 from __future__ import annotations
@@ -11,9 +24,11 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import os
 import re
 import warnings as _warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +39,55 @@ Decoder = Callable[[bytes], tuple[str, str]]
 
 class FormatError(Exception):
     """Bytes that cannot be read as the format their suffix claims; str() says what is wrong and what to do."""
+
+
+_MB = 1 << 20
+
+
+# Limits field → (environment variable, its unit in bytes; 1 for counts)
+_ENVIRONMENT: dict[str, tuple[str, int]] = {
+    "input_bytes": ("ANALYSIS_MAX_INPUT_MB", _MB),
+    "docx_bytes": ("ANALYSIS_MAX_DOCX_MB", _MB),
+    "docx_xml_bytes": ("ANALYSIS_MAX_DOCX_XML_MB", _MB),
+    "html_depth": ("ANALYSIS_MAX_HTML_DEPTH", 1),
+    "html_tags": ("ANALYSIS_MAX_HTML_TAGS", 1),
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one notice may cost to read (see the module docstring); `from_env()` applies the overrides."""
+
+    input_bytes: int = 50 * _MB
+    docx_bytes: int = 100 * _MB
+    docx_xml_bytes: int = 16 * _MB
+    html_depth: int = 512
+    html_tags: int = 100_000
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults with every limit set in the environment (megabytes may be fractional: 0.5)."""
+        given: dict[str, int] = {}
+        for name, (variable, unit) in _ENVIRONMENT.items():
+            value = os.environ.get(variable, "").strip()
+            if not value:
+                continue
+            try:
+                number = float(value)
+            except ValueError:
+                number = -1.0
+            if not number > 0 or number == float("inf"):
+                raise FormatError(f"{variable}={value!r} is not a positive number — set it to one or unset it")
+            given[name] = max(1, int(number * unit))
+        return cls(**given) if given else _DEFAULT_LIMITS
+
+    def override(self, name: str) -> str:
+        """How a message says to raise limit `name`."""
+        variable, unit = _ENVIRONMENT[name]
+        return f"raise {variable}" + (" (megabytes)" if unit == _MB else "")
+
+
+_DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -87,16 +151,25 @@ class _Line:
         return plain - _LINK_COST * self.link_chars
 
 
-def html_text(raw: bytes, decode: Decoder) -> Extracted:
+def html_text(raw: bytes, decode: Decoder, limits: Limits | None = None) -> Extracted:
     """The notice in a saved web page: its title and body, one line per block, without the site's chrome.
 
     Encoding: a BOM decides; else a <meta> charset that decodes the bytes; else `decode` (by content).
     Main content: the page is cut into lines at block elements and <br>; each line scores its characters
     outside links minus three times those inside; the best-scoring run of consecutive lines is the notice
     (the title and date line above the body are in it, the link-heavy navigation and footer are not).
+    A page with more tags than `limits.html_tags` or nested deeper than `limits.html_depth` is refused.
     """
     from bs4 import BeautifulSoup
 
+    limits = limits or Limits.from_env()
+    # Every tag starts with "<"; no byte of a GBK, GB18030 or Big5 character is "<" (their trail bytes start at 0x40).
+    tags = raw.count(b"<")
+    if tags > limits.html_tags:
+        raise FormatError(
+            f"web page too large to read: up to {tags:,} tags (limit {limits.html_tags:,}) — save the notice's text "
+            f"as .txt, or {limits.override('html_tags')}"
+        )
     markup, encoding, notes = _decode_page(raw, decode)
     soup = BeautifulSoup(markup, "lxml")
     page_title = _page_title(soup)
@@ -107,7 +180,7 @@ def html_text(raw: bytes, decode: Decoder) -> Extracted:
             tag.decompose()
 
     lines: list[_Line] = [_Line()]
-    _render(soup.body or soup, lines, in_link=False)
+    _render(soup.body or soup, lines, limits)
     kept = _main_run([line for line in lines if line.text])
     if (
         page_title
@@ -173,27 +246,42 @@ def _page_title(soup: object) -> str | None:
     return None
 
 
-def _render(node: object, lines: list[_Line], in_link: bool) -> None:
-    """Append the text under `node` to `lines`, starting a new line at every block element and <br>."""
+def _render(root: object, lines: list[_Line], limits: Limits) -> None:
+    """Append the text under `root` to `lines`, starting a new line at every block element and <br>.
+
+    Walks the tree with a stack of its own, not by recursion: a page nested thousands deep must not exhaust
+    Python's stack. Nesting deeper than `limits.html_depth` is refused.
+    """
     from bs4 import NavigableString, Tag
 
-    for child in node.children:  # type: ignore[attr-defined]
-        if isinstance(child, Tag):
-            if child.name == "br":
+    # (children still to visit, inside a link, the element is a block)
+    stack: list[tuple[Iterator[object], bool, bool]] = [(iter(root.children), False, False)]  # type: ignore[attr-defined]
+    while stack:
+        children, in_link, _ = stack[-1]
+        for child in children:
+            if isinstance(child, Tag):
+                if child.name == "br":
+                    _new_line(lines)
+                    continue
+                block = child.name in _BLOCK_TAGS
+                if block:
+                    _new_line(lines)
+                if len(stack) >= limits.html_depth:
+                    raise FormatError(
+                        f"web page nested more than {limits.html_depth} elements deep — not a saved notice page "
+                        f"(real pages nest under 50); save its text as .txt, or {limits.override('html_depth')}"
+                    )
+                stack.append((iter(child.children), in_link or child.name == "a", block))
+                break
+            if type(child) is NavigableString:  # comments, doctypes and CDATA are NavigableString subclasses
+                text = _SPACES.sub(" ", _WIDE_BREAK.sub("", str(child)))
+                line = lines[-1]
+                line.text += text
+                if in_link:
+                    line.link_chars += len(re.sub(r"\s", "", text))
+        else:
+            if stack.pop()[2]:
                 _new_line(lines)
-                continue
-            block = child.name in _BLOCK_TAGS
-            if block:
-                _new_line(lines)
-            _render(child, lines, in_link or child.name == "a")
-            if block:
-                _new_line(lines)
-        elif type(child) is NavigableString:  # comments, doctypes and CDATA are NavigableString subclasses
-            text = _SPACES.sub(" ", _WIDE_BREAK.sub("", str(child)))
-            line = lines[-1]
-            line.text += text
-            if in_link:
-                line.link_chars += len(re.sub(r"\s", "", text))
 
 
 def _new_line(lines: list[_Line]) -> None:
@@ -226,85 +314,183 @@ def _main_run(lines: list[_Line]) -> list[_Line]:
 # --- DOCX ---------------------------------------------------------------------------------------------------
 
 
-def docx_text(raw: bytes) -> Extracted:
+def docx_text(raw: bytes, limits: Limits | None = None) -> Extracted:
     """The paragraphs of a Word .docx in order, one per line, with automatic numbering written out as printed.
 
-    Table cells follow row by row, one line per paragraph; merged cells are read once. Headers, footers,
-    comments and text boxes are not part of the notice body and are left out.
+    Table cells follow row by row, one line per paragraph; merged cells are read once per row. Headers, footers,
+    comments and text boxes are not part of the notice body and are left out. A file that inflates beyond
+    `limits.docx_bytes`, or to more XML than `limits.docx_xml_bytes`, is refused before it is parsed.
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    _check_zip(raw, limits or Limits.from_env())
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, etree.LxmlError) as exc:
         raise FormatError(
             f"not a Word .docx file ({type(exc).__name__}) — an old binary .doc must be saved as .docx first"
         ) from None
     numbering = _Numbering(document)
-    lines = [line for paragraph in _paragraphs(document) if (line := numbering.label(paragraph) + paragraph.text)]
+    lines = [line for p in _paragraphs(document.element.body) if (line := numbering.label(p) + _text(p))]
     # WordprocessingML is XML in UTF-8 (the format allows UTF-16; Word never writes it).
     return Extracted("\n".join(line.strip() for line in lines), "utf-8")
 
 
-def _paragraphs(container: object) -> Iterator[object]:
-    """Every paragraph under a document or table cell, in reading order, descending into tables."""
-    from docx.table import Table
+_ZIP_CHUNK = 1 << 20
+_XML_START = (b"<", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"\x00<")
 
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) not in seen:  # a merged cell is returned once per grid column it spans
-                        seen.add(id(cell._tc))
-                        yield from _paragraphs(cell)
-        else:
+
+def _check_zip(raw: bytes, limits: Limits) -> None:
+    """Refuse a zip that inflates beyond the limits: by the sizes it declares, then by inflating it in chunks.
+
+    A declared size can lie, so every member is inflated here and counted, never more than the limit plus one
+    chunk; what Word reads as XML (a member starting with "<" or a byte-order mark) is counted apart.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise FormatError(
+            f"not a Word .docx file ({type(exc).__name__}) — an old binary .doc must be saved as .docx first"
+        ) from None
+    declared = sum(info.file_size for info in members)
+    declared_xml = sum(info.file_size for info in members if info.filename.endswith((".xml", ".rels")))
+    if declared > limits.docx_bytes:
+        _too_large("inflates to", declared, limits, "docx_bytes")
+    if declared_xml > limits.docx_xml_bytes:
+        _too_large("holds XML of", declared_xml, limits, "docx_xml_bytes")
+    total = xml = 0
+    try:
+        for info in members:
+            with archive.open(info) as member:
+                chunk = member.read(min(_ZIP_CHUNK, limits.docx_bytes - total + 1))
+                is_xml = chunk[:64].lstrip().startswith(_XML_START)
+                while chunk:
+                    total += len(chunk)
+                    if total > limits.docx_bytes:
+                        _too_large("inflates to more than", limits.docx_bytes, limits, "docx_bytes")
+                    if is_xml:
+                        xml += len(chunk)
+                        if xml > limits.docx_xml_bytes:
+                            _too_large("holds XML of more than", limits.docx_xml_bytes, limits, "docx_xml_bytes")
+                    budget = min(limits.docx_bytes - total, limits.docx_xml_bytes - xml if is_xml else _ZIP_CHUNK)
+                    chunk = member.read(min(_ZIP_CHUNK, budget + 1))
+    except FormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise FormatError(
+            f"damaged .docx: a member cannot be inflated ({type(exc).__name__}: {_one_line(exc)}) — "
+            "is the file complete? save it again from Word"
+        ) from None
+
+
+def _too_large(what: str, size: int, limits: Limits, name: str) -> None:
+    limit = getattr(limits, name)
+    raise FormatError(
+        f".docx {what} {size:,} bytes (limit {limit:,}) — a zip bomb, or a notice too large to read: save its "
+        f"text as .txt, or {limits.override(name)}"
+    )
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_TBL, _W_TR, _W_TC, _W_R, _W_HYPERLINK = (f"{_W}{tag}" for tag in ("p", "tbl", "tr", "tc", "r", "hyperlink"))
+
+
+def _paragraphs(container: object) -> Iterator[object]:
+    """Every w:p under a document body or table cell, in reading order, descending into tables.
+
+    Tables are walked in their XML, in one pass: python-docx's `row.cells` looks up every vertically merged cell
+    by searching the rows above (quadratic, and recursive: a long merge exhausts the stack).
+    """
+    for block in container:  # type: ignore[attr-defined]
+        if block.tag == _W_P:
             yield block
+        elif block.tag == _W_TBL:
+            for cell in _cells(block):
+                yield from _paragraphs(cell)
+
+
+_W_PPR, _W_NUMPR, _W_PSTYLE, _W_VAL = (f"{_W}{tag}" for tag in ("pPr", "numPr", "pStyle", "val"))
+_W_TRPR, _W_TCPR, _W_VMERGE = (f"{_W}{tag}" for tag in ("trPr", "tcPr", "vMerge"))
+_RUN_TEXT = frozenset(f"{_W}{tag}" for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+
+
+def _text(p: object) -> str:
+    """A w:p's text as python-docx's `Paragraph.text` gives it, without its per-call XPath (27 µs a run)."""
+    parts: list[str] = []
+    for child in p:  # type: ignore[attr-defined]
+        if child.tag == _W_R:
+            parts += [str(e) for e in child if e.tag in _RUN_TEXT]
+        elif child.tag == _W_HYPERLINK:
+            parts += [str(e) for run in child.iterchildren(_W_R) for e in run if e.tag in _RUN_TEXT]
+    return "".join(parts)
+
+
+def _cells(table: object) -> Iterator[object]:
+    """The w:tc of a table row by row; a cell merged across columns is read once, one merged down rows once per
+    row (its text repeated, as python-docx's `row.cells` gives it); grid columns before and after a row skipped."""
+    top: dict[int, object] = {}  # grid column → the cell a vertical merge continues
+    for row in table.iterchildren(_W_TR):  # type: ignore[attr-defined]
+        tr_pr = _child(row, _W_TRPR)
+        column = _int(_val(tr_pr, "gridBefore"), 0) if tr_pr is not None else 0
+        seen: set[int] = set()
+        for tc in row.iterchildren(_W_TC):
+            tc_pr = _child(tc, _W_TCPR)
+            merge = _child(tc_pr, _W_VMERGE) if tc_pr is not None else None
+            if merge is not None and merge.get(_W_VAL, "continue") == "continue" and column in top:
+                cell = top[column]
+            else:
+                cell = top[column] = tc
+            if id(cell) not in seen:
+                seen.add(id(cell))
+                yield cell
+            column += max(1, _int(_val(tc_pr, "gridSpan"), 1)) if tc_pr is not None else 1
 
 
 class _Numbering:
-    """Word's automatic list numbers, computed the way Word prints them (one counter set per abstract list)."""
+    """Word's automatic list numbers, computed the way Word prints them (one counter set per abstract list).
+
+    Every lookup is a dict built once per document: python-docx's `paragraph.style` scans all styles for every
+    paragraph, which made a document of 10⁴ paragraphs take seconds.
+    """
 
     def __init__(self, document: object) -> None:
-        from docx.oxml.ns import qn
-
-        self._qn = qn
         self._levels: dict[str, dict[int, tuple[str, str, int, str]]] = {}
         self._abstract_of: dict[str, str] = {}
         self._overrides: dict[str, dict[int, int]] = {}
         self._counters: dict[str, list[int]] = {}
         self._started: set[str] = set()
+        self._styles = _StyleNumbering(document)
         try:
             root = document.part.numbering_part.element  # type: ignore[attr-defined]
         except (KeyError, NotImplementedError):
             return
-        for abstract in root.findall(qn("w:abstractNum")):
+        for abstract in root.iterchildren(f"{_W}abstractNum"):
             levels = {}
-            for lvl in abstract.findall(qn("w:lvl")):
-                levels[int(lvl.get(qn("w:ilvl")))] = (
-                    self._val(lvl, "w:numFmt", "decimal"),
-                    self._val(lvl, "w:lvlText", ""),
-                    int(self._val(lvl, "w:start", "1")),
-                    self._val(lvl, "w:suff", "tab"),
-                )
-            self._levels[abstract.get(qn("w:abstractNumId"))] = levels
-        for num in root.findall(qn("w:num")):
-            num_id = num.get(qn("w:numId"))
-            self._abstract_of[num_id] = self._val(num, "w:abstractNumId", "")
+            for lvl in abstract.iterchildren(f"{_W}lvl"):
+                level = _int(lvl.get(f"{_W}ilvl"), -1)
+                if 0 <= level < 9:
+                    levels[level] = (
+                        _val(lvl, "numFmt") or "decimal",
+                        _val(lvl, "lvlText") or "",
+                        _int(_val(lvl, "start"), 1),
+                        _val(lvl, "suff") or "tab",
+                    )
+            self._levels[abstract.get(f"{_W}abstractNumId")] = levels
+        for num in root.iterchildren(f"{_W}num"):
+            num_id = num.get(f"{_W}numId")
+            self._abstract_of[num_id] = _val(num, "abstractNumId") or ""
             self._overrides[num_id] = {
-                int(o.get(qn("w:ilvl"))): int(start)
-                for o in num.findall(qn("w:lvlOverride"))
-                if (start := self._val(o, "w:startOverride", None)) is not None
+                level: _int(start, 1)
+                for o in num.iterchildren(f"{_W}lvlOverride")
+                if (start := _val(o, "startOverride")) is not None and 0 <= (level := _int(o.get(f"{_W}ilvl"), -1)) < 9
             }
 
-    def _val(self, element: object, tag: str, default: str | None) -> str | None:
-        child = element.find(self._qn(tag))  # type: ignore[attr-defined]
-        return child.get(self._qn("w:val")) if child is not None else default
-
-    def label(self, paragraph: object) -> str:
-        """The number Word prints before this paragraph, with its separator; empty when it has none."""
-        found = self._num_pr(paragraph)
+    def label(self, p: object) -> str:
+        """The number Word prints before paragraph `p` (a w:p), with its separator; empty when it has none."""
+        found = self._num_pr(p)
         if found is None:
             return ""
         num_id, level = found
@@ -330,21 +516,73 @@ class _Numbering:
         )
         return label + ("" if suffix == "nothing" or not label else " ")
 
-    def _num_pr(self, paragraph: object) -> tuple[str, int] | None:
+    def _num_pr(self, p: object) -> tuple[str, int] | None:
         """(numId, level) from the paragraph's own properties, else from its style and the styles it is based on."""
-        p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
-        if p_pr is not None and p_pr.numPr is not None and p_pr.numPr.numId is not None:
-            num_pr = p_pr.numPr
-            level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-            return None if num_pr.numId.val == 0 else (str(num_pr.numId.val), level)
-        style = paragraph.style  # type: ignore[attr-defined]
-        while style is not None:
-            num_pr = style.element.find(f"{self._qn('w:pPr')}/{self._qn('w:numPr')}")
+        p_pr = _child(p, _W_PPR)
+        num_pr = _child(p_pr, _W_NUMPR) if p_pr is not None else None
+        if num_pr is not None and (num_id := _val(num_pr, "numId")) is not None:
+            return None if _int(num_id, 0) == 0 else (num_id, _int(_val(num_pr, "ilvl"), 0))
+        style = _child(p_pr, _W_PSTYLE) if p_pr is not None else None
+        return self._styles.num_pr(style.get(_W_VAL) if style is not None else None)
+
+
+class _StyleNumbering:
+    """The list numbering paragraph styles give, resolved through `w:basedOn` once per style (cycles cut)."""
+
+    def __init__(self, document: object) -> None:
+        self._first: dict[str, object] = {}  # styleId → its first w:style, of any type (as python-docx finds it)
+        self._default: str | None = None  # the last paragraph style marked default (python-docx and the spec)
+        self._resolved: dict[str | None, tuple[str, int] | None] = {}
+        try:
+            styles = document.styles.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError):
+            return
+        for style in styles.iterchildren(f"{_W}style"):
+            style_id = style.get(f"{_W}styleId")
+            self._first.setdefault(style_id, style)
+            if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true", "on"):
+                self._default = style_id
+
+    def num_pr(self, style_id: str | None) -> tuple[str, int] | None:
+        if style_id not in self._resolved:
+            self._resolved[style_id] = self._resolve(style_id)
+        return self._resolved[style_id]
+
+    def _resolve(self, style_id: str | None) -> tuple[str, int] | None:
+        style = self._first.get(style_id) if style_id is not None else None
+        if style is None or style.get(f"{_W}type", "paragraph") != "paragraph":  # type: ignore[attr-defined]
+            style = self._first.get(self._default) if self._default is not None else None
+        visited: set[int] = set()
+        while style is not None and id(style) not in visited:
+            visited.add(id(style))
+            num_pr = style.find(f"{_W}pPr/{_W}numPr")  # type: ignore[attr-defined]
             if num_pr is not None:
-                num_id = self._val(num_pr, "w:numId", None)
-                return None if num_id in (None, "0") else (num_id, int(self._val(num_pr, "w:ilvl", "0")))
-            style = style.base_style
+                num_id = _val(num_pr, "numId")
+                return None if num_id in (None, "0") else (num_id, _int(_val(num_pr, "ilvl"), 0))
+            based_on = _val(style, "basedOn")
+            style = self._first.get(based_on) if based_on is not None else None
         return None
+
+
+def _child(element: object, tag: str) -> object | None:
+    """The first child `tag` (a Clark name) of `element`: faster than find(), which parses its path every call."""
+    return next(element.iterchildren(tag), None)  # type: ignore[attr-defined]
+
+
+def _val(element: object, tag: str) -> str | None:
+    """The w:val of `element`'s child w:`tag`, or None."""
+    child = _child(element, _W + tag)
+    return child.get(_W_VAL) if child is not None else None
+
+
+def _int(value: str | None, default: int) -> int:
+    """A decimal attribute as Word writes it; `default` when absent, malformed or absurdly long."""
+    if value is None or len(value) > 9:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return default
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -362,7 +600,7 @@ def _format_number(n: int, fmt: str) -> str:
         return "".join(chr(0xFF10 + int(d)) for d in str(n))
     if fmt == "decimalZero":
         return f"{n:02d}"
-    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+    if fmt in ("upperLetter", "lowerLetter") and 1 <= n <= 26 * 10:  # AA…, up to ten letters; beyond, digits
         letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("upperRoman", "lowerRoman") and 1 <= n < 4000:

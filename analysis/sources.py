@@ -7,6 +7,11 @@ BOM dropped. For a saved web page, a .docx or a text-layer PDF: the plain text `
 pipeline stores it beside the tables for checking. Either way, traditional characters are then mapped to
 simplified one character for one character, so that offsets into the text are offsets into the unconverted
 text. Bad input stops here with a `NoticeError`: one line naming the file.
+
+Limits (`analysis.formats.Limits`, each set by an environment variable; defaults in brackets): a notice file over
+`ANALYSIS_MAX_INPUT_MB` [50] is refused unread; a .docx inflating beyond `ANALYSIS_MAX_DOCX_MB` [100] or to more XML
+than `ANALYSIS_MAX_DOCX_XML_MB` [16], a web page nested deeper than `ANALYSIS_MAX_HTML_DEPTH` [512] or with more than
+`ANALYSIS_MAX_HTML_TAGS` [100,000] tags is refused by its reader. Each is one `NoticeError`; the other notices go on.
 """
 
 from __future__ import annotations
@@ -35,10 +40,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 TEXT_SOURCES: dict[str, str] = {".txt": "file", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 NOTICE_SUFFIXES: tuple[str, ...] = tuple(TEXT_SOURCES)
 
-_EXTRACTORS: dict[str, Callable[[bytes, formats.Decoder], formats.Extracted]] = {
+_EXTRACTORS: dict[str, Callable[[bytes, formats.Decoder, formats.Limits], formats.Extracted]] = {
     "html": formats.html_text,
-    "docx": lambda raw, _decode: formats.docx_text(raw),
-    "pdf": lambda raw, _decode: formats.pdf_text(raw),
+    "docx": lambda raw, _decode, limits: formats.docx_text(raw, limits),
+    "pdf": lambda raw, _decode, _limits: formats.pdf_text(raw),
 }
 
 METADATA_COLUMNS: tuple[str, ...] = (
@@ -236,21 +241,24 @@ def _checked_suffix(path: Path) -> Path:
     return path
 
 
-def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -> RawNotice:
+def read_notice(
+    path: Path, metadata: dict[str, dict[str, str]] | None = None, limits: formats.Limits | None = None
+) -> RawNotice:
     """Read, decode and check one raw notice; raise NoticeError for input that cannot be used.
 
     `metadata` is a loaded metadata file; when None, the metadata.csv beside the notice is used, if any.
+    `limits`: what reading may cost; when None, the defaults with the environment's overrides.
     """
     where = shown(path)
     source = TEXT_SOURCES[_checked_suffix(path).suffix.lower()]
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NoticeError(f"{where}: no such file") from None
-    except OSError as exc:
-        raise NoticeError(f"{where}: cannot read ({exc.strerror})") from None
+        limits = limits or formats.Limits.from_env()
+    except formats.FormatError as exc:
+        raise NoticeError(f"{where}: not read: {exc}") from None
+    raw = _read_bytes(path, where, limits)
 
-    # Provenance first: a changed file is reported as changed, whatever else is wrong with it.
+    # Provenance first (after the size limit: a file too large is never read): a changed file is reported as
+    # changed, whatever else is wrong with it.
     warnings: list[str] = []
     digest = hashlib.sha256(raw).hexdigest()
     if metadata is None:
@@ -274,7 +282,7 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
     if source == "file":
         text, encoding = _decode(raw, where, warnings)
     else:
-        text, encoding = _extract(source, raw, where, warnings)
+        text, encoding = _extract(source, raw, where, warnings, limits)
     if not text.strip():
         what = "only whitespace" if source == "file" else f"none in the {source} file"
         raise NoticeError(f"{where}: no text, {what} ({len(raw)} bytes) — nothing to extract")
@@ -301,10 +309,30 @@ def read_notice(path: Path, metadata: dict[str, dict[str, str]] | None = None) -
     )
 
 
-def _extract(source: str, raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
+def _read_bytes(path: Path, where: str, limits: formats.Limits) -> bytes:
+    """The file's bytes; a file over the size limit is refused before it is read, and never read past the limit."""
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            raw = fh.read(size + 1) if size <= limits.input_bytes else b""  # a buffer of the file's size
+            if size < len(raw) <= limits.input_bytes:  # grown since stat, or a file that reports no size
+                raw += fh.read(limits.input_bytes + 1 - len(raw))
+    except FileNotFoundError:
+        raise NoticeError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise NoticeError(f"{where}: cannot read ({exc.strerror})") from None
+    if size > limits.input_bytes or len(raw) > limits.input_bytes:
+        raise NoticeError(
+            f"{where}: file too large ({max(size, len(raw)):,} bytes, limit {limits.input_bytes:,}) — "
+            f"not a single notice? split it, or {limits.override('input_bytes')}"
+        )
+    return raw
+
+
+def _extract(source: str, raw: bytes, where: str, warnings: list[str], limits: formats.Limits) -> tuple[str, str]:
     """Plain text out of a non-text format; a file the format's reader refuses is a NoticeError."""
     try:
-        extracted = _EXTRACTORS[source](raw, lambda data: _decode(data, where, warnings))
+        extracted = _EXTRACTORS[source](raw, lambda data: _decode(data, where, warnings), limits)
     except formats.FormatError as exc:
         raise NoticeError(f"{where}: {exc}") from None
     warnings.extend(extracted.warnings)

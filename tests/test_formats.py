@@ -8,6 +8,10 @@ so no font file is needed, through benchmarks/wrapped_pdfs.py); the web page is 
 
 from __future__ import annotations
 
+import re
+import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import docx
@@ -20,6 +24,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from analysis.extract import extract_notice
+from analysis.formats import Limits
 from analysis.paths import RAW, TEST_DATA
 from analysis.sources import NOTICE_SUFFIXES, TEXT_SOURCES, NoticeError, RawNotice, read_notice
 from benchmarks.wrapped_pdfs import reproduced, write_pdf
@@ -375,3 +380,172 @@ def test_a_hard_wrapped_pdf_keeps_its_headings_whole(tmp_path: Path, width: int)
     # 中山's 61 problem headings run over several lines once printed: each line that fills the page's width joins
     # the next, also after a closing quote or a word such as 意见 that may end a title on a line of its own
     assert reproduced("zhongshan", width, tmp_path) == (61, 61)
+
+
+# --- limits: what one notice may cost to read (analysis.formats.Limits) -----------------------------------------
+# Big inputs are built here, small, against a limit lowered through its environment variable; one test of each
+# kind runs at the default limit. Every refusal is one line naming the file, and fast.
+
+_W_BODY = "<w:body>"
+
+
+def write_docx_xml(path: Path, body: str = "", styles: str = "", members: dict[str, bytes] | None = None) -> Path:
+    """A .docx from python-docx's template with `body` (WordprocessingML) at the start of the body, `styles`
+    added to styles.xml, and extra zip `members` (name → bytes, stored deflated)."""
+    template = tmp = path.with_suffix(".template.docx")
+    docx.Document().save(tmp)
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(_W_BODY.encode(), (_W_BODY + body).encode(), 1)
+            elif info.filename == "word/styles.xml" and styles:
+                data = data.replace(b"</w:styles>", styles.encode() + b"</w:styles>", 1)
+            out.writestr(info.filename, data)
+        for name, data in (members or {}).items():
+            out.writestr(name, data)
+    template.unlink()
+    return path
+
+
+def paragraph(text: str, style: str = "") -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def timed_rejection(path: Path, seconds: float = 5.0) -> str:
+    start = time.perf_counter()
+    message = rejection(path)
+    assert time.perf_counter() - start < seconds
+    return message
+
+
+def test_limits_default_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Limits.from_env() == Limits(50 << 20, 100 << 20, 16 << 20, 512, 100_000)
+    monkeypatch.setenv("ANALYSIS_MAX_DOCX_MB", "0.5")
+    monkeypatch.setenv("ANALYSIS_MAX_HTML_DEPTH", "40")
+    assert (Limits.from_env().docx_bytes, Limits.from_env().html_depth) == (1 << 19, 40)
+
+
+def test_a_page_nested_1000_deep_fails_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 1000 + "关于巡察整改情况的通报" * 5 + "</div>" * 1000, "utf-8")
+    message = timed_rejection(path)
+    assert "web page nested more than 512 elements deep" in message and "ANALYSIS_MAX_HTML_DEPTH" in message
+
+
+def test_a_deep_page_within_a_raised_limit_is_read_without_recursion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANALYSIS_MAX_HTML_DEPTH", "10000")
+    path = tmp_path / "deep.html"
+    body = "关于巡察整改情况的通报"
+    path.write_text("<html><body>" + "<div><span>" * 2500 + body + "</span></div>" * 2500, "utf-8")
+    assert read(path).text == body
+
+
+def test_a_page_of_too_many_tags_fails_before_it_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "tags.html"
+    path.write_text("<html><body>" + "<p><b>问题</b>整改</p>" * 30_000 + "</body></html>", "utf-8")
+    message = timed_rejection(path, seconds=1.0)  # parsing it takes about 3 s
+    assert "web page too large to read: up to 120,004 tags (limit 100,000)" in message
+    monkeypatch.setenv("ANALYSIS_MAX_HTML_TAGS", "200000")
+    assert read(path).text.count("问题整改") == 30_000
+
+
+def test_a_zip_bomb_at_the_default_limit_is_refused_without_inflating(tmp_path: Path) -> None:
+    path = write_docx_xml(tmp_path / "bomb.docx", paragraph("关于巡察整改情况的通报"))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("word/media/image1.png", "w") as fh:
+        zeros = bytes(1 << 20)
+        for _ in range(101):  # 101 MB of zeros, about 100 KB deflated
+            fh.write(zeros)
+    assert path.stat().st_size < 1 << 20
+    message = timed_rejection(path, seconds=2.0)
+    assert re.search(r"\.docx inflates to 1\d\d,\d{3},\d{3} bytes \(limit 104,857,600\) — a zip bomb", message)
+    assert "ANALYSIS_MAX_DOCX_MB" in message
+
+
+def test_a_zip_bomb_lying_about_its_size_is_never_inflated_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANALYSIS_MAX_DOCX_MB", "1")
+    bomb = bytes(20 << 20)
+    path = write_docx_xml(tmp_path / "liar.docx", paragraph("通报"), members={"word/media/image1.png": bomb})
+    # the central directory says the member is 1,000 bytes: patch its uncompressed size (offset 24 of the entry)
+    raw = bytearray(path.read_bytes())
+    entry = raw.rindex(b"PK\x01\x02" + raw[raw.rindex(b"PK\x01\x02") + 4 : raw.rindex(b"PK\x01\x02") + 6])
+    assert raw[entry + 46 : entry + 46 + 21] == b"word/media/image1.png"
+    raw[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    tracemalloc.start()
+    try:
+        message = timed_rejection(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "damaged .docx: a member cannot be inflated" in message
+    assert peak < 8 << 20  # the member holds 20 MB
+
+
+def test_xml_hidden_under_another_name_is_counted_while_inflating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANALYSIS_MAX_DOCX_XML_MB", "1")
+    xml = b"<w:p/>" * 300_000  # 1.8 MB, in a member whose name does not say XML
+    path = write_docx_xml(tmp_path / "hidden.docx", paragraph("通报"), members={"word/media/a.bin": xml})
+    message = timed_rejection(path)
+    assert ".docx holds XML of more than 1,048,576 bytes (limit 1,048,576)" in message
+
+
+def test_a_docx_of_huge_xml_is_refused_quickly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYSIS_MAX_DOCX_XML_MB", "1")
+    path = write_docx_xml(tmp_path / "huge.docx", paragraph("问题整改情况") * 30_000)  # 2.3 MB of XML
+    assert path.stat().st_size < 100_000
+    message = timed_rejection(path, seconds=2.0)
+    assert re.search(r"\.docx holds XML of \d,\d{3},\d{3} bytes \(limit 1,048,576\)", message)
+    assert "ANALYSIS_MAX_DOCX_XML_MB" in message
+
+
+def test_a_long_docx_reads_in_linear_time(tmp_path: Path) -> None:
+    """Paragraph styles, runs and a table merged down 3,000 rows: python-docx's own lookups took minutes."""
+    rows = "".join(
+        "<w:tr><w:tc><w:tcPr><w:vMerge{}/></w:tcPr>{}</w:tc><w:tc>{}</w:tc></w:tr>".format(
+            ' w:val="restart"' if i == 0 else "", paragraph("类别") if i == 0 else "<w:p/>", paragraph(f"问题{i}")
+        )
+        for i in range(3000)
+    )
+    table = f"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{rows}</w:tbl>"
+    body = "".join(paragraph(f"第{i}段", "Heading1" if i % 2 else "") for i in range(20_000)) + table
+    path = write_docx_xml(tmp_path / "long.docx", body)
+    start = time.perf_counter()
+    lines = read(path).text.split("\n")
+    assert time.perf_counter() - start < 5.0  # about 0.6 s; before, over a minute and a RecursionError
+    assert lines[:2] == ["第0段", "第1段"] and len(lines) == 20_000 + 2 * 3000
+    assert lines[20_000:20_004] == ["类别", "问题0", "类别", "问题1"]  # a merged cell read once per row, as before
+
+
+def test_a_docx_with_a_style_cycle_and_a_row_offset_is_read(tmp_path: Path) -> None:
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="A"><w:name w:val="A"/><w:basedOn w:val="B"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="B"><w:name w:val="B"/><w:basedOn w:val="A"/></w:style>'
+    )
+    row = "<w:tr><w:trPr><w:gridBefore w:val='1'/><w:gridAfter w:val='1'/></w:trPr><w:tc>{}</w:tc></w:tr>"
+    table = f"<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>{row.format(paragraph('格'))}</w:tbl>"
+    path = write_docx_xml(tmp_path / "cycle.docx", paragraph("通报", "A") + table, styles=styles)
+    assert read(path).text == "通报\n格"
+
+
+def test_a_notice_over_a_limit_fails_alone(tmp_path: Path) -> None:
+    """The deep page and the bomb fail with one line each; the seed beside them is extracted."""
+    from analysis.pipeline import extract_paths
+
+    (tmp_path / "dongying.txt").write_bytes((RAW / "dongying.txt").read_bytes())
+    (tmp_path / "deep.html").write_text("<html><body>" + "<div>" * 1000 + "通报" + "</div>" * 1000, "utf-8")
+    bomb = write_docx_xml(tmp_path / "bomb.docx", paragraph("通报"), members={"word/media/a.png": bytes(101 << 20)})
+    result = extract_paths([tmp_path], metadata={})
+    bomb_failure, deep_failure = sorted(result.failures)
+    bomb_message = rf"{re.escape(str(bomb))}: \.docx inflates to 10\d,\d{{3}},\d{{3}} bytes .* a zip bomb"
+    assert re.match(bomb_message, bomb_failure)
+    assert deep_failure.startswith(f"{tmp_path / 'deep.html'}: web page nested more than 512 elements deep")
+    assert all("\n" not in f for f in result.failures)
+    assert set(result.tables["problems"]["doc_id"]) == {"dongying"}

@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import re
+import time
 from pathlib import Path
 
 import opencc
@@ -343,3 +344,44 @@ def test_warnings_can_be_joined_for_the_documents_table(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_bytes((BAD / "big5.txt").read_bytes())
     assert all("; " not in w and "\n" not in w for w in read_notice(path).warnings)
+
+
+# --- the input size limit (analysis.formats.Limits.input_bytes, ANALYSIS_MAX_INPUT_MB) ----------------------
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(seed_lines("dongying", 40), encoding="utf-8")
+    size = path.stat().st_size
+    monkeypatch.setenv("ANALYSIS_MAX_INPUT_MB", str((size - 1) / 2**20))
+    message = rejection(path, metadata={})
+    assert message.endswith(
+        f"file too large ({size:,} bytes, limit {size - 1:,}) — not a single notice? split it, "
+        "or raise ANALYSIS_MAX_INPUT_MB (megabytes)"
+    )
+    monkeypatch.setenv("ANALYSIS_MAX_INPUT_MB", str(size / 2**20))
+    assert read_notice(path, metadata={}).text == seed_lines("dongying", 40)
+
+
+def test_a_file_over_the_default_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 2**20 + 1)  # sparse: costs no disk and no time to write
+    start = time.perf_counter()
+    assert rejection(path, metadata={}).endswith(
+        f"file too large ({50 * 2**20 + 1:,} bytes, limit 52,428,800) — "
+        "not a single notice? split it, or raise ANALYSIS_MAX_INPUT_MB (megabytes)"
+    )
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("value", ["ten", "0", "-1", "inf"])
+def test_a_bad_limit_in_the_environment_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(seed_lines("dongying", 5), encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_MAX_INPUT_MB", value)
+    assert rejection(path, metadata={}).endswith(
+        f"not read: ANALYSIS_MAX_INPUT_MB={value!r} is not a positive number — set it to one or unset it"
+    )
