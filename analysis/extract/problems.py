@@ -576,9 +576,7 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         measures_start = _unlabelled_measures(text, node, title_stop, body_end, labelled=bool(fields))
         if measures_start is not None:
             body_end = measures_start
-        stop = text.find("。", node.heading_start, heading_end)
-        one_sentence = stop < 0 or not text[stop + 1 : heading_end].strip()
-        if measures_start is not None and measures_start >= node.heading_end and one_sentence:
+        if measures_start is not None and measures_start >= node.heading_end:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
             lead = _PROBLEM_LEAD.match(text, node.heading_start, heading_end)
             first = lead.end() if lead else node.heading_start
