@@ -687,3 +687,19 @@ def test_marker_variants_a_page_may_print():
         ("1)", "学习贯彻不到位", "complete"),
         ("2)", "意识形态工作责任制落实不足", "in_progress"),
     ]
+
+
+def test_cut_before_any_field_the_level_where_most_items_state_problems():
+    # A measure that happens to name a shortcoming (查找不足) does not make the measures' level the problems'.
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "(一)落实全面从严治党主体责任不到位。\n"
+        "1.针对存在的问题,建立整改台账。\n"
+        "2.组织专题学习3次,查找不足。\n"
+        "(二)意识形态工作责任制落实不足。\n"
+        "1.修订责任清单,明确分"
+    )
+    assert rows(extract_text(text), "label", "title", "truncated") == [
+        ("(一)", "落实全面从严治党主体责任不到位", False),
+        ("(二)", "意识形态工作责任制落实不足", True),
+    ]

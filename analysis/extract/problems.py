@@ -57,7 +57,7 @@ _NAMED_PROBLEM = re.compile(r"^(?:关于|针对)“.*”.{0,3}问题|^(?:反馈|
 _SHORTCOMING = re.compile(
     r"不够|不足|不到位|不严|不力|不实|不细|不深|不强|不高|不全|不规范|不及时|不完善|不健全|不明确|不充分|不主动|"
     r"不精准|不准确|不平衡|尚未|未能|未按|未及时|未建立|未落实|未严格|缺乏|缺少|缺失|薄弱|滞后|偏低|偏弱|欠缺|"
-    r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真|存在"
+    r"差距|有待|较低|较弱|较大|不科学|不合理|不严格|不扎实|不彻底|不认真"
 )
 _SHORT_HEADING = 40
 # What may stand before a status phrase in an item's last sentence: 目前已完成整改, 该问题已整改到位.
@@ -482,7 +482,12 @@ def _named_problem_level(text: str, section: Node, title: str) -> str | None:
     ]
     if not named:
         return None
-    return max(named, key=lambda n: len(n.ancestors())).level
+    # The innermost such level where most items read as problems: a measure that happens to say 不足 does not
+    # make its level the problems'.
+    seen = Counter(n.level for n in section.walk())
+    hits = Counter(n.level for n in named)
+    levels = [n for n in named if 2 * hits[n.level] >= seen[n.level]] or named
+    return max(levels, key=lambda n: len(n.ancestors())).level
 
 
 def _is_problem_heading(text: str, node: Node) -> bool:
@@ -576,7 +581,8 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         measures_start = _unlabelled_measures(text, node, title_stop, body_end, labelled=bool(fields))
         if measures_start is not None:
             body_end = measures_start
-        if measures_start is not None and measures_start >= node.heading_end:
+        introduces = text[node.heading_start : heading_end].rstrip().endswith(":")  # …。市大数据管理中心问题:
+        if measures_start is not None and measures_start >= node.heading_end and not introduces:
             # Heading line alone, measures below it (中山): the whole heading is the problem's statement.
             lead = _PROBLEM_LEAD.match(text, node.heading_start, heading_end)
             first = lead.end() if lead else node.heading_start
