@@ -351,7 +351,7 @@ PROBLEMS = Table(
         Column(
             "category_confidence",
             "float",
-            "confidence in the category: the model's probability, the rule's measured precision, 1 if manual",
+            "confidence in the category: the model's calibrated probability, a rule's measured precision, 1 if manual",
             "类别置信度",
             unit="probability",
             minimum=0,
