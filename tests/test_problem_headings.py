@@ -703,3 +703,26 @@ def test_cut_before_any_field_the_level_where_most_items_state_problems():
         ("(一)", "落实全面从严治党主体责任不到位", False),
         ("(二)", "意识形态工作责任制落实不足", True),
     ]
+
+
+def test_unnumbered_heading_lines_over_labelled_fields_under_aspects():
+    text = HEAD + (
+        "一、整改工作组织情况\n"
+        "局党组高度重视。\n"
+        "二、巡察反馈问题整改情况\n"
+        "(一)贯彻落实党的路线方针政策方面\n"
+        "学习贯彻习近平新时代中国特色社会主义思想不够深入\n"
+        "整改情况:一是制定计划;二是开展研讨。\n"
+        "意识形态工作责任制落实不到位。\n"
+        "整改措施:修订责任清单。\n"
+        "整改结果:已完成整改。\n"
+        "(二)全面从严治党方面\n"
+        "落实中央八项规定精神不严格\n"
+        "整改情况:已完成整改。开展专项检查。\n"
+    )
+    got = extract_text(text).problems
+    assert [(p["label"], p["title"], p["status"], p["n_measures"], p["area"]) for p in got] == [
+        ("", "学习贯彻习近平新时代中国特色社会主义思想不够深入", "unstated", 2, "贯彻落实党的路线方针政策方面"),
+        ("", "意识形态工作责任制落实不到位", "complete", 1, "贯彻落实党的路线方针政策方面"),
+        ("", "落实中央八项规定精神不严格", "complete", 1, "全面从严治党方面"),
+    ]

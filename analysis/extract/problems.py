@@ -70,9 +70,12 @@ _LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面
 _HEADING_LINE = re.compile(r"^[^\n。;,:!?]{4,40}$", re.MULTILINE)
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "方案")
 # followed at once by 一是 (深入学习…推动工作。一是…), or a first sentence naming a problem (关于“…”的问题。…).
+# Or a short line of its own followed by a labelled field (学习贯彻…不够深入 / 整改情况:…).
 _RUN_IN = re.compile(
-    r"\n(?:(?P<h>[^\n。;:]{4,60})[。:][ \t]*(?=一是)"
-    r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“,]{0,8}问题(?:的整改(?:情况|进展)?)?)[。:,])"
+    r"\n(?!【?(?:" + "|".join(FIELD_LABELS) + r"))"
+    r"(?:(?P<h>[^\n。;:]{4,60})[。:][ \t]*(?=一是)"
+    r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“,]{0,8}问题(?:的整改(?:情况|进展)?)?)[。:,]"
+    r"|(?P<f>[^\n。;:【]{4,60})。?(?=\n【?(?:" + "|".join(FIELD_LABELS) + r")(?:情况)?】?\s*:))"
 )
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 _UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
@@ -188,6 +191,13 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
         # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
         # or, where the notice numbers nothing, an unnumbered heading line.
         heads = [s for s in sections if not s.children and _is_problem_section(_heading(text, s))]
+        heads += [
+            n
+            for s in sections
+            if _opens_problems(_heading(text, s))
+            for n in s.walk()
+            if not n.children and _ASPECT.search(_heading(text, n))
+        ]
         if not heads:
             heads = _heading_lines(text, root)
         problems = [p for head in heads for p in _run_in_problems(text, head, closing)]
@@ -306,6 +316,13 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
     for node in section.walk():
         if node.level != level or not _may_be_problem(text, node, section):
             continue
+        if not node.children and _ASPECT.search(_heading(text, node)) and section.parent is not None:
+            # An aspect whose own text holds unnumbered items (学习贯彻…不够深入 / 整改情况:…): they are the problems.
+            run_ins = _run_in_nodes(text, node, node.own_end)
+            if run_ins:
+                node.children = run_ins
+                nodes += run_ins
+                continue
         own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
         inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
         if inner:
@@ -379,17 +396,21 @@ def _run_in_problems(text: str, head: Node, closing: int) -> list[Problem]:
     the sentence its heading."""
     title = _heading(text, head)
     code = "long_term" if "长期" in title else "key" if "重点" in title else "main"
-    end = min(head.end, closing)
-    nodes: list[Node] = []
-    for m in _RUN_IN.finditer(text, head.heading_end, end):
-        group = "h" if m.group("h") is not None else "q"
-        start = m.start(group)
-        node = Node(_UNNUMBERED, "run_in", start, start, m.end(group) + 1, parent=head)
-        nodes.append(node)
-    for i, node in enumerate(nodes):
-        node.end = node.own_end = nodes[i + 1].start if i + 1 < len(nodes) else end
+    nodes = _run_in_nodes(text, head, min(head.end, closing))
     head.children = nodes
     return [_read_problem(text, node, head, code, title, None, node.end) for node in nodes]
+
+
+def _run_in_nodes(text: str, head: Node, end: int) -> list[Node]:
+    """The run-in items of a heading's own text, as unnumbered nodes below it."""
+    nodes: list[Node] = []
+    for m in _RUN_IN.finditer(text, head.heading_end, end):
+        group = next(g for g in "hqf" if m.group(g) is not None)
+        start = m.start(group)
+        nodes.append(Node(_UNNUMBERED, "run_in", start, start, m.end(group) + (group != "f"), parent=head))
+    for i, node in enumerate(nodes):
+        node.end = node.own_end = nodes[i + 1].start if i + 1 < len(nodes) else end
+    return nodes
 
 
 def _is_report_section(heading: str) -> bool:
