@@ -11,7 +11,8 @@ text. Bad input stops here with a `NoticeError`: one line naming the file.
 Limits (`analysis.formats.Limits`, each set by an environment variable; defaults in brackets): a notice file over
 `ANALYSIS_MAX_INPUT_MB` [50] is refused unread; a .docx inflating beyond `ANALYSIS_MAX_DOCX_MB` [100] or to more XML
 than `ANALYSIS_MAX_DOCX_XML_MB` [16], a web page nested deeper than `ANALYSIS_MAX_HTML_DEPTH` [512] or with more than
-`ANALYSIS_MAX_HTML_TAGS` [100,000] tags is refused by its reader. Each is one `NoticeError`; the other notices go on.
+`ANALYSIS_MAX_HTML_TAGS` [100,000] tags is refused by its reader; a text of more than `ANALYSIS_MAX_TEXT_CHARS`
+[500,000] characters, from any format, is refused here. Each is one `NoticeError`; the other notices go on.
 """
 
 from __future__ import annotations
@@ -283,6 +284,11 @@ def read_notice(
         text, encoding = _decode(raw, where, warnings)
     else:
         text, encoding = _extract(source, raw, where, warnings, limits)
+    if len(text) > limits.text_chars:
+        raise NoticeError(
+            f"{where}: text too long to extract ({len(text):,} characters, limit {limits.text_chars:,}; the longest "
+            f"seed has 25,810) — is it one notice? split it, or {limits.override('text_chars')}"
+        )
     if not text.strip():
         what = "only whitespace" if source == "file" else f"none in the {source} file"
         raise NoticeError(f"{where}: no text, {what} ({len(raw)} bytes) — nothing to extract")

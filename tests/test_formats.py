@@ -421,7 +421,7 @@ def timed_rejection(path: Path, seconds: float = 5.0) -> str:
 
 
 def test_limits_default_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Limits.from_env() == Limits(50 << 20, 100 << 20, 16 << 20, 512, 100_000)
+    assert Limits.from_env() == Limits(50 << 20, 100 << 20, 16 << 20, 512, 100_000, 500_000)
     monkeypatch.setenv("ANALYSIS_MAX_DOCX_MB", "0.5")
     monkeypatch.setenv("ANALYSIS_MAX_HTML_DEPTH", "40")
     assert (Limits.from_env().docx_bytes, Limits.from_env().html_depth) == (1 << 19, 40)
