@@ -449,8 +449,11 @@ def test_a_page_of_too_many_tags_fails_before_it_is_parsed(tmp_path: Path, monke
     path.write_text("<html><body>" + "<p><b>问题</b>整改</p>" * 30_000 + "</body></html>", "utf-8")
     message = timed_rejection(path, seconds=1.0)  # parsing it takes about 3 s
     assert "web page too large to read: up to 120,004 tags (limit 100,000)" in message
-    monkeypatch.setenv("ANALYSIS_MAX_HTML_TAGS", "200000")
-    assert read(path).text.count("问题整改") == 30_000
+    monkeypatch.setenv("ANALYSIS_MAX_HTML_TAGS", "12")
+    path.write_text("<html><body>" + "<p><b>问题</b>整改</p>" * 2 + "</body></html>", "utf-8")  # 12 tags
+    assert read(path).text == "问题整改\n问题整改"
+    path.write_text("<html><body>" + "<p><b>问题</b>整改</p>" * 3 + "</body></html>", "utf-8")
+    assert "up to 16 tags (limit 12)" in rejection(path)
 
 
 def test_a_zip_bomb_at_the_default_limit_is_refused_without_inflating(tmp_path: Path) -> None:
@@ -535,16 +538,17 @@ def test_a_docx_with_a_style_cycle_and_a_row_offset_is_read(tmp_path: Path) -> N
     assert read(path).text == "通报\n格"
 
 
-def test_a_notice_over_a_limit_fails_alone(tmp_path: Path) -> None:
+def test_a_notice_over_a_limit_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The deep page and the bomb fail with one line each; the seed beside them is extracted."""
     from analysis.pipeline import extract_paths
 
+    monkeypatch.setenv("ANALYSIS_MAX_DOCX_MB", "1")
     (tmp_path / "dongying.txt").write_bytes((RAW / "dongying.txt").read_bytes())
     (tmp_path / "deep.html").write_text("<html><body>" + "<div>" * 1000 + "通报" + "</div>" * 1000, "utf-8")
-    bomb = write_docx_xml(tmp_path / "bomb.docx", paragraph("通报"), members={"word/media/a.png": bytes(101 << 20)})
+    bomb = write_docx_xml(tmp_path / "bomb.docx", paragraph("通报"), members={"word/media/a.png": bytes(3 << 20)})
     result = extract_paths([tmp_path], metadata={})
     bomb_failure, deep_failure = sorted(result.failures)
-    bomb_message = rf"{re.escape(str(bomb))}: \.docx inflates to 10\d,\d{{3}},\d{{3}} bytes .* a zip bomb"
+    bomb_message = rf"{re.escape(str(bomb))}: \.docx inflates to 3,\d{{3}},\d{{3}} bytes \(limit 1,048,576\) — a zip"
     assert re.match(bomb_message, bomb_failure)
     assert deep_failure.startswith(f"{tmp_path / 'deep.html'}: web page nested more than 512 elements deep")
     assert all("\n" not in f for f in result.failures)
