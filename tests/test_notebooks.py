@@ -155,13 +155,19 @@ def test_render_writes_one_page_per_notebook_and_per_notice(use_processed: Path,
     out = tmp_path / "reports"
     (out / "cities").mkdir(parents=True)
     (out / "cities" / "gone.html").write_text("a notice no longer in the tables", encoding="utf-8")
+    (out / "cities" / ".written-by-analysis").write_text("gone.html\n", encoding="utf-8")  # written by an earlier run
+    (out / "cities" / "mine.html").write_text("a researcher's own page", encoding="utf-8")  # never removed
 
     written = nb.render_notebooks(out, folder)
 
     doc_ids = sorted(nb.load_tables()["documents"]["doc_id"])
     expected = [out / "notebooks" / "00_count.html", *(out / "cities" / f"{doc_id}.html" for doc_id in doc_ids)]
     assert written == expected
-    assert sorted((out / "cities").iterdir()) == expected[1:]
+    from analysis.outputs import MANIFEST  # the record of what the tool wrote there, kept beside the pages
+
+    assert sorted(p for p in (out / "cities").iterdir() if p.name not in (MANIFEST, "mine.html")) == expected[1:]
+    assert (out / "cities" / "mine.html").exists()
+    assert (out / "cities" / MANIFEST).read_text(encoding="utf-8").split() == [p.name for p in expected[1:]]
     assert f"notices: {len(doc_ids)}" in expected[0].read_text(encoding="utf-8")
     for doc_id, page in zip(doc_ids, expected[1:], strict=True):
         assert f"city page for {doc_id}" in page.read_text(encoding="utf-8")
