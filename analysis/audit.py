@@ -42,7 +42,8 @@ _LEGEND = [
 # Counted in the browser so a test can see what the page shows, not just what the file contains.
 _SCRIPT = """
 document.addEventListener("DOMContentLoaded", () => {
-  const count = (c) => new Set([...document.querySelectorAll("#text ." + c)].map(e => e.dataset[c])).size;
+  const idents = (c) => [...document.querySelectorAll("#text ." + c)].flatMap(e => e.dataset[c].split(" "));
+  const count = (c) => new Set(idents(c)).size;
   const shown = ["problem", "measure", "amount", "status", "fact"].map(c => c + "=" + count(c)).join(" ");
   document.getElementById("shown").textContent = shown;
 });
@@ -127,7 +128,11 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
             out.append(piece)
             continue
         classes = " ".join(sorted({m.css for m in covering}))
-        data = " ".join(f'data-{m.css}="{html.escape(m.ident)}"' for m in {m.css: m for m in covering}.values())
+        # spans of one kind may cover the same words (reviewer and review_type): the attribute lists every one
+        idents: dict[str, list[str]] = {}
+        for m in covering:
+            idents.setdefault(m.css, []).append(m.ident)
+        data = " ".join(f'data-{css}="{html.escape(" ".join(sorted(set(ids))))}"' for css, ids in idents.items())
         tip = html.escape(" | ".join(m.tip for m in covering))
         out.append(f'<span class="{classes}" {data} title="{tip}">{piece}</span>')
     return "".join(out)
