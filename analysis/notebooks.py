@@ -249,8 +249,9 @@ def loco_report(gold_problems: pd.DataFrame | None = None) -> LocoReport:
 class TransferReport:
     """The category classifier on agencies it was not trained on (analysis/categorize/transfer.py) as frames.
 
-    summary: one row per scheme (loso, loat, loco): n, groups, kappa and accuracy with 95 % bootstrap intervals, the
-    category most over-predicted and by how many points, Brier score, share below the low-confidence threshold;
+    summary: one row per scheme (loso and loat by default; loco on request): n, groups, kappa and accuracy with
+    95 % bootstrap intervals, the category most over-predicted and by how many points, Brier score, share below the
+    low-confidence threshold;
     shares: per category, human and predicted share, precision and recall under leave-one-source-out;
     per_agency_type: accuracy per agency type under each scheme; reliability: confidence bins against accuracy.
     """
@@ -261,7 +262,7 @@ class TransferReport:
     reliability: pd.DataFrame
 
 
-def transfer_report(schemes: tuple[str, ...] = ("loso", "loat", "loco")) -> TransferReport:
+def transfer_report(schemes: tuple[str, ...] = ("loso", "loat")) -> TransferReport:
     """`analysis.categorize.transfer.evaluate_transfer` as frames (refits one model per held-out group: ~1 min)."""
     import pandas as pd
 
