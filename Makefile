@@ -44,4 +44,4 @@ lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock
 
 clean: ## remove the environment and generated outputs (tables, figures, reports, the fitted model)
-	rm -rf $(VENV) data/processed/* figures/* reports/ models/*.pickle
+	rm -rf $(VENV) data/processed/* figures/* reports/ models/*.pickle models/*.json

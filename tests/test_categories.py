@@ -344,7 +344,7 @@ def test_saved_model_is_reused_and_a_broken_copy_refitted(
         pd.testing.assert_frame_equal(model_module.fitted_model().predict(gold), expected)
         assert saved.read_bytes() != b"truncated"
 
-        monkeypatch.setattr(model_module, "_shipped_version", lambda: "another-version")
+        monkeypatch.setattr(model_module, "shipped_version", lambda: "another-version")
         model_module.fitted_model()
         assert [p.name for p in tmp_path.iterdir()] == ["category-model-another-version.pickle"]
     finally:

@@ -10,7 +10,7 @@ import pytest
 
 from analysis import style
 from analysis.categorize.codebook import load_codebook, load_training
-from analysis.categorize.transfer import cross_predictions, reliability, score
+from analysis.categorize.transfer import cross_predictions, evaluate_transfer, reliability
 from analysis.cli import main
 from analysis.paths import TEST_DATA
 
@@ -23,10 +23,17 @@ def training() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def loso(training: pd.DataFrame) -> dict:
-    predicted = cross_predictions(training, "real", "url")
-    rows = training.loc[predicted.index]
-    return {"predicted": predicted, **score(rows["category"], predicted, rows["agency_type"])}
+def loso() -> dict:
+    # the shipped files' scores: computed once per version of codebook, training set and code, then kept in models/
+    return evaluate_transfer(schemes=("loso",))["loso"]
+
+
+@pytest.fixture(scope="module")
+def loso_of_three_sources(training: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cross-predictions over three sources only: enough to see which model predicted which row."""
+    urls = training.loc[training["source"] == "real", "url"].unique()[:3]
+    subset = training[(training["source"] == "seed") | training["url"].isin(urls)]
+    return subset, cross_predictions(subset, "real", "url")
 
 
 def test_training_holds_every_real_statement_with_its_provenance(training: pd.DataFrame) -> None:
@@ -52,10 +59,25 @@ def test_core_mandate_is_known_everywhere() -> None:
     assert "`core_mandate`" in render_codebook()
 
 
-def test_loso_never_predicts_a_source_it_trained_on(training: pd.DataFrame, loso: dict) -> None:
-    predicted = loso["predicted"]
-    assert list(predicted.index) == list(training.index[training["source"] == "real"])
-    assert (predicted["group"] == training.loc[predicted.index, "url"]).all()
+def test_loso_never_predicts_a_source_it_trained_on(loso_of_three_sources: tuple) -> None:
+    subset, predicted = loso_of_three_sources
+    assert list(predicted.index) == list(subset.index[subset["source"] == "real"])
+    assert (predicted["group"] == subset.loc[predicted.index, "url"]).all()
+    assert predicted["group"].nunique() == 3
+
+
+def test_scores_are_computed_once_per_version_and_kept(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from analysis.categorize import transfer
+
+    calls = []
+    monkeypatch.setattr(transfer, "MODELS", tmp_path)
+    monkeypatch.setattr(transfer, "_evaluate", lambda training, schemes: calls.append(schemes) or {"loso": {"k": 0.5}})
+    assert transfer._shipped_scores("v1", "loso") == {"k": 0.5} == transfer._shipped_scores("v1", "loso")
+    assert calls == [("loso",)]  # the second read the kept copy
+    (tmp_path / "category-transfer-v1-loso.json").write_text("{broken", encoding="utf-8")
+    assert transfer._shipped_scores("v1", "loso") == {"k": 0.5} and len(calls) == 2  # an unreadable copy: again
+    transfer._shipped_scores("v2", "loso")
+    assert [p.name for p in tmp_path.glob("*.json")] == ["category-transfer-v2-loso.json"]  # other versions go
 
 
 def test_loso_kappa_on_unseen_agencies(loso: dict) -> None:

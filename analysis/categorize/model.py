@@ -212,13 +212,13 @@ def fitted_model(training: pd.DataFrame | None = None, codebook: pd.DataFrame | 
     models/ (see `_shipped_model`).
     """
     if training is None and codebook is None:
-        return _shipped_model(_shipped_version())
+        return _shipped_model(shipped_version())
     codebook = codebook if codebook is not None else load_codebook()
     training = training if training is not None else load_training(codebook=codebook)
     return CategoryModel(codebook).fit(training)
 
 
-def _shipped_version() -> str:
+def shipped_version() -> str:
     """What the shipped model depends on: codebook, training set, the classifier's code, scikit-learn and numpy."""
     import sklearn
 
