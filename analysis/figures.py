@@ -111,7 +111,25 @@ def categories_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure
     bar = fig.colorbar(image, ax=ax, shrink=0.6, label=style.tr("占本市问题的比例", "share of the city's problems"))
     bar.formatter = _percent()
     ax.set_title(style.tr("各市问题类别分布（格内为问题数）", "Problem categories by city (cell: number of problems)"))
+    note = machine_coding_note(problems)
+    if note:
+        fig.supxlabel(note, x=0.01, ha="left", fontsize="x-small", color="0.35")  # the layout makes room for it
     return fig
+
+
+def machine_coding_note(problems: pd.DataFrame) -> str:
+    """How many categories were machine-coded, and how many of those with low confidence (for a figure's foot)."""
+    from analysis.categorize.model import LOW_CONFIDENCE
+
+    if not {"category_source", "category_confidence"} <= set(problems.columns):
+        return ""  # categories given, not coded here
+    machine = problems["category_source"].astype("string") != "manual"
+    low = int((machine & (problems["category_confidence"].astype(float) < LOW_CONFIDENCE)).sum())
+    n = int(machine.sum())
+    return style.tr(
+        f"类别为机器编码（{n} 个问题），其中 {low} 个置信度低于 {LOW_CONFIDENCE:g}，宜人工复核",
+        f"Categories are machine-coded ({n} problems); {low} below confidence {LOW_CONFIDENCE:g}, worth a manual check",
+    )
 
 
 def measures_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:

@@ -222,3 +222,18 @@ def test_render_all_leaves_out_category_figures_without_categories(tmp_path, mon
         f"{name}_zh"
         for name in ("measures_per_problem", "amounts_by_kind", "status_by_city", "timeline", "stated_vs_itemised")
     }
+
+
+def test_the_category_figure_says_how_many_codings_are_unsure() -> None:
+    import pandas as pd
+
+    from analysis import style
+    from analysis.figures import machine_coding_note
+
+    problems = pd.DataFrame(
+        {"category_source": ["rule", "model", "model", "manual"], "category_confidence": [0.9, 0.55, 0.8, 1.0]}
+    )
+    with style.language("en"):
+        assert machine_coding_note(problems) == (
+            "Categories are machine-coded (3 problems); 1 below confidence 0.7, worth a manual check"
+        )
