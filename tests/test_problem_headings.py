@@ -42,6 +42,13 @@ def real(prefix: str) -> Extraction:
     return extract_notice(read_notice(path, metadata={}))
 
 
+@cache
+def checked(folder: str, prefix: str) -> Extraction:
+    """A notice of a check set (real_check, real_check2), once its first blind run was recorded."""
+    path = next((TEST_DATA / folder / "docs").glob(f"{prefix}_*.txt"))
+    return extract_notice(read_notice(path, metadata={}))
+
+
 def rows(extraction: Extraction, *keys: str) -> list[tuple]:
     return [tuple(p[k] for k in keys) for p in extraction.problems]
 
@@ -726,3 +733,40 @@ def test_unnumbered_heading_lines_over_labelled_fields_under_aspects():
         ("", "意识形态工作责任制落实不到位", "complete", 1, "贯彻落实党的路线方针政策方面"),
         ("", "落实中央八项规定精神不严格", "complete", 1, "全面从严治党方面"),
     ]
+
+
+# --- rules learnt from the check sets' misses (real_check, real_check2, after their blind runs) ---------------------
+
+
+def test_a_status_sentence_opening_the_paragraph_below_the_heading_line():
+    text = HEAD + (
+        "二、具体整改情况\n"
+        "(一)部分年度空气质量约束性指标任务未完成。\n"
+        "该问题已完成整改。一是制定实施计划。二是分解下达指标。\n"
+        "(二)部分项目资金拨付不及时。\n"
+        "正在整改。一是督促拨付资金。二是建立台账。\n"
+    )
+    assert rows(extract_text(text), "title", "status", "n_measures") == [
+        ("部分年度空气质量约束性指标任务未完成", "complete", 2),
+        ("部分项目资金拨付不及时", "in_progress", 2),
+    ]
+
+
+def test_check_status_sentence_below_the_heading_line():
+    got = rows(checked("real_check", "21"), "label", "title", "status")
+    assert got == [("(一)", "南宁市部分年度空气质量约束性指标任务未完成", "complete")]
+
+
+def test_an_item_on_how_the_rectification_was_led_is_no_problem_at_any_level():
+    # The section's title (把整改落实作为…来抓) names 整改落实 like a section of problems; its item is about the work.
+    text = HEAD + (
+        "一、把整改落实作为一项政治任务来抓\n"
+        "(一)提高政治站位,以对党忠诚的自觉抓好巡察整改。一是迅速传达部署。二是加强学习教育。\n"
+        "(二)履行巡察整改主体责任不到位。一是成立领导小组。二是建立整改台账。\n"
+    )
+    # An item that states a shortcoming of the same work is a problem all the same.
+    assert rows(extract_text(text), "label", "title") == [("(二)", "履行巡察整改主体责任不到位")]
+
+
+def test_check2_organisational_item_is_no_problem():
+    assert checked("real_check2", "06").problems == []

@@ -345,10 +345,13 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
 
 
 def _may_be_problem(text: str, node: Node, section: Node) -> bool:
-    """Status groups are never problems; nor are sections about the work done, at the top of a flat notice."""
+    """Status groups are never problems, nor items on how the rectification was organised that state no
+    shortcoming; nor are sections about the work done, at the top of a flat notice."""
     heading = _heading(text, node)
     if is_status_group(heading):
         return False
+    if _is_organisation(heading) and not _SHORTCOMING.search(heading):
+        return False  # (一)提高政治站位,以对党忠诚的自觉抓好巡视整改。一是…: how the work was led, at any level
     return not (section.parent is None and _is_report_section(heading))
 
 
@@ -637,8 +640,9 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
 
 
 def _lead_status(text: str, start: int, end: int) -> StatusMatch | None:
-    """A short status sentence right after the heading (audit reports: 部分非税收入未及时缴库问题。已整改。…)."""
-    while start < end and text[start] in " \t":
+    """A short status sentence right after the heading (audit reports: 部分非税收入未及时缴库问题。已整改。…), or
+    opening the paragraph below a heading line of its own (…任务未完成。 / 该问题已完成整改。一是…)."""
+    while start < end and text[start] in " \t\n":
         start += 1
     stop = _sentence_end(text, start, end)
     if stop - start > _STATUS_SENTENCE:
