@@ -128,6 +128,7 @@ def test_a_group_of_several_statuses_gives_none():
         "整改结果:正在整改。\n"
         "2.统计队伍建设滞后。\n"
         "整改措施:一是引进人才。\n"
+        "欢迎广大干部群众监督。\n"  # a notice that ends: its last 一是 is not cut from a longer list
     )
     assert rows(extract_text(text), "title", "status") == [
         ("统计数据质量管控不严", "complete"),
@@ -175,6 +176,7 @@ def test_feedback_problem_numbers():
         "整改情况:一是制定计划。已完成整改。\n"
         "反馈问题2:意识形态工作责任制落实不足。\n"
         "整改情况:一是修订清单。\n"
+        "欢迎广大干部群众监督。\n"
     )
     assert rows(extract_text(text), "label", "title", "status") == [
         ("反馈问题1", "学习贯彻不到位", "complete"),
@@ -482,6 +484,7 @@ def test_a_status_said_in_the_last_sentence_of_an_item():
         "整改措施:一是修订责任清单。该问题已整改到位。\n"
         "3.财务管理不规范。\n"
         "整改措施:一是开展财务检查,已完成整改的事项建立台账,其余事项持续推进。\n"
+        "欢迎广大干部群众监督。\n"
     )
     assert rows(extract_text(text), "status", "status_raw", "n_measures") == [
         ("complete", "已完成整改", 2),
@@ -770,3 +773,23 @@ def test_an_item_on_how_the_rectification_was_led_is_no_problem_at_any_level():
 
 def test_check2_organisational_item_is_no_problem():
     assert checked("real_check2", "06").problems == []
+
+
+def test_a_text_stopping_after_the_first_of_a_list_of_measures_is_cut():
+    # 一是 is never written without 二是: a text that stops after it stops inside the item, whatever its last mark.
+    text = HEAD + (
+        "一、整改工作组织情况\n"
+        "局党组高度重视。\n"
+        "二、整改进展情况及成效\n"
+        "1.关于“政治引领有短板”问题的整改。\n"
+        "一是组织专题学习,观看直播三场次。\n"
+    )
+    assert rows(extract_text(text), "title", "status", "truncated") == [("关于“政治引领有短板”问题的整改", None, True)]
+    # With its list complete, or closing lines after it, the notice has ended: the item states no status.
+    for ending in ("二是开展宣讲。\n", "欢迎广大干部群众监督。\n"):
+        assert rows(extract_text(text + ending), "status", "truncated") == [("unstated", False)]
+
+
+def test_check2_text_stopping_after_its_first_measure():
+    got = rows(checked("real_check2", "03"), "label", "title", "status", "truncated")
+    assert got == [("1.", "关于“政治引领有短板”问题的整改", None, True)]

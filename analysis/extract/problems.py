@@ -255,6 +255,7 @@ def _whole_list_status(text: str, problems: list[Problem]) -> None:
             return
 
 
+_FIRST_OF_LIST = re.compile(r"一是|1[.、]|\(1\)|①")
 _FINAL = set("。!?;”’)】…")
 
 
@@ -265,11 +266,17 @@ def is_cut(text: str) -> bool:
 
 
 def _ends_inside(text: str, problem: Problem) -> bool:
-    """Whether the text stops inside the last problem: in mid-sentence, or right after its heading, with nothing of
-    the problem printed beyond it (no description, measures or status)."""
+    """Whether the text stops inside the last problem: in mid-sentence, right after the first item of a list of
+    measures (一是… and no 二是), or right after its heading, with nothing of the problem printed beyond it (no
+    description, measures or status)."""
     if is_cut(text):
         return True
-    return _CLOSING.search(text) is None and not text[problem.title_span[1] : len(text)].strip(" \t\n。;:")
+    if _CLOSING.search(text) is not None:
+        return False
+    last = problem.measures[-1] if problem.measures else None
+    if last is not None and _FIRST_OF_LIST.fullmatch(last.marker) and last.end >= len(text.rstrip()):
+        return True  # 一是… and the text stops: a list of one is never numbered, so the rest was cut
+    return not text[problem.title_span[1] : len(text)].strip(" \t\n。;:")
 
 
 def _mark_truncated(text: str, problem: Problem) -> None:
