@@ -793,3 +793,32 @@ def test_a_text_stopping_after_the_first_of_a_list_of_measures_is_cut():
 def test_check2_text_stopping_after_its_first_measure():
     got = rows(checked("real_check2", "03"), "label", "title", "status", "truncated")
     assert got == [("1.", "关于“政治引领有短板”问题的整改", None, True)]
+
+
+def test_run_in_shortcomings_under_aspects_with_their_measures_in_prose():
+    text = HEAD + (
+        "(一)在学习贯彻党中央决策部署存在差距方面\n"
+        "学习贯彻落实习近平文化思想不到位。2025年9月,系统学习《学习纲要》,开展交流研讨。\n"
+        "(二)在推动事业发展,发挥桥梁纽带作用不充分方面\n"
+        "组织建设滞后。2025年9月,召开全体工作人员会议,研究制定工作制度。\n"
+        "全年召开会议12次。各协会活动正常。\n"  # a paragraph of what was done: no shortcoming, no problem
+        "统筹文艺体系建设有欠缺。2025年9月,研究制定发展规划。组织各协会开展采风,以“文艺赋能”为主题在"
+    )
+    assert rows(extract_text(text), "label", "title", "status", "truncated") == [
+        ("", "学习贯彻落实习近平文化思想不到位", "unstated", False),
+        ("", "组织建设滞后", "unstated", False),
+        ("", "统筹文艺体系建设有欠缺", None, True),
+    ]
+    # Not outside an aspect: under a section of problems such a sentence may be the account of the work.
+    plain = text.replace("(一)在学习贯彻党中央决策部署存在差距方面", "一、整改落实情况").replace(
+        "(二)在推动事业发展,发挥桥梁纽带作用不充分方面\n", ""
+    )
+    assert extract_text(plain).problems == []
+
+
+def test_check_run_in_shortcomings_under_aspects():
+    assert rows(checked("real_check", "07"), "label", "title", "status") == [
+        ("", "学习贯彻落实习近平文化思想重要指示精神不到位", "unstated"),
+        ("", "组织建设滞后", "unstated"),
+        ("", "统筹全区文艺体系建设有欠缺", None),
+    ]

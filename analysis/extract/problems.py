@@ -70,12 +70,15 @@ _LIST_SECTION = re.compile(r"反馈|问题.{0,6}整改|整改.{0,4}情况|方面
 _HEADING_LINE = re.compile(r"^[^\n。;,:!?]{4,40}$", re.MULTILINE)
 _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "方案")
 # followed at once by 一是 (深入学习…推动工作。一是…), or a first sentence naming a problem (关于“…”的问题。…).
-# Or a short line of its own followed by a labelled field (学习贯彻…不够深入 / 整改情况:…).
+# Or a short line of its own followed by a labelled field (学习贯彻…不够深入 / 整改情况:…). Or, under an aspect, a
+# paragraph's short first sentence (no comma) that states a shortcoming, the measures following in prose
+# (组织建设滞后。2025年9月,召开…): the genre words problems as shortcomings and measures as actions.
 _RUN_IN = re.compile(
     r"\n(?!【?(?:" + "|".join(FIELD_LABELS) + r"))"
     r"(?:(?P<h>[^\n。;:]{4,60})[。:][ \t]*(?=一是)"
     r"|(?P<q>(?:关于|针对)“[^\n]{2,200}?”[^\n。;:“,]{0,8}问题(?:的整改(?:情况|进展)?)?)[。:,]"
-    r"|(?P<f>[^\n。;:【]{4,60})。?(?=\n【?(?:" + "|".join(FIELD_LABELS) + r")(?:情况)?】?\s*:))"
+    r"|(?P<f>[^\n。;:【]{4,60})。?(?=\n【?(?:" + "|".join(FIELD_LABELS) + r")(?:情况)?】?\s*:)"
+    r"|(?P<s>[^\n。;:,!?]{4," + str(_SHORT_HEADING) + r"})。(?=[^\s]))"
 )
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
 _UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
@@ -190,7 +193,7 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     if not problems:
         # Problems as unnumbered run-in headings (深入学习…推动工作。一是…) under a section of problems, numbered
         # or, where the notice numbers nothing, an unnumbered heading line.
-        heads = [s for s in sections if not s.children and _is_problem_section(_heading(text, s))]
+        heads = [s for s in sections if not s.children and _opens_problems(_heading(text, s))]
         heads += [
             n
             for s in sections
@@ -414,8 +417,11 @@ def _run_in_problems(text: str, head: Node, closing: int) -> list[Problem]:
 def _run_in_nodes(text: str, head: Node, end: int) -> list[Node]:
     """The run-in items of a heading's own text, as unnumbered nodes below it."""
     nodes: list[Node] = []
+    aspect = bool(_ASPECT.search(_heading(text, head)))
     for m in _RUN_IN.finditer(text, head.heading_end, end):
-        group = next(g for g in "hqf" if m.group(g) is not None)
+        group = next(g for g in "hqfs" if m.group(g) is not None)
+        if group == "s" and not (aspect and _SHORTCOMING.search(m.group("s"))):
+            continue
         start = m.start(group)
         nodes.append(Node(_UNNUMBERED, "run_in", start, start, m.end(group) + (group != "f"), parent=head))
     for i, node in enumerate(nodes):
