@@ -822,3 +822,28 @@ def test_check_run_in_shortcomings_under_aspects():
         ("", "组织建设滞后", "unstated"),
         ("", "统筹全区文艺体系建设有欠缺", None),
     ]
+
+
+def test_unnumbered_lines_over_their_fields_below_a_numbered_item_are_its_problems():
+    text = HEAD + (
+        "二、问题整改落实情况\n"
+        "(一)学习贯彻重要讲话精神不到位。\n"
+        "理论学习有计划无行动。\n"
+        "整改情况:一是制定学习方案。二是召开专题学习会。\n"
+        "研讨交流流于形式\n"
+        "整改情况:一是改进研讨方式;二是开展交流。\n"
+        "整改结果:已完成整改。\n"
+        "(二)意识形态工作责任制落实不到位。\n"
+        "整改情况:一是修订责任清单。二是开展专项检查。\n"
+        "整改结果:已完成整改。\n"
+    )
+    got = extract_text(text).problems
+    assert [(p["label"], p["title"], p["status"], p["n_measures"], p["area"]) for p in got] == [
+        ("", "理论学习有计划无行动", "unstated", 2, "学习贯彻重要讲话精神不到位"),
+        ("", "研讨交流流于形式", "complete", 2, "学习贯彻重要讲话精神不到位"),
+        ("(二)", "意识形态工作责任制落实不到位", "complete", 2, None),
+    ]
+
+
+def test_check_unnumbered_line_over_its_field_below_a_numbered_item():
+    assert rows(checked("real_check", "25"), "label", "title", "status") == [("", "理论学习有计划无行动", None)]

@@ -333,6 +333,21 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
                 node.children = run_ins
                 nodes += run_ins
                 continue
+        if not node.children and section.parent is not None:
+            # An item whose heading line is followed by unnumbered lines, each over its labelled field ((一)…不到位。
+            # / 理论学习有计划无行动。 / 整改情况:…): the lines carry the fields, so they are the problems and the
+            # item groups them, as 针对“…”的问题 under 1.关于“…”的问题.
+            labelled = [
+                n
+                for n in _run_in_nodes(text, node, node.own_end, only="f")
+                if n.start > node.heading_end and not _LIST_START.match(text, n.start)  # 一是…。 is a measure
+            ]
+            if labelled and not text[node.heading_end : labelled[0].start].strip():  # the line below the heading
+                for later, follows in zip(labelled, [*labelled[1:], None], strict=True):
+                    later.end = later.own_end = follows.start if follows else node.own_end
+                node.children = labelled
+                nodes += labelled
+                continue
         own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
         inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
         if inner:
@@ -414,12 +429,14 @@ def _run_in_problems(text: str, head: Node, closing: int) -> list[Problem]:
     return [_read_problem(text, node, head, code, title, None, node.end) for node in nodes]
 
 
-def _run_in_nodes(text: str, head: Node, end: int) -> list[Node]:
-    """The run-in items of a heading's own text, as unnumbered nodes below it."""
+def _run_in_nodes(text: str, head: Node, end: int, only: str = "hqfs") -> list[Node]:
+    """The run-in items of a heading's own text, as unnumbered nodes below it; `only` the kinds named."""
     nodes: list[Node] = []
     aspect = bool(_ASPECT.search(_heading(text, head)))
     for m in _RUN_IN.finditer(text, head.heading_end, end):
         group = next(g for g in "hqfs" if m.group(g) is not None)
+        if group not in only:
+            continue
         if group == "s" and not (aspect and _SHORTCOMING.search(m.group("s"))):
             continue
         start = m.start(group)
