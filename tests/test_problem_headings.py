@@ -847,3 +847,47 @@ def test_unnumbered_lines_over_their_fields_below_a_numbered_item_are_its_proble
 
 def test_check_unnumbered_line_over_its_field_below_a_numbered_item():
     assert rows(checked("real_check", "25"), "label", "title", "status") == [("", "理论学习有计划无行动", None)]
+
+
+def test_shi_lines_of_their_own_stating_shortcomings_number_the_problems():
+    text = HEAD + (
+        "二、整改落实情况\n"
+        "1.关于“理论学习不够深入”问题的整改\n"
+        "一是“第一议题”制度执行不到位\n"
+        "严格执行“第一议题”制度,开展专题学习。\n"
+        "二是中心组学习研讨不深\n"
+        "制定年度学习计划,每季度开展研讨。\n"
+        "2.关于“意识形态工作责任制落实不到位”问题的整改\n"
+        "一是强化理论武装\n"  # lines of actions are the item's measures: the item is the problem
+        "组织专题学习。\n"
+        "二是完善工作制度\n"
+        "修订责任清单。\n"
+        "欢迎广大干部群众监督。\n"
+    )
+    got = extract_text(text).problems
+    assert [(p["label"], p["title"], p["area"]) for p in got] == [
+        ("一是", "“第一议题”制度执行不到位", "关于“理论学习不够深入”问题的整改"),
+        ("二是", "中心组学习研讨不深", "关于“理论学习不够深入”问题的整改"),
+        ("2.", "关于“意识形态工作责任制落实不到位”问题的整改", None),
+    ]
+
+
+def test_as_many_problems_said_done_as_were_fed_back_gives_every_item_done():
+    body = (
+        "一、整改工作组织情况\n"
+        "巡察反馈意见中指出4项12个问题。目前,已整改完成{done}个问题。\n"
+        "二、整改落实情况\n"
+        "1.关于“理论学习不够深入”问题的整改\n"
+        "整改情况:一是制定学习计划;二是开展专题研讨。\n"
+        "2.关于“意识形态工作责任制落实不到位”问题的整改\n"
+        "整改情况:一是修订责任清单;二是开展专项检查。\n"
+        "欢迎广大干部群众监督。\n"
+    )
+    assert rows(extract_text(HEAD + body.format(done=12)), "status") == [("complete",), ("complete",)]
+    # Fewer done than fed back: which ones is not said.
+    assert rows(extract_text(HEAD + body.format(done=10)), "status") == [("unstated",), ("unstated",)]
+
+
+def test_check_shi_line_problem_and_its_status_from_the_counts():
+    got = rows(checked("real_check", "24"), "label", "title", "status")
+    assert got == [("一是", "“第一议题”制度执行不到位", "complete")]

@@ -32,6 +32,7 @@ from analysis.extract.markers import (
 )
 from analysis.extract.numerals import parse_number
 from analysis.extract.outline import Node
+from analysis.extract.totals import read_totals
 from analysis.extract.vocab import StatusMatch, find_status
 
 # A label opens a line (its colon may be missing: 咸宁 "整改情况一是…") or follows a sentence with its colon.
@@ -81,6 +82,10 @@ _RUN_IN = re.compile(
     r"|(?P<s>[^\n。;:,!?]{4," + str(_SHORT_HEADING) + r"})。(?=[^\s]))"
 )
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
+# 一是“第一议题”制度执行不到位 — a line of its own, no sentence punctuation: a problem numbered 一是 (see
+# _shi_heading_lines). Such a line opening with a remedy (解决…不到位问题) is a measure.
+_SHI_LINE = re.compile(r"\n[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})是)(?P<t>[^\n。;,:!?]{2,40}?)[ \t]*(?=\n)")
+_REMEDY = re.compile(r"(?:着力|切实|认真|坚决)?(?:解决|整治|纠正|破解|改进|加强|强化|完善|健全|推动|推进|落实|建立)")
 _UNNUMBERED_HEADING = Marker("heading", 0, "", 0)
 # A status sentence is short (已纳入年度重点工作持续跟踪); a longer one is an account of what was done.
 _STATUS_SENTENCE = 20
@@ -215,6 +220,7 @@ def find_problems(text: str, root: Node) -> tuple[list[Problem], list[str]]:
     if problems:
         _ordinal_statuses(text, problems)
         _whole_list_status(text, problems)
+        _all_counted_done(text, problems)
     if not problems:
         warnings.append("no problems found: no numbered items carry measures (一是…, 整改措施:) or a status")
     elif closing == len(text) and problems[-1].end >= len(text.rstrip()) and _ends_inside(text, problems[-1]):
@@ -256,6 +262,25 @@ def _whole_list_status(text: str, problems: list[Problem]) -> None:
                     problem.status, problem.status_raw = status.code, status.phrase
                     problem.status_span = (status.start, status.end)
             return
+
+
+def _all_counted_done(text: str, problems: list[Problem]) -> None:
+    """Before the list, as many problems said done as were fed back (指出4项12个问题 … 共计12个问题已整改完成):
+    every item that states no status of its own has that status."""
+    if all(p.status != "unstated" for p in problems):
+        return
+    totals = read_totals(text, 0, problems[0].start)
+    reported, done = totals.get("problems_reported"), totals.get("problems_completed_reported")
+    if reported is None or done is None or done.span is None or not reported.value or reported.value != done.value:
+        return
+    clause = max(text.rfind(ch, 0, done.span[0]) for ch in ",。;\n") + 1
+    status = find_status(text, clause, _sentence_end(text, done.span[1], len(text)))
+    if status is None or status.code != "complete":
+        return
+    for problem in problems:
+        if problem.status == "unstated":
+            problem.status, problem.status_raw = status.code, status.phrase
+            problem.status_span = (status.start, status.end)
 
 
 _FIRST_OF_LIST = re.compile(r"一是|1[.、]|\(1\)|①")
@@ -348,6 +373,10 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
                 node.children = labelled
                 nodes += labelled
                 continue
+        if not node.children and section.parent is not None and (shi_lines := _shi_heading_lines(text, node)):
+            node.children = shi_lines
+            nodes += shi_lines
+            continue
         own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
         inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
         if inner:
@@ -367,6 +396,26 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
                 nodes.append(sibling)
                 chosen.add(sibling)
     return sorted(nodes, key=lambda n: n.start)
+
+
+def _shi_heading_lines(text: str, node: Node) -> list[Node]:
+    """Lines of their own numbered 一是/二是… right below an item's heading, each stating a shortcoming and followed
+    by its measures (1.关于“理论学习不够深入”问题的整改 / 一是“第一议题”制度执行不到位 / 严格执行…): they number
+    the item's problems, not its measures, which are sentences or actions."""
+    lines = list(_SHI_LINE.finditer(text, node.heading_end, node.own_end))
+    if not lines or text[node.heading_end : lines[0].start() + 1].strip() or parse_number(lines[0]["n"]) != 1:
+        return []
+    if not all(_SHORTCOMING.search(m["t"]) and not _REMEDY.match(m["t"]) for m in lines):
+        return []
+    nodes = []
+    for m in lines:
+        marker = Marker("shi", parse_number(m["n"]) or 0, m["m"], len(m["m"]))
+        nodes.append(Node(marker, "shi_line", m.start("m"), m.start("t"), m.end("t"), parent=node))
+    for i, child in enumerate(nodes):
+        child.end = child.own_end = nodes[i + 1].start if i + 1 < len(nodes) else node.own_end
+    if any(not text[child.heading_end : child.end].strip() for child in nodes[:-1]):
+        return []  # a line with nothing below it before the next: a list of headings, not problems with measures
+    return nodes
 
 
 def _may_be_problem(text: str, node: Node, section: Node) -> bool:
