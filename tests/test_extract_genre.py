@@ -12,11 +12,10 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-from analysis.extract import Extraction, extract_notice
+from analysis.extract import Extraction, extract_notice, extract_text
 from analysis.paths import TEST_DATA
 from analysis.sources import RawNotice, read_notice
 
@@ -633,19 +632,6 @@ def test_aspect_amounts():
 
 
 # --- short notices written inline: field-label variants -------------------------------------------------------------
-
-
-def extract_text(text: str) -> Extraction:
-    notice = RawNotice(
-        doc_id="inline",
-        path=Path("inline.txt"),
-        source_file="inline.txt",
-        sha256="",
-        text=text,
-        encoding="utf-8",
-        converted_from_traditional=False,
-    )
-    return extract_notice(notice)
 
 
 def test_label_variants_and_responsibility_fields_end_the_measures():

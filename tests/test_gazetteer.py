@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.extract import extract_notice
+from analysis.extract import extract_text
 from analysis.gazetteer import GAZETTEER_CSV, candidates, find_places, places, resolve, stem
 from analysis.infer import FIELDS, Inferred, fill_metadata, infer_metadata
 from analysis.paths import RAW, ROOT, TEST_DATA
-from analysis.sources import RawNotice, load_metadata, read_notice
+from analysis.sources import load_metadata, read_notice
 
 SEEDS = sorted(RAW.glob("*.txt"))
 
@@ -397,8 +397,7 @@ def test_an_ambiguous_place_is_kept_as_written_and_nothing_above_it() -> None:
 
 def test_an_ambiguous_place_is_a_warning_of_the_extraction() -> None:
     text = notice("中共朝阳区住房和城乡建设局党组", "区委第二巡察组", "现将整改情况予以公布。\n一、整改工作\n")
-    raw = RawNotice(Path("a.txt"), "a", "a.txt", "0" * 64, text, "utf-8", False)
-    warnings = extract_notice(raw).document["warnings"]
+    warnings = extract_text(text).document["warnings"]
     assert "county '朝阳区' is ambiguous (北京市朝阳区 110105, 吉林省长春市朝阳区 220104)" in warnings
 
 

@@ -12,25 +12,13 @@ from types import SimpleNamespace
 import pytest
 
 from analysis.evaluate_real import evaluate_real, score
-from analysis.extract import extract_notice
+from analysis.extract import extract_text
 from analysis.extract.normalize import normalize
 from analysis.extract.totals import read_totals
 from analysis.issuer import read_issuer
-from analysis.sources import RawNotice, read_notice
+from analysis.sources import read_notice
 
 REAL = Path(__file__).parent / "data" / "real"
-
-
-def _notice(text: str, name: str = "t") -> RawNotice:
-    return RawNotice(
-        path=Path(f"{name}.txt"),
-        doc_id=name,
-        source_file=f"{name}.txt",
-        sha256="0" * 64,
-        encoding="utf-8",
-        text=text,
-        converted_from_traditional=False,
-    )
 
 
 def _issuer(text: str) -> tuple[str, str] | None:
@@ -90,7 +78,7 @@ def test_a_discipline_commission_that_reposted_the_notice_is_not_its_issuer() ->
 
 
 def _facts(text: str) -> dict:
-    return extract_notice(_notice(text)).document
+    return extract_text(text).document
 
 
 @pytest.mark.parametrize(

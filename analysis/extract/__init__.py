@@ -2,15 +2,15 @@
 
 Stages, one module each: `normalize` (with an offset map back to the source) → `outline` (numbering levels) →
 `problems`, `items` (measures) → `header`, `dates`, `totals`, `amounts`; `notice` runs them for one notice.
-`extract_notice` and `Extraction` are loaded on first use, so that a module of this package (the date grammar,
-say) can be imported without the whole extractor and what it imports.
+`extract_notice`, `extract_text` and `Extraction` are loaded on first use, so that a module of this package (the
+date grammar, say) can be imported without the whole extractor and what it imports.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GIVEN_FACTS", "Extraction", "extract_notice"]
+__all__ = ["GIVEN_FACTS", "Extraction", "extract_notice", "extract_text"]
 
 
 def __getattr__(name: str) -> Any:

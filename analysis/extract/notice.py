@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from analysis.consistency import findings
 from analysis.corrections import Correction, apply_corrections
@@ -34,6 +35,12 @@ class Extraction:
     evidence: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     category_overrides: list[dict] = field(default_factory=list)  # researchers' set_category corrections
+
+
+def extract_text(text: str, doc_id: str = "inline") -> Extraction:
+    """Extract a notice given as a string (pasted into a notebook, or a test's minimal text); no file, no metadata."""
+    path = Path(f"{doc_id}.txt")
+    return extract_notice(RawNotice(doc_id, path, path.name, "", text, "utf-8", False))
 
 
 def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Correction, ...] = ()) -> Extraction:
