@@ -845,6 +845,17 @@ def test_unnumbered_lines_over_their_fields_below_a_numbered_item_are_its_proble
     ]
 
 
+def test_a_line_describing_the_item_over_its_field_is_no_problem_of_its_own():
+    text = HEAD + (
+        "二、问题整改落实情况\n"
+        "(一)理论学习不深入。\n"
+        "主要表现为个别支部学习流于形式。\n"
+        "整改情况:一是制定学习方案。二是召开专题学习会。\n"
+        "欢迎广大干部群众监督。\n"
+    )
+    assert rows(extract_text(text), "label", "title") == [("(一)", "理论学习不深入")]
+
+
 def test_check_unnumbered_line_over_its_field_below_a_numbered_item():
     assert rows(checked("real_check", "25"), "label", "title", "status") == [("", "理论学习有计划无行动", None)]
 

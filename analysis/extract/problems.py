@@ -9,7 +9,14 @@ Not problems: the opening sections on how the rectification was organised (整�
 status groups (一、已完成整改的问题), whose status their items take, and aspects (…方面). Unnumbered problems are read
 too: lines 针对“…”的问题 (the innermost level of 方面 → 项 → 问题) and run-in headings followed by 一是. A status may
 also come right after the heading, in the item's last sentence, by ordinal in a summary (第一项…已经整改完成) or for
-the whole list (已全部完成整改). A text that ends inside an item keeps it, marked truncated, with no invented status.
+the whole list (已全部完成整改, or as many problems said done as were fed back). A text that ends inside an item
+(in mid-sentence, or after 一是 with no 二是) keeps it, marked truncated, with no invented status.
+
+Rules learnt from the check sets: under an aspect, a paragraph's short first sentence stating a shortcoming is a
+problem with its measures in prose (组织建设滞后。2025年9月,召开…); unnumbered lines right below a numbered item, each
+over its labelled field, and lines of their own numbered 一是/二是 that state shortcomings are the problems the item
+groups; items on how the rectification was led (提高政治站位,…抓好巡视整改) that state no shortcoming are none; a
+status sentence may open the paragraph below the heading line (该问题已完成整改。).
 """
 
 from __future__ import annotations
@@ -82,6 +89,7 @@ _RUN_IN = re.compile(
     r"|(?P<s>[^\n。;:,!?]{4," + str(_SHORT_HEADING) + r"})。(?=[^\s]))"
 )
 _UNNUMBERED = Marker("unnumbered", 0, "", 0)
+_DESCRIPTION_LEAD = re.compile(r"(?:主要|具体|问题)?表现(?:为|在)?|例如|比如|如:|其中")
 # 一是“第一议题”制度执行不到位 — a line of its own, no sentence punctuation: a problem numbered 一是 (see
 # _shi_heading_lines). Such a line opening with a remedy (解决…不到位问题) is a measure.
 _SHI_LINE = re.compile(r"\n[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})是)(?P<t>[^\n。;,:!?]{2,40}?)[ \t]*(?=\n)")
@@ -365,7 +373,10 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
             labelled = [
                 n
                 for n in _run_in_nodes(text, node, node.own_end, only="f")
-                if n.start > node.heading_end and not _LIST_START.match(text, n.start)  # 一是…。 is a measure
+                # 一是…。 is a measure; 主要表现为… describes the item's own problem
+                if n.start > node.heading_end
+                and not _LIST_START.match(text, n.start)
+                and not _DESCRIPTION_LEAD.match(text, n.start)
             ]
             if labelled and not text[node.heading_end : labelled[0].start].strip():  # the line below the heading
                 for later, follows in zip(labelled, [*labelled[1:], None], strict=True):
