@@ -22,6 +22,7 @@ import csv
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -223,14 +224,17 @@ def notice_files(path: Path) -> list[str]:
     if path.is_dir():
         # scandir knows each entry's type from the listing: no stat call per file in a folder of 10⁵ notices
         with os.scandir(path) as entries:
-            return [entry.path for entry in entries if entry.is_file() and not _is_skipped(entry.name)]
+            # links, pipes and devices are listed too: read_notice says why each cannot be read, rather than
+            # leaving them out without a word; subfolders are not notices
+            return [entry.path for entry in entries if not entry.is_dir() and not _is_skipped(entry.name)]
     if path.is_file():
         return [str(path)]
     raise NoticeError(f"{shown(path)}: no such file or folder")
 
 
 def _is_skipped(name: str) -> bool:
-    return name.startswith(".") or name == RAW_METADATA.name or name.upper().startswith("README")
+    """Hidden files, the metadata file and the folder's own README (README, README.md …), not README-like notices."""
+    return name.startswith(".") or name == RAW_METADATA.name or Path(name).stem.upper() == "README"
 
 
 def _checked_suffix(path: Path) -> Path:
@@ -316,7 +320,11 @@ def read_notice(
 
 
 def _read_bytes(path: Path, where: str, limits: formats.Limits) -> bytes:
-    """The file's bytes; a file over the size limit is refused before it is read, and never read past the limit."""
+    """The file's bytes; a file over the size limit is refused before it is read, and never read past the limit.
+
+    Only a regular file is opened (a pipe would block the run), and a link only to a file in the link's own folder:
+    a notice is what the folder holds, not what a link reaches elsewhere."""
+    _check_kind(path, where)
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -333,6 +341,26 @@ def _read_bytes(path: Path, where: str, limits: formats.Limits) -> bytes:
             f"not a single notice? split it, or {limits.override('input_bytes')}"
         )
     return raw
+
+
+def _check_kind(path: Path, where: str) -> None:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise NoticeError(f"{where}: a link to a missing file ({target}) — restore it or remove the link")
+        if target.parent != path.parent.resolve():
+            raise NoticeError(
+                f"{where}: a link to a file outside its folder ({target}) — copy the notice into the folder instead"
+            )
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise NoticeError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise NoticeError(f"{where}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise NoticeError(f"{where}: {kind}, not a notice file — move it out of the folder")
 
 
 def _extract(source: str, raw: bytes, where: str, warnings: list[str], limits: formats.Limits) -> tuple[str, str]:

@@ -402,3 +402,31 @@ def test_the_text_length_limit_applies_to_every_format(tmp_path: Path, monkeypat
     path = tmp_path / "page.html"
     path.write_text("<html><body>" + "<p>关于巡察整改情况的通报</p>" * 10 + "</body></html>", encoding="utf-8")
     assert "text too long to extract (119 characters, limit 100;" in rejection(path, metadata={})
+
+
+def test_links_pipes_and_readme_like_notices_are_each_one_line(tmp_path: Path) -> None:
+    # issue 11: symlinks were followed out of the folder; pipes and dangling links were skipped without a word; a
+    # notice whose name starts with README was skipped
+    import os
+
+    from analysis.pipeline import extract_paths
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes((RAW / "shenyang.txt").read_bytes())
+    (folder / "README.md").write_text("about this folder", encoding="utf-8")
+    (folder / "README-东营.txt").write_bytes((RAW / "dongying.txt").read_bytes())
+    (folder / "inside.txt").write_bytes((RAW / "suining.txt").read_bytes())
+    (folder / "to-inside.txt").symlink_to(folder / "inside.txt")
+    (folder / "outside.txt").symlink_to(elsewhere)
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(folder / "pipe.txt")
+    result = extract_paths([folder], metadata={})
+    assert set(result.tables["documents"]["doc_id"]) == {"README-东营", "inside", "to-inside"}
+    failures = sorted(f.split(": ", 1)[1].split(" (")[0] for f in result.failures)
+    assert failures == [
+        "a link to a file outside its folder",
+        "a link to a missing file",
+        "a pipe, not a notice file — move it out of the folder",
+    ]
