@@ -145,8 +145,46 @@ def build() -> int:
     except NoticeError as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         return 1
-    status = _report(extract_paths([paths.RAW], metadata), paths.PROCESSED)
+    result = extract_paths([paths.RAW], metadata)
+    _keep_registered(result, metadata, paths.RAW, paths.PROCESSED)
+    status = _report(result, paths.PROCESSED)
     return max(status, render_figures())
+
+
+def _keep_registered(result: ExtractionResult, metadata: dict[str, dict[str, str]], raw: Path, processed: Path) -> None:
+    """A registered notice (a sha256 in metadata.csv) that cannot be built now keeps its earlier outputs, and a
+    registered file missing from data/raw is a failure: a notice never vanishes from the tables without a word.
+
+    Its rows stay until the researcher restores the file or removes its metadata row."""
+    import pandas as pd
+
+    from analysis.tables_io import read_tables
+
+    registered = {Path(name).stem: name for name, row in metadata.items() if row.get("sha256", "").strip()}
+    built = set(result.tables["documents"]["doc_id"])
+    for doc_id, name in sorted(registered.items()):
+        if doc_id not in built and not (raw / name).exists():
+            result.failures.append(
+                f"{shown(raw / name)}: registered in metadata.csv but missing — restore it, or remove its row to "
+                "drop the notice; its earlier outputs are kept"
+            )
+    kept = sorted(doc_id for doc_id in registered if doc_id not in built)
+    if not kept or not (processed / "documents.parquet").exists():
+        return
+    try:
+        earlier = read_tables(processed)
+    except Exception as exc:  # unreadable earlier tables: nothing to keep, said once
+        result.failures.append(f"{shown(processed)}: earlier tables unreadable ({exc}) — nothing kept of {kept}")
+        return
+    for name, frame in result.tables.items():
+        rows = earlier[name][earlier[name]["doc_id"].isin(kept)]
+        if len(rows):
+            joined = pd.concat([frame, rows.astype(frame.dtypes.to_dict())], ignore_index=True)
+            result.tables[name] = joined.sort_values("doc_id", kind="stable", ignore_index=True)
+    for doc_id in kept:
+        text = processed / "texts" / f"{doc_id}.txt"
+        if doc_id in set(earlier["documents"]["doc_id"]) and text.exists():
+            result.texts[doc_id] = text.read_bytes().decode("utf-8")  # exactly as stored: spans index it
 
 
 def render_figures(language: str | None = None) -> int:

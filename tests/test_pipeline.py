@@ -179,3 +179,34 @@ def test_amounts_beyond_exact_storage_are_named_and_the_rest_is_written(tmp_path
     assert "99999999999999999999亿元" in set(amounts["raw"]) and "12.5161720861万元" not in set(amounts["raw"])
     warnings = pd.read_parquet(out / "documents.parquet").loc[0, "warnings"]
     assert "amount '12.5161720861万元' has more precision or size than yuan are stored with: left out" in warnings
+
+
+def test_a_registered_notice_that_cannot_be_built_keeps_its_earlier_outputs(tmp_path: Path) -> None:
+    # issue 11: a deleted registered raw file vanished from every output with exit status 0; a changed one was
+    # refused but its earlier rows were removed
+    import hashlib
+
+    import pandas as pd
+
+    from analysis.pipeline import _keep_registered, _report
+
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    metadata = {}
+    for name in ("shenyang.txt", "suining.txt", "dongying.txt"):
+        data = (RAW / name).read_bytes()
+        (raw / name).write_bytes(data)
+        metadata[name] = {"sha256": hashlib.sha256(data).hexdigest()}
+    assert _report(extract_paths([raw], metadata), processed) == 0
+    before = pd.read_parquet(processed / "problems.parquet")
+
+    (raw / "suining.txt").unlink()  # deleted
+    (raw / "dongying.txt").write_bytes((RAW / "dongying.txt").read_bytes() + b"\n")  # changed
+    result = extract_paths([raw], metadata)
+    _keep_registered(result, metadata, raw, processed)
+    assert _report(result, processed) == 1
+    assert any("suining.txt: registered in metadata.csv but missing" in f for f in result.failures)
+    assert any("dongying.txt: raw file changed since it was registered" in f for f in result.failures)
+    after = pd.read_parquet(processed / "problems.parquet")
+    pd.testing.assert_frame_equal(after, before)  # every notice's rows, as they were
+    assert (processed / "texts" / "suining.txt").exists() and (processed / "audit" / "suining.html").exists()
