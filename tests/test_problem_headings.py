@@ -900,5 +900,6 @@ def test_as_many_problems_said_done_as_were_fed_back_gives_every_item_done():
 
 
 def test_check_shi_line_problem_and_its_status_from_the_counts():
-    got = rows(checked("real_check", "24"), "label", "title", "status")
-    assert got == [("一是", "“第一议题”制度执行不到位", "complete")]
+    # 一是 with no 二是 and no closing lines: the text was cut inside item 1; the counts' status was given before.
+    got = rows(checked("real_check", "24"), "label", "title", "status", "truncated")
+    assert got == [("一是", "“第一议题”制度执行不到位", "complete", True)]

@@ -312,6 +312,8 @@ def _ends_inside(text: str, problem: Problem) -> bool:
     last = problem.measures[-1] if problem.measures else None
     if last is not None and _FIRST_OF_LIST.fullmatch(last.marker) and last.end >= len(text.rstrip()):
         return True  # 一是… and the text stops: a list of one is never numbered, so the rest was cut
+    if problem.node.marker.kind == "shi" and problem.node.marker.value == 1:
+        return True  # the same for problems numbered 一是 (_shi_heading_lines): 二是 was cut
     return not text[problem.title_span[1] : len(text)].strip(" \t\n。;:")
 
 
