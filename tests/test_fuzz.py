@@ -28,6 +28,8 @@ TOKENS = [
     "中共某县委员会关于巡察整改情况的通报",
 ]  # fmt: skip
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+# The suite's cases are the same on every run (a red CI must be reproducible); `make fuzz` draws new ones.
+DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 
 
 @st.composite
@@ -50,7 +52,7 @@ def mutated_notices(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_notices())
 def test_mutated_notices_never_crash_and_hold_together(text: str) -> None:
     notice = RawNotice("fuzz", RAW / "fuzz.txt", "fuzz.txt", "0" * 64, text, "utf-8", False)
