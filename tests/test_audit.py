@@ -121,3 +121,26 @@ def test_findings_and_warnings_are_listed(extraction, tmp_path: Path) -> None:
     document = extraction.tables["documents"].set_index("doc_id").loc["xianning"]
     for item in [*document["findings"].split("; "), *document["warnings"].split("; ")]:
         assert item in listed
+
+
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>'
+
+
+@needs_browser
+def test_hostile_text_metadata_and_file_names_run_no_script(tmp_path: Path) -> None:
+    # issue 11: every value that reaches a page is text, never markup; the browser says whether any script ran
+    from analysis.pipeline import extract_paths
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "evil`<img src=x onerror=alert(14)>`"
+    text = (RAW / "shenyang.txt").read_text(encoding="utf-8").replace("。", "。" + HOSTILE, 3)
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    metadata = {f"{name}.txt": {"issuer": HOSTILE, "city": "东营市" + HOSTILE}}
+    result = extract_paths([folder], metadata)
+    (doc_id,) = result.texts
+    page = tmp_path / "page.html"
+    page.write_text(render_audit(doc_id, result.texts[doc_id], result.tables), encoding="utf-8")
+    dom = dump_dom(page, tmp_path)
+    assert "data-pwned" not in dom and '<img src="x"' not in dom
+    assert "document.body.dataset.pwned=1" in dom  # the payload is shown, as text
