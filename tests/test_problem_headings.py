@@ -8,32 +8,18 @@ texts, not copied from the extractor's output.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-from analysis.extract import Extraction, extract_notice
+from analysis.extract import Extraction, extract_notice, extract_text
 from analysis.paths import TEST_DATA
-from analysis.sources import RawNotice, read_notice
+from analysis.sources import read_notice
 
 REAL = TEST_DATA / "real" / "docs"
 HEAD = (
     "中共某县统计局党组关于县委第一巡察组巡察反馈意见整改情况的通报\n"
     "根据县委统一部署,2024年3月1日至4月15日,县委第一巡察组对县统计局党组开展了常规巡察。现将整改情况予以公布。\n"
 )
-
-
-def extract_text(text: str) -> Extraction:
-    notice = RawNotice(
-        doc_id="inline",
-        path=Path("inline.txt"),
-        source_file="inline.txt",
-        sha256="",
-        text=text,
-        encoding="utf-8",
-        converted_from_traditional=False,
-    )
-    return extract_notice(notice)
 
 
 @cache
