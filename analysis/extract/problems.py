@@ -818,10 +818,14 @@ def _title(text: str, node: Node, heading_end: int) -> tuple[tuple[int, int], in
     return (start, title_end), after
 
 
-def _closing_quote(text: str, start: int, stop: int) -> int | None:
-    """Offset of the ” that closes the first “ in text[start:stop]; None if it is not closed there."""
+def _closing_quote(text: str, start: int, stop: int, breaks: str = "") -> int | None:
+    """Offset of the ” that closes the first “ in text[start:stop], nested quotes allowed; None if it is not closed
+    there, or if a character of `breaks` comes first."""
     depth = 0
-    for i in range(text.find("“", start, stop), stop):
+    opening = text.find("“", start, stop)
+    if opening < 0:
+        return None
+    for i in range(opening, stop):
         ch = text[i]
         if ch == "“":
             depth += 1
@@ -829,6 +833,8 @@ def _closing_quote(text: str, start: int, stop: int) -> int | None:
             depth -= 1
             if depth == 0:
                 return i
+        elif ch in breaks:
+            return None
     return None
 
 
@@ -846,22 +852,8 @@ def _bare_quote(text: str, start: int, stop: int) -> tuple[int, int] | None:
     lead = _QUOTE_LEAD.match(text, start, stop)
     if not lead:
         return None
-    depth, i = 1, lead.end()
-    limit = min(stop, i + 300)
-    while i < limit:
-        ch = text[i]
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            depth -= 1
-            if depth == 0:
-                break
-        elif ch in "\n。":
-            return None
-        i += 1
-    else:
-        return None
-    if i - lead.end() < 2:
+    i = _closing_quote(text, lead.end() - 1, min(stop, lead.end() + 300), breaks="\n。")
+    if i is None or i - lead.end() < 2:
         return None
     end = i + 1
     return (lead.end(), i) if end >= stop or text[end] in "。:;" else None
