@@ -224,7 +224,7 @@ def _generic_county_issuer(issuer: Inferred | None, settled: list[tuple[Place, P
 
 # A township or street body: 中共茂租镇委员会, 杭州道街道工委.
 _TOWNSHIP = re.compile(
-    r"(?P<t>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?:党委|党工委|工委|委员会|人民政府|办事处)|^(?P<at>[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))"
+    r"(?P<t>[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))(?:党委|党工委|工委|委员会|人民政府|办事处)|^(?P<at>[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡))"
 )
 
 

@@ -62,7 +62,7 @@ _FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《
 _PRONOUN = re.compile(r"^(?:我|本)")
 # A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
 _ACTING = re.compile(
-    r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u4e00-\u9fff]{1,12}?党(?:组|委|工委))"
+    r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u3400-\u4dbf\u4e00-\u9fff]{1,12}?党(?:组|委|工委))"
     r"(?=高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)",
     re.MULTILINE,
 )
@@ -252,7 +252,8 @@ def _fuller_name(text: str, short: str) -> Reading | None:
     """The full Party-organisation name (中共盐城市疾病预防控制中心委员会) of which `short` (中心党委) is a short form.
 
     A short form keeps the organisation's kind (党组; 党委 for 委员会) and writes its unit in characters taken,
-    in order, from the full name, ending alike (我院 → 莆田市中级人民法院, 市科技局 → 朔州市科学技术局).
+    in order, from the full name, ending in a character of its last word (我院 → 莆田市中级人民法院, 市科技局 →
+    朔州市科学技术局, 市妇联 → 丽水市妇女联合会).
     """
     kind = next((k for k in _KINDS if short.endswith(k)), None)
     if kind is None:
@@ -267,7 +268,9 @@ def _fuller_name(text: str, short: str) -> Reading | None:
         if full_kind is None:
             continue
         full_unit = re.sub(r"^(?:中共|中国共产党)", "", full[: -len(full_kind)])
-        if full_unit[-1:] == unit[-1:] and _in_order(unit, full_unit) and (best is None or len(full) > len(best.value)):
+        # a short form ends in a character of the full name's last word: 市妇联 ← 丽水市妇女联合会, 中心 ← …控制中心
+        ends_alike = unit[-1] in full_unit[-3:]
+        if ends_alike and _in_order(unit, full_unit) and (best is None or len(full) > len(best.value)):
             best = Reading(full, m.start(), m.end(), "body")
     return best
 

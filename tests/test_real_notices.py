@@ -474,3 +474,49 @@ def test_a_reviewer_after_a_date_and_a_joint_team() -> None:
     assert _facts(text)["reviewer"] == "自治区党委第十一巡视组"
     text = "根据统一部署,2023年4月13日至6月10日,市委第二联动巡察组对经开区党工委开展了巡察。现将整改情况公布。\n"
     assert _facts(text)["reviewer"] == "市委第二联动巡察组"
+
+
+# --- rules learnt from the third check set (tests/data/real_check3), after its blind run -----------------------
+
+
+def test_a_line_of_page_metadata_is_not_joined_to_the_header_sentence() -> None:
+    # check3 06: 2021-02-23 12:42:06来源:广州市住房和城乡建设局 / 根据市委统一部署,…
+    norm = normalize(
+        "2021-02-23 12:42:06来源:广州市住房和城乡建设局\n根据市委统一部署,市委第八巡察组进行巡察。"
+    )
+    assert norm.text.splitlines()[0] == "2021-02-23 12:42:06来源:广州市住房和城乡建设局"
+
+
+def test_rare_characters_in_a_township_name() -> None:
+    from analysis.infer import infer_metadata
+
+    # check3 05: 湖㳇镇 (㳇 is in CJK extension A)
+    inferred = infer_metadata("中共湖㳇镇委员会关于巡察整改情况的通报\n根据市委统一部署,市委第一巡察组开展了巡察。")
+    assert (inferred["county"].value, inferred["city"].value) == ("宜兴市", "无锡市")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reviewer"),
+    [
+        ("市委第七提级交叉巡察组对县委宣传部开展了巡察", "市委第七提级交叉巡察组"),  # check3 02
+        ("市委对村巡察第四组对三乡镇开展了巡察", "市委对村巡察第四组"),  # check3 12
+    ],
+)
+def test_teams_of_every_kind(sentence: str, reviewer: str) -> None:
+    text = f"根据统一部署,2024年3月1日至4月30日,{sentence}。2024年6月1日,反馈了巡察意见。现将整改情况予以公布。"
+    assert _facts(text + "一、整改工作\n")["reviewer"] == reviewer
+
+
+def test_feedback_without_a_year_after_a_review_ending_in_december() -> None:
+    # check3 04: 2021年11月16日至12月16日 … 1月17日反馈 → 2022-01-17
+    text = (
+        "根据市委统一部署,2021年11月16日至12月16日,市委第二巡察组对市红十字会开展了巡察。1月17日,市委巡察组向"
+        "市红十字会反馈了巡察意见。现将巡察整改情况予以公布。\n一、整改工作\n"
+    )
+    assert _facts(text)["feedback_date"].isoformat() == "2022-01-17"
+
+
+def test_an_abbreviation_ending_inside_the_full_names_last_word() -> None:
+    # check3 01: 市妇联党组 and 《中共丽水市妇女联合会党组关于…》
+    text = "市委巡察组对市妇联党组开展了巡察。印发《中共丽水市妇女联合会党组关于巡察整改的实施方案》。"
+    assert _issuer(text) == ("中共丽水市妇女联合会党组", "body")

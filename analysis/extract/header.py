@@ -25,7 +25,8 @@ _REVIEWER = re.compile(
     r"|(?<![\u4e00-\u9fff]))"
     r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
     # a themed team (县委经济发展领域作风建设专项巡察二组), a raised one (市委提级巡察第四组)
-    r"(?P<n>第" + _NUMERAL + r"|[\u4e00-\u9fff]{0,16}?(?:机动|专项)|提级|交叉|第" + _NUMERAL + r"联动)?"
+    r"(?P<n>第" + _NUMERAL + r")?"
+    r"(?P<kind>[\u4e00-\u9fff]{0,16}?(?:机动|专项)|提级交叉|提级|交叉|联动|对村)?"
     r"(?:巡视|巡察)(?P<m>第?" + _NUMERAL + r")?组"
     r"(?:、第" + _NUMERAL + r"(?:巡视|巡察)组)?)"
 )
@@ -202,7 +203,7 @@ def _named_reviewer(text: str, start: int, end: int, title: tuple[int, int] | No
     # A team named in full anywhere in the head, when the header sentence lost characters (县委第三巡组).
     in_head = list(_REVIEWER.finditer(text, 0, min(len(text), end + _REVIEWER_LOOKAHEAD)))
     for found in (in_body, in_title, in_head):
-        named = [m for m in found if m["n"] or m["m"]]
+        named = [m for m in found if m["n"] or m["m"] or m["kind"]]
         if named:
             return named[0]
     return (in_body or in_title or [None])[0]
@@ -259,7 +260,25 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
     candidates = [d for d in dates if sentence_start <= d.start < sentence_end and (d.start, d.end) not in period]
     if candidates:
         d = candidates[0]
-        header.set("feedback_date", d.value, (d.start, d.end))
+        value = d.value
+        end_of_review = header.facts.get("review_end")
+        if (
+            isinstance(value, dt.date)
+            and not d.year_given
+            and end_of_review is not None
+            and value < end_of_review.value
+            and value.month < end_of_review.value.month
+        ):
+            # 2021年11月16日至12月16日…1月17日反馈: the findings come after the review, in the next year
+            value = _next_year(value)
+        header.set("feedback_date", value, (d.start, d.end))
+
+
+def _next_year(day: dt.date) -> dt.date | None:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return None
 
 
 def _read_published(text: str, header: Header) -> None:

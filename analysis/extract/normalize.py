@@ -30,6 +30,8 @@ _TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "�
 # Cells of a page's metadata table laid out with spaces: 索 引 号 …, 文  号 ….
 _LAID_OUT = re.compile(r"[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2}|[\u4e00-\u9fff]  +[\u4e00-\u9fff]")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
+# A page's metadata anywhere on its line (2021-02-23 12:42:06来源:…): the line is chrome, not a broken sentence.
+_CHROME_LABEL = re.compile(r"(?:来源|发布时间|发布日期|信息来源|作者|浏览次数|访问量|点击数)\s*:")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAIL = re.compile(r"[^。;:!?\n]{1,8}[。;]")
 
@@ -217,7 +219,7 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
             return ""  # a full line of a hard-wrapped text (a PDF): the page's edge broke it, not its author
         if last in _LINE_END_OK:
             return m.group()
-        if before.endswith(_TITLE_ENDINGS) or _LABELLED.match(before):
+        if before.endswith(_TITLE_ENDINGS) or _LABELLED.match(before) or _CHROME_LABEL.search(before):
             return m.group()
         # A labelled line (日期:…) starts afresh, unless a long paragraph broke off mid-word before it (市大数据管 /
         # 理中心问题:…): a line of 20 characters or more, not a heading, ending in a character of a word continues.
