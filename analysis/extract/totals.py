@@ -19,7 +19,10 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "problems_reported": [
         re.compile(r"[\d一二三四五六七八九十两]+\s*个方面\s*" + _N + r"\s*(?:个|类|条|项)(?:具体)?问题"),
         re.compile(r"反馈(?:的|了)?(?:具体)?问题" + _ALL + _N + _UNIT),
-        re.compile(r"(?<!认领)(?<![\d一二三四五六七八九十两])" + _N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"),
+        # one leader's share is not the total: 主动认领11个反馈问题, 主动领办13项反馈问题
+        re.compile(
+            r"(?<!认领)(?<!领办)(?<![\d一二三四五六七八九十两])" + _N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"
+        ),
         re.compile(r"(?:反馈|指出)[^,。;()]{0,12}?" + _N + r"\s*(?:个|条|项|类)(?:具体)?问题"),
         # the issuer's breakdown, when the reviewer's count is not given: 细化分解为20个具体问题
         re.compile(r"(?:细化|分解|梳理)[^,。;]{0,6}?(?:为|成|出)\s*" + _N + r"\s*(?:个|条|项)具体问题"),
@@ -52,7 +55,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
             _N + r"\s*(?:个|项|条)(?:问题)?已(?:完成整改|整改完成|整改到位|办结|销号|完成)" + _STATUS_NOTE + "(?:整改)?"
         ),
         re.compile(r"已完成[^,。;]{0,20}?的\s*" + _N + r"\s*(?:个|项|条)问题整改"),
-        re.compile(r"(?<!阶段性)(?<!基本)整改完成(?!率)\s*" + _N + _UNIT),
+        # not the motto 整改完成一项、销号一项
+        re.compile(r"(?<!阶段性)(?<!基本)整改完成(?!率)\s*" + _N + _UNIT + r"(?![、,]?\s*销号)"),
     ],
     "problems_in_progress_reported": [
         re.compile(r"正在(?:整改|推进)(?:推进中)?的?\s*" + _N + _UNIT),
