@@ -462,8 +462,6 @@ def test_more_page_dates(page: str, published: str) -> None:
         ("主要负责同志主动认领11个反馈问题", (None, None, None)),  # one leader's share, not the total
         ("带头树立严的标准,主动领办13项反馈问题", (None, None, None)),  # check3 10
         ("做到整改完成一项、销号一项", (None, None, None)),  # a motto, not a count (check3 08)
-        ("带头树立严的标准,主动领办13项反馈问题", (None, None, None)),  # check3 10
-        ("做到整改完成一项、销号一项", (None, None, None)),  # a motto, not a count (check3 08)
     ],
 )
 def test_more_audit_and_breakdown_totals(sentence: str, expected: tuple) -> None:
