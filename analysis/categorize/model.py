@@ -219,11 +219,20 @@ def fitted_model(training: pd.DataFrame | None = None, codebook: pd.DataFrame | 
 
 
 def shipped_version() -> str:
-    """What the shipped model depends on: codebook, training set, the classifier's code, scikit-learn and numpy."""
+    """What the shipped model depends on: codebook, training set, the classifier's code, scikit-learn and numpy.
+
+    Hashing the files takes a third of a second and a batch asks once per chunk: the hash is kept while the files'
+    sizes and modification times stay the same (an edited codebook is seen at once)."""
+    files = (CODEBOOK_CSV, TRAINING_CSV, *sorted(Path(__file__).parent.glob("*.py")))
+    return _version_of(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files))
+
+
+@lru_cache(maxsize=4)
+def _version_of(stamps: tuple[tuple[Path, int, int], ...]) -> str:
     import sklearn
 
     digest = hashlib.sha256(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}".encode())
-    for path in (CODEBOOK_CSV, TRAINING_CSV, *sorted(Path(__file__).parent.glob("*.py"))):
+    for path, _, _ in stamps:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

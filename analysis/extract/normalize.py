@@ -56,6 +56,8 @@ def _rewrite(
     text: str, origin: list[int], pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
 ) -> tuple[str, list[int]]:
     """Apply a substitution; replacement characters inherit the origin of the match's first character."""
+    if pattern.search(text) is None:
+        return text, origin  # most patterns match nothing in most notices: no copy
     out: list[str] = []
     out_origin: list[int] = []
     last = 0
