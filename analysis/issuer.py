@@ -140,7 +140,7 @@ def _title_line(text: str, title: str | None) -> tuple[str, int, tuple[str, int]
     """The title's line, its offset, and the non-empty line above it."""
     previous: tuple[str, int] | None = None
     seen = 0
-    for line, offset in _lines(text):
+    for line, offset in _lines(text[:_HEAD]):
         stripped = line.strip()
         if not stripped:
             continue
@@ -187,14 +187,15 @@ _NOT_SIGNATURE = re.compile(r"[。，,；;：:！!？?]|^(?:附件|抄送|联系
 
 
 def _from_signature(text: str) -> Reading | None:
-    lines = _lines(text)
-    dates = [i for i, (line, _) in enumerate(lines) if DATE_LINE.fullmatch(line)]
+    """The last non-empty line above the last line that is only a date."""
+    dates = list(DATE_LINE.finditer(text))
     if not dates:
         return None
-    before = [(line, at) for line, at in lines[: dates[-1]] if line.strip()]
-    if not before:
+    head = text[: dates[-1].start()].rstrip()
+    if not head:
         return None
-    line, at = before[-1]
+    at = max(head.rfind("\n"), head.rfind("\r")) + 1
+    line = head[at:]
     name = _MARKUP.sub("", line)
     if not 4 <= len(name) <= _MAX_NAME or _NOT_SIGNATURE.search(name):
         return None

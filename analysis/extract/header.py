@@ -200,12 +200,13 @@ def _named_reviewer(text: str, start: int, end: int, title: tuple[int, int] | No
     """
     in_body = list(_REVIEWER.finditer(text, start, end))
     in_title = list(_REVIEWER.finditer(text, *title)) if title else []
-    # A team named in full anywhere in the head, when the header sentence lost characters (县委第三巡组).
-    in_head = list(_REVIEWER.finditer(text, 0, min(len(text), end + _REVIEWER_LOOKAHEAD)))
+    # A team named in full anywhere in the head, when the header sentence lost characters (县委第三巡组); the
+    # iterator scans the long head only when the sentence and the title name no team in full.
+    in_head = _REVIEWER.finditer(text, 0, min(len(text), end + _REVIEWER_LOOKAHEAD))
     for found in (in_body, in_title, in_head):
-        named = [m for m in found if m["n"] or m["m"] or m["kind"]]
+        named = next((m for m in found if m["n"] or m["m"] or m["kind"]), None)
         if named:
-            return named[0]
+            return named
     return (in_body or in_title or [None])[0]
 
 
