@@ -133,33 +133,13 @@ def _shown(path: Path) -> str:
 
 def _decode(raw: bytes, where: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (which includes GBK and GB2312)."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise CorrectionsError(
-                    f"{where}: starts with a {encoding} byte-order mark but is not {encoding} ({exc.reason} at byte "
-                    f"{exc.start}) — save it again as CSV UTF-8"
-                ) from None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise CorrectionsError(
-            f"{where}: binary, not text (NUL byte at offset {nul}) — save it as CSV UTF-8 (Excel: CSV UTF-8)"
-        )
+    from analysis.sources import Undecodable, readings
+
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8 = exc
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
-    line = raw.count(b"\n", 0, utf8.start) + 1
-    raise CorrectionsError(
-        f"{where}: undecodable: not UTF-8 (byte 0x{raw[utf8.start]:02x} at offset {utf8.start}, line {line}) nor "
-        "GB18030/GBK — save it as CSV UTF-8 (Excel: CSV UTF-8)"
-    )
+        (text,) = readings(raw, ("gb18030",)).values()
+    except Undecodable as exc:
+        raise CorrectionsError(f"{where}: {exc} — save it as CSV UTF-8 (Excel: CSV UTF-8)") from None
+    return text
 
 
 def _records(text: str, where: str, bad: list[str]) -> Iterator[tuple[int, list[str]]]:

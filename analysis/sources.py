@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -379,41 +379,63 @@ def _extract(source: str, raw: bytes, where: str, warnings: list[str], limits: f
     return text, extracted.encoding
 
 
-def _decode(raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
-    """Decode strictly: a BOM decides, else UTF-8, else the legacy encoding that reads most like Chinese."""
+class Undecodable(ValueError):
+    """Why bytes are not text; str() says it without the file's name or what to do about it; `kind` is "bom",
+    "binary" or "encoding"."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def readings(raw: bytes, legacy: Sequence[str]) -> dict[str, str]:
+    """The ways `raw` reads as text: {encoding: text}. A byte-order mark decides, else UTF-8 (one reading each),
+    else every encoding of `legacy` that decodes it. Raises Undecodable (a BOM that lies, a NUL byte, none reads).
+    The one decoder of the package: notices and the corrections file differ only in what they say to do."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding), encoding
+                return {encoding: raw.decode(encoding)}
             except UnicodeDecodeError as exc:
-                raise NoticeError(
-                    f"{where}: starts with a {encoding} byte-order mark but is not {encoding} "
-                    f"({exc.reason} at byte {exc.start}) — save it again as UTF-8"
+                raise Undecodable(
+                    "bom",
+                    f"starts with a {encoding} byte-order mark but is not {encoding} "
+                    f"({exc.reason} at byte {exc.start})",
                 ) from None
-
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise NoticeError(
-            f"{where}: binary file (NUL byte at offset {nul}) — not a text notice; "
-            "extract its text to a UTF-8 .txt first"
-        )
+        raise Undecodable("binary", f"binary file (NUL byte at offset {nul})")
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return {"utf-8": raw.decode("utf-8")}
     except UnicodeDecodeError as exc:
         utf8_error = exc
-
     decoded: dict[str, str] = {}
-    for encoding in LEGACY_ENCODINGS:
+    for encoding in legacy:
         try:
             decoded[encoding] = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     if not decoded:
-        bad = raw[utf8_error.start]
-        raise NoticeError(
-            f"{where}: undecodable: not utf-8 (byte 0x{bad:02x} at offset {utf8_error.start}), "
-            f"nor {' nor '.join(LEGACY_ENCODINGS)} — not a text notice, or save it as UTF-8"
+        at = utf8_error.start
+        line = raw.count(b"\n", 0, at) + 1
+        raise Undecodable(
+            "encoding",
+            f"undecodable: not utf-8 (byte 0x{raw[at]:02x} at offset {at}, line {line}), nor {' nor '.join(legacy)}",
         )
+    return decoded
+
+
+def _decode(raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
+    """Decode strictly: a BOM decides, else UTF-8, else the legacy encoding that reads most like Chinese."""
+    try:
+        decoded = readings(raw, LEGACY_ENCODINGS)
+    except Undecodable as exc:
+        hint = {
+            "bom": "save it again as UTF-8",
+            "binary": "not a text notice; extract its text to a UTF-8 .txt first",
+            "encoding": "not a text notice, or save it as UTF-8",
+        }[exc.kind]
+        raise NoticeError(f"{where}: {exc} — {hint}") from None
     # A wrong legacy decoding yields kana, Cyrillic, box drawing and private-use characters among the
     # ideographs; max() keeps the first of equals, so GB18030 wins a tie.
     best = max(decoded, key=lambda e: _plausible_share(decoded[e]))

@@ -352,7 +352,7 @@ def test_an_undecodable_file_is_one_line_and_the_build_goes_on(tmp_path: Path, m
     with pytest.raises(CorrectionsError) as raised:
         read_corrections(path)
     assert str(raised.value) == (
-        f"{path}: undecodable: not UTF-8 (byte 0x80 at offset 55, line 2) nor GB18030/GBK — "
+        f"{path}: undecodable: not utf-8 (byte 0x80 at offset 55, line 2), nor gb18030 — "
         "save it as CSV UTF-8 (Excel: CSV UTF-8)"
     )
     monkeypatch.setattr(paths, "CORRECTIONS", path)
@@ -364,7 +364,7 @@ def test_an_undecodable_file_is_one_line_and_the_build_goes_on(tmp_path: Path, m
 def test_a_binary_file_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "corrections.csv"
     path.write_bytes(b"PK\x03\x04\x00\x00 an xlsx saved under the wrong name")
-    with pytest.raises(CorrectionsError, match=r"binary, not text \(NUL byte at offset 4\)"):
+    with pytest.raises(CorrectionsError, match=r"binary file \(NUL byte at offset 4\)"):
         read_corrections(path)
 
 

@@ -118,7 +118,7 @@ def test_bad_inputs_folder_holds_the_fixtures() -> None:
         ("empty.txt", r"empty file \(0 bytes\) — nothing to extract$"),
         ("binary.txt", r"binary file \(NUL byte at offset 8\) — not a text notice"),
         ("control.txt", r"binary file \(64 of 65 characters are control characters\)"),
-        ("undecodable.txt", r"undecodable: not utf-8 \(byte 0x80 at offset 0\), nor gb18030 nor big5"),
+        ("undecodable.txt", r"undecodable: not utf-8 \(byte 0x80 at offset 0, line 1\), nor gb18030 nor big5"),
     ],
 )
 def test_unusable_input_is_rejected(name: str, expected: str) -> None:
