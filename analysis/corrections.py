@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from analysis import paths
-from analysis.schema.model import YUAN_PRECISION, YUAN_SCALE
+from analysis.schema.model import YUAN_LIMIT, YUAN_PRECISION, YUAN_QUANTUM, YUAN_SCALE
 from analysis.schema.tables import KINDS, STATUSES
 from analysis.schema.validate import _to_yuan
 
@@ -49,8 +49,6 @@ _FIELDS = {
     "set_kind": "kind",
     "set_approx": "approx",
 }
-_YUAN_QUANTUM = Decimal(1).scaleb(-YUAN_SCALE)
-_YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
 
 
 @dataclass(frozen=True)
@@ -250,14 +248,14 @@ def yuan_problem(value: str) -> str | None:
         context.prec = YUAN_PRECISION + 2  # the default 28 digits would round 34-digit amounts
         if amount < 0:
             return f"'{value}' is negative — amounts are at least 0"
-        if amount >= _YUAN_LIMIT:
+        if amount >= YUAN_LIMIT:
             return (
                 f"'{value}' is too large: yuan are stored as decimal128({YUAN_PRECISION}, {YUAN_SCALE}), at most "
                 f"{YUAN_PRECISION - YUAN_SCALE} digits before the decimal point"
             )
-        if amount != amount.quantize(_YUAN_QUANTUM):
+        if amount != amount.quantize(YUAN_QUANTUM):
             return (
-                f"'{value}' has more than {YUAN_SCALE} decimals — yuan are stored exactly to {_YUAN_QUANTUM} "
+                f"'{value}' has more than {YUAN_SCALE} decimals — yuan are stored exactly to {YUAN_QUANTUM} "
                 f"(decimal128({YUAN_PRECISION}, {YUAN_SCALE}))"
             )
     if not _stored_exactly(amount):  # the tables' own conversion has the last word: never a crash, never rounded

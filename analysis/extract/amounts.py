@@ -13,7 +13,7 @@ from decimal import Decimal, localcontext
 
 from analysis.extract.numerals import parse_number
 from analysis.extract.vocab import amount_kind_rules
-from analysis.schema.model import YUAN_PRECISION, YUAN_SCALE
+from analysis.schema.model import is_exact_yuan
 
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _AMOUNT = re.compile(
@@ -75,16 +75,12 @@ def find_amounts(text: str, part_at) -> list[Amount]:
     return amounts
 
 
-# What the tables store exactly (the parquet decimal128(38, 4)): four decimals of yuan, 34 integer digits.
-_YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
-
-
 def _exact_yuan(number: str, unit: Decimal) -> Decimal | None:
     """The amount in yuan, exact; None when it cannot be stored exactly (12.5161720861万元 has six decimals of yuan)."""
     with localcontext() as context:
         context.prec = 80  # the default 28 digits would raise on 99999999999999999999亿元
         yuan = Decimal(number) * unit
-        if yuan >= _YUAN_LIMIT or -yuan.normalize().as_tuple().exponent > YUAN_SCALE:
+        if not is_exact_yuan(yuan):
             return None
         return yuan.quantize(Decimal(1)) if yuan == yuan.to_integral_value() else yuan.normalize()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
 # is nothing to gain from a lower cap.
 YUAN_PRECISION = 38
 YUAN_SCALE = 4
+YUAN_QUANTUM = Decimal(1).scaleb(-YUAN_SCALE)
+YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
+
+
+def is_exact_yuan(value: object) -> bool:
+    """Whether `value` is a finite Decimal that decimal128(38, 4) holds exactly: never rounded, never overflowing."""
+    if not (isinstance(value, Decimal) and value.is_finite()):
+        return False
+    with localcontext() as context:
+        context.prec = YUAN_PRECISION + 2  # the default 28 digits would round 38-digit amounts
+        return value.copy_abs() < YUAN_LIMIT and value == value.quantize(YUAN_QUANTUM)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
 
-from analysis.schema.model import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table
+from analysis.schema.model import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table, is_exact_yuan
 from analysis.schema.tables import TABLES
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 _MAX_LISTED = 20
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YUAN_QUANTUM = Decimal(1).scaleb(-YUAN_SCALE)
-_YUAN_LIMIT = Decimal(10) ** (YUAN_PRECISION - YUAN_SCALE)
 
 
 class TableValidationError(ValueError):
@@ -51,14 +49,6 @@ def get_table(table: str) -> Table:
 # ---------------------------------------------------------------------------------------------------- pandera
 
 
-def _is_exact_yuan(value: object) -> bool:
-    if not (isinstance(value, Decimal) and value.is_finite()):
-        return False
-    with localcontext() as context:
-        context.prec = YUAN_PRECISION + 2  # the default 28 digits would round 38-digit amounts
-        return value.copy_abs() < _YUAN_LIMIT and value == value.quantize(_YUAN_QUANTUM)
-
-
 def _column_checks(column: Column) -> list[pa.Check]:
     import pandera.pandas as pa
 
@@ -76,7 +66,7 @@ def _column_checks(column: Column) -> list[pa.Check]:
     if column.type == "yuan":
         checks.append(
             pa.Check(
-                _is_exact_yuan,
+                is_exact_yuan,
                 element_wise=True,
                 error=f"must be a finite Decimal with at most {YUAN_SCALE} decimal places and "
                 f"{YUAN_PRECISION - YUAN_SCALE} integer digits",
@@ -239,7 +229,7 @@ def _to_yuan(value: object) -> Decimal:
             raise _BadValue("not a number") from None
     if not isinstance(value, Decimal):
         raise _BadValue("expected a Decimal, an int or a numeric string")
-    if not _is_exact_yuan(value):
+    if not is_exact_yuan(value):
         raise _BadValue(
             f"must be finite, with at most {YUAN_SCALE} decimal places and {YUAN_PRECISION - YUAN_SCALE} integer digits"
         )
