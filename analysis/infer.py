@@ -62,8 +62,9 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     context = [m.place for m in in_text if m.place is not None]
     source, confidence = "issuer", issuer.confidence if issuer else "low"
     zone = _zone(issuer)
-    township = [] if _issuer_places(issuer) else _township(issuer)
-    settled, unsettled = _settled(_issuer_places(issuer) or township, context)
+    named_in_issuer = _issuer_places(issuer)
+    township = [] if named_in_issuer else _township(issuer)
+    settled, unsettled = _settled(named_in_issuer or township, context)
     if township and unsettled is not None:
         unsettled = None  # a township's name is not a county's: left out, not written into the county field
     if zone is not None:

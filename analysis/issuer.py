@@ -67,7 +67,8 @@ _ACTING = re.compile(
     re.MULTILINE,
 )
 _HEAD = 3000
-_TAIL = 500
+# What ends a Party organisation's name: 市卫生健康委党组, 中共…委员会.
+_PARTY_ORGAN = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支部)$")
 
 
 def read_issuer(text: str, title: str | None = None) -> list[Reading]:
@@ -90,9 +91,6 @@ def read_issuer(text: str, title: str | None = None) -> list[Reading]:
     if not congress_audit:
         readings += _from_body(text)
     return _fullest_first(readings)
-
-
-_PARTY_ORGAN = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支部)$")
 
 
 def _fullest_first(readings: list[Reading]) -> list[Reading]:

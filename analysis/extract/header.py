@@ -14,7 +14,6 @@ from analysis.extract.dates import DATE, DATE_LINE, DateMention, find_dates
 from analysis.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
-_ISSUER_IN_TITLE = re.compile(r"^\s*(?P<issuer>[^\n]{2,40}?)\s*关于")
 _NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
 # An inspection team as written: 市委第四巡察组, 市委巡察二组, 中央第十五巡视组, 教育部党组第三巡视组, with an optional
 # term (七届) and round (第十二轮) before the number, and a second team joined by 、(市委第一巡察组、第六巡察组).
@@ -74,9 +73,9 @@ _AUDIT_SUBJECT = re.compile(
 
 
 # The facts read here, in the documents table's order.
+# The issuer is read by analysis.issuer, from the title and from elsewhere.
 FIELDS = (
     "title",
-    "issuer",
     "review_type",
     "review_scope",
     "reviewer",
@@ -115,13 +114,6 @@ def read_header(text: str, body_start: int) -> Header:
             body_start = section.start() if section else len(text)
     if title:
         header.set("title", title.group().strip(), title.span())
-        issuer = _ISSUER_IN_TITLE.match(title.group())
-        if issuer and not issuer["issuer"].startswith("关于"):
-            header.set(
-                "issuer",
-                issuer["issuer"].strip(),
-                (title.start() + issuer.start(1), title.start() + issuer.end(1)),
-            )
     sentence = _header_paragraph(text, body_start, title.span() if title else (0, 0))
     if sentence is None:
         header.warnings.append("no header sentence naming the inspection or audit was found")

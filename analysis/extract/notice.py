@@ -139,7 +139,6 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
     # City, county, province and issuer: given in metadata.csv, else read from the normalised text.
     inferred = infer_metadata(text)
     facts: dict[str, Fact] = {**header.facts, **totals}
-    facts.pop("issuer", None)
     evidence = [
         {
             "doc_id": doc_id,
@@ -197,7 +196,7 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
 # Facts every notice has, whether or not its text states them: each one not read is said so in a warning.
 _CORE_FACTS = ("issuer", "city", "review_type", "reviewer", "published_date")
 # Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
-GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f not in ("title", "issuer"))
+GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f != "title")
 _REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
 
 
