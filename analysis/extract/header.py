@@ -46,7 +46,7 @@ _PUBLISHED_LABEL = re.compile(
 _QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”")
 # A line under the title that holds the page's date, after the site's name or before the time and source:
 # 建湖日报数字报 2024-07-12; 2021年10月25日09:20    来源:…. Not a widget (今天是…) or a sentence.
-_DATE_LINE = re.compile(
+_PAGE_DATE_LINE = re.compile(
     r"^(?:[^\n,。;:今]{0,20}[ \t])?(?P<date>(?:19|20)\d{2}-\d{1,2}-\d{1,2}|" + DATE + ")"
     r"(?:[ \t]*\d{1,2}:\d{2}(?::\d{2})?)?(?:[ \t][^\n]*)?$",
     re.MULTILINE,
@@ -299,7 +299,7 @@ def _page_date(text: str) -> DateMention | None:
         found = _date_at(text, label.end())
         if found:
             return found
-    for line in _DATE_LINE.finditer(text, 0, head):
+    for line in _PAGE_DATE_LINE.finditer(text, 0, head):
         found = _date_at(text, line.start("date"))
         if found:
             return found
