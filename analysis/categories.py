@@ -6,6 +6,7 @@
     apply_overrides(problems, overrides)         researcher corrections, marked "manual"
     categorized(problems, measures, overrides)   both, as the pipeline uses them
     evaluate_loco(gold_problems, measures=None)  leave-one-city-out accuracy, Cohen's κ, per-category scores
+    coding_flags(problems)                       which categories were machine-coded, and which with low confidence
 
 Importing this module is cheap: scikit-learn loads when a model is fitted.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "apply_overrides",
     "categorize",
     "categorized",
+    "coding_flags",
     "evaluate_loco",
     "load_codebook",
     "load_training",
@@ -65,3 +67,13 @@ def categorized(problems: list[dict], measures: list[dict], overrides: list[dict
         return apply_overrides(frame, pd.DataFrame(overrides)), []
     except OverrideError as exc:
         return frame, [f"data/corrections.csv: category override not applied: {issue}" for issue in exc.issues]
+
+
+def coding_flags(problems: pd.DataFrame) -> pd.DataFrame:
+    """Per problem: `machine_coded` (by rule or model, not a researcher's correction) and `low_confidence` (machine-
+    coded below analysis.categorize.model.LOW_CONFIDENCE: a category that deserves a researcher's look)."""
+    from analysis.categorize.model import LOW_CONFIDENCE
+
+    machine = problems["category_source"].isin(["rule", "model"])
+    low = machine & (problems["category_confidence"].astype(float) < LOW_CONFIDENCE)
+    return pd.DataFrame({"machine_coded": machine, "low_confidence": low}, index=problems.index)

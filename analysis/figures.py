@@ -119,13 +119,13 @@ def categories_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure
 
 def machine_coding_note(problems: pd.DataFrame) -> str:
     """How many categories were machine-coded, and how many of those with low confidence (for a figure's foot)."""
+    from analysis.categories import coding_flags
     from analysis.categorize.model import LOW_CONFIDENCE
 
     if not {"category_source", "category_confidence"} <= set(problems.columns):
         return ""  # categories given, not coded here
-    machine = problems["category_source"].astype("string") != "manual"
-    low = int((machine & (problems["category_confidence"].astype(float) < LOW_CONFIDENCE)).sum())
-    n = int(machine.sum())
+    flags = coding_flags(problems)
+    n, low = int(flags["machine_coded"].sum()), int(flags["low_confidence"].sum())
     return style.tr(
         f"类别为机器编码（{n} 个问题），其中 {low} 个置信度低于 {LOW_CONFIDENCE:g}，宜人工复核",
         f"Categories are machine-coded ({n} problems); {low} below confidence {LOW_CONFIDENCE:g}, worth a manual check",

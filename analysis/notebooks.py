@@ -307,12 +307,10 @@ def transfer_report(schemes: tuple[str, ...] = ("loso", "loat")) -> TransferRepo
 def low_confidence_problems(problems: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per notice: problems, machine-coded ones (rule or model) and how many of them fall below the confidence
     threshold (analysis.categorize.model.LOW_CONFIDENCE): those categories deserve a researcher's look."""
-    from analysis.categorize.model import LOW_CONFIDENCE
+    from analysis.categories import coding_flags
 
-    machine = problems["category_source"].isin(["rule", "model"])
-    low = machine & (problems["category_confidence"].astype(float) < LOW_CONFIDENCE)
     table = (
-        problems.assign(machine_coded=machine, low_confidence=low)
+        problems.join(coding_flags(problems))
         .groupby("doc_id")[["machine_coded", "low_confidence"]]
         .sum()
         .assign(problems=problems.groupby("doc_id").size())
