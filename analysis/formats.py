@@ -619,22 +619,12 @@ def _format_number(n: int, fmt: str) -> str:
 
 
 def _chinese_number(n: int) -> str:
-    """Chinese numerals as lists print them: 一 … 十, 十一, 二十, 一百零五 (n < 10000)."""
+    """Chinese numerals as lists print them: 一 … 十, 十一, 二十, 一百零五 (n < 10000), by cn2an."""
     if n <= 0 or n >= 10000:
         return str(n)
-    out = ""
-    gap = False  # a zero digit since the last written one: 一百零五
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if not digit:
-            gap = bool(out)
-            continue
-        if gap:
-            out += "零"
-        # 十一, not 一十一, at the head of the number
-        out += ("" if digit == 1 and unit == "十" and not out else _CN_DIGITS[digit]) + unit
-        gap = False
-    return out
+    import cn2an  # loaded on first use, as in analysis.extract.numerals
+
+    return cn2an.an2cn(n, "low")
 
 
 def _roman(n: int) -> str:
