@@ -38,15 +38,15 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "build":
-        from analysis.pipeline import build
+        from analysis.engine.pipeline import build
 
         return build()
     if args.command == "figures":
-        from analysis.pipeline import render_figures
+        from analysis.engine.pipeline import render_figures
 
         return render_figures()
     if args.command == "notebooks":
-        from analysis.notebooks import render_notebooks
+        from analysis.report.notebooks import render_notebooks
 
         written = render_notebooks()
         print(f"wrote {len(written)} HTML files to reports/")
@@ -56,19 +56,19 @@ def main(argv: list[str] | None = None) -> int:
 
         return categorize_csv(args.input, args.out)
     if args.command == "extract":
-        from analysis.pipeline import extract_to
+        from analysis.engine.pipeline import extract_to
 
         if args.out.resolve() == paths.PROCESSED.resolve():
             parser.error("--out must not be data/processed: use `build` to rebuild it")
         return extract_to(args.paths, args.out)
     if args.real is not None:
-        from analysis.evaluate_real import evaluate_real, format_real
+        from analysis.evaluate.real import evaluate_real, format_real
 
         real = evaluate_real(args.real)
         print(json.dumps(real, ensure_ascii=False, indent=2, default=str) if args.json else format_real(real))
         return 0
-    from analysis.evaluate import evaluate as run_evaluation
-    from analysis.evaluate import format_summary, load_extraction
+    from analysis.evaluate.seeds import evaluate as run_evaluation
+    from analysis.evaluate.seeds import format_summary, load_extraction
 
     result = run_evaluation(load_extraction(args.extraction), args.gold)
     result.update(_category_loco(args.gold))
@@ -80,7 +80,7 @@ def _category_loco(gold: Path) -> dict:
     """Leave-one-city-out agreement of the category classifier with the gold coding (gold/problems.csv)."""
     import pandas as pd
 
-    from analysis.categories import evaluate_loco, load_training
+    from analysis.categorize.assign import evaluate_loco, load_training
 
     problems = pd.read_csv(gold / "problems.csv", dtype=str, keep_default_na=False)
     # The gold has no problem texts; take description and measures from the shipped training set, which keeps them.
@@ -100,9 +100,9 @@ def _category_loco(gold: Path) -> dict:
 
 def _category_transfer() -> dict:
     """The classifier on agencies it was not trained on: leave-one-source-out over the real statements, per category
-    and agency type, with intervals (analysis/categorize/transfer.py; its leave-one-agency-type-out is in notebook 01
-    and `python -m analysis.categorize.transfer`, left out here to keep the command under a minute)."""
-    from analysis.categorize.transfer import evaluate_transfer
+    and agency type, with intervals (analysis/evaluate/transfer.py; its leave-one-agency-type-out is in notebook 01
+    and `python -m analysis.evaluate.transfer`, left out here to keep the command under a minute)."""
+    from analysis.evaluate.transfer import evaluate_transfer
 
     transfer = evaluate_transfer(schemes=("loso",))
     return {"category_loso_kappa": transfer["loso"]["kappa"], "category_transfer": transfer}

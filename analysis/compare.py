@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from analysis.schema.tables import AMOUNT_PARTS, KINDS
-from analysis.style import STATUS_ORDER, UNCATEGORISED, UNMAPPED, category_keys
+from analysis.report.style import STATUS_ORDER, UNCATEGORISED, UNMAPPED, category_keys
+from analysis.tables.columns import AMOUNT_PARTS, KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +85,7 @@ def category_counts(problems: pd.DataFrame, documents: pd.DataFrame, *, include_
     `include_zero`, every city × every codebook category appears, with count 0 where none was found.
     """
     if "category" not in problems.columns:
-        raise ValueError("problems has no 'category' column: run analysis.categories.categorize first")
+        raise ValueError("problems has no 'category' column: run analysis.categorize.assign.categorize first")
     frame = problems.assign(category=problems["category"].astype(object).fillna(UNCATEGORISED))
     return _shares_by_city(frame, documents, "category", category_keys(), include_zero)
 

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.extract.normalize import normalize
-from analysis.sources import load_metadata, read_notice
+from analysis.read.sources import load_metadata, read_notice
 
 # One pass that looks at every character: the numbered lines and the genre's key words.
 PATTERN = re.compile(r"^[^\n]{0,8}?(?:[一二三四五六七八九十]+、|\(\d+\)|\d+\.)|整改|问题|万元")

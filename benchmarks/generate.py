@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.paths import GOLD, RAW, RAW_METADATA
-from analysis.sources import METADATA_COLUMNS, load_metadata, read_notice
+from analysis.read.sources import METADATA_COLUMNS, load_metadata, read_notice
 
 MIN_PROBLEMS = 3
 MAX_PROBLEMS = 60

@@ -4,7 +4,7 @@
     python -m benchmarks.run --profile 1000         # where the time goes: cProfile, one process
 
 For each N, a corpus is generated (cached in benchmarks/.cache by generator version, seed and N), then the
-floor (read + normalise + one pattern pass, see benchmarks/floor.py) and `analysis.batch.extract_batch` each
+floor (read + normalise + one pattern pass, see benchmarks/floor.py) and `analysis.engine.batch.extract_batch` each
 run in a fresh process, so that peak memory belongs to that run alone. Results are printed and merged into
 benchmarks/results.json (one entry per N; entries for other N are kept).
 """
@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.batch import DEFAULT_CHUNK_SIZE, STAGES, extract_batch
+from analysis.engine.batch import DEFAULT_CHUNK_SIZE, STAGES, extract_batch
 from analysis.paths import ROOT
-from analysis.sources import discover
+from analysis.read.sources import discover
 from benchmarks.floor import run_floor
 from benchmarks.generate import Corpus, generate_corpus, generator_version
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from analysis.extract import extract_notice
 from analysis.paths import RAW
-from analysis.sources import load_metadata, read_notice
+from analysis.read.sources import load_metadata, read_notice
 
 CJK_FONT = "STSong-Light"  # reportlab's built-in CID font: no font file needed
 LINES_PER_PAGE = 45

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from analysis.evaluate import DOCUMENT_FIELDS, evaluate, format_mismatch
+from analysis.evaluate.seeds import DOCUMENT_FIELDS, evaluate, format_mismatch
 from analysis.paths import GOLD, RAW
 
 SEEDS = ("shenyang", "dongying", "zhongshan", "xianning", "suining")
@@ -20,7 +20,7 @@ MIN_N_MEASURES_EXACT = 142
 def extraction() -> Any:
     # Imported here so that, while the pipeline is missing, these tests fail on their own instead of stopping
     # the collection of the whole suite.
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     return extract_paths([RAW / f"{seed}.txt" for seed in SEEDS])
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.audit import render_audit
+from analysis.engine.pipeline import extract_paths
 from analysis.paths import RAW
-from analysis.pipeline import extract_paths
+from analysis.report.audit import render_audit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 needs_browser = pytest.mark.skipif(
@@ -129,7 +129,7 @@ HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><script>document.b
 @needs_browser
 def test_hostile_text_metadata_and_file_names_run_no_script(tmp_path: Path) -> None:
     # issue 11: every value that reaches a page is text, never markup; the browser says whether any script ran
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -1,4 +1,4 @@
-"""analysis.batch: parallel, partitioned extraction; each notice fails alone; rebuilds are identical."""
+"""analysis.engine.batch: parallel, partitioned extraction; each notice fails alone; rebuilds are identical."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.batch import STAGES, TABLES, extract_batch, tables_of
+from analysis.engine.batch import STAGES, TABLES, extract_batch, tables_of
 from analysis.extract import Extraction, extract_notice
 from analysis.paths import RAW, TEST_DATA
-from analysis.sources import RawNotice, read_notice
+from analysis.read.sources import RawNotice, read_notice
 
 BAD = TEST_DATA / "bad_inputs"
 SEEDS = ("dongying", "shenyang", "suining")  # the three shortest seeds keep the tests fast

@@ -10,7 +10,7 @@ import pytest
 from analysis.extract import extract_notice
 from analysis.extract.numerals import parse_number
 from analysis.paths import GOLD
-from analysis.sources import load_metadata, read_notice
+from analysis.read.sources import load_metadata, read_notice
 from benchmarks.generate import (
     LAYOUTS,
     MAX_PROBLEMS,

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.categories import OverrideError, apply_overrides, categorize, evaluate_loco, load_codebook
 from analysis.categorize import model as model_module
+from analysis.categorize.assign import OverrideError, apply_overrides, categorize, evaluate_loco, load_codebook
 from analysis.categorize.codebook import TRAINING_COLUMNS, keyword_lists, load_training
 from analysis.categorize.fields import with_measures
 from analysis.categorize.training import rebuild_training

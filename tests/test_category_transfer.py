@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import style
 from analysis.categorize.codebook import load_codebook, load_training
-from analysis.categorize.transfer import cross_predictions, evaluate_transfer, reliability
 from analysis.cli import main
+from analysis.evaluate.transfer import cross_predictions, evaluate_transfer, reliability
 from analysis.paths import TEST_DATA
+from analysis.report import style
 
 REAL = TEST_DATA / "real" / "problem_categories.csv"
 
@@ -54,7 +54,7 @@ def test_core_mandate_is_known_everywhere() -> None:
         assert style.category_label("core_mandate") != "core_mandate"
     with style.language("zh"):
         assert style.category_label("core_mandate") == "履行职能与主责主业"
-    from analysis.schema.codebook import render_codebook
+    from analysis.tables.dictionary import render_codebook
 
     assert "`core_mandate`" in render_codebook()
 
@@ -67,7 +67,7 @@ def test_loso_never_predicts_a_source_it_trained_on(loso_of_three_sources: tuple
 
 
 def test_scores_are_computed_once_per_version_and_kept(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    from analysis.categorize import transfer
+    from analysis.evaluate import transfer
 
     calls = []
     monkeypatch.setattr(transfer, "MODELS", tmp_path)
@@ -178,7 +178,7 @@ def test_shipped_model_on_statements_it_never_saw() -> None:
     right, κ 0.82. The floor leaves room for two more misses on so small a set."""
     from sklearn.metrics import cohen_kappa_score
 
-    from analysis.categories import categorize
+    from analysis.categorize.assign import categorize
 
     heldout = pd.read_csv(TEST_DATA / "category_heldout" / "problem_categories.csv", dtype=str, keep_default_na=False)
     training = load_training()

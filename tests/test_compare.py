@@ -8,7 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis import compare, style
+from analysis import compare
+from analysis.report import style
 
 # 甲市 has two notices (alpha, alpha2); gamma's city is unknown and it has no problems.
 DOCUMENTS = pd.DataFrame(

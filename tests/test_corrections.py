@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.corrections import (
+from analysis.curate.corrections import (
     _ACTIONS,
     COLUMNS,
     KIND_CODES,
@@ -23,7 +23,7 @@ from analysis.corrections import (
 )
 from analysis.extract import extract_notice
 from analysis.paths import RAW
-from analysis.sources import read_notice
+from analysis.read.sources import read_notice
 
 HEADER = "doc_id,target,quote,action,value,note\n"
 
@@ -121,7 +121,7 @@ def test_a_quote_no_longer_in_the_text_is_reported_not_applied(shenyang, tmp_pat
 
 def test_build_applies_corrections_and_reports_stale_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from analysis import paths
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = tmp_path / "corrections.csv"
     path.write_text(
@@ -179,7 +179,7 @@ def test_the_template_lists_the_codes_the_loader_accepts() -> None:
 
 
 def test_the_build_works_with_the_template_as_shipped() -> None:
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     result = extract_paths([RAW / "shenyang.txt"])
     assert result.failures == []
@@ -285,7 +285,7 @@ def test_a_header_without_the_columns_is_one_line_naming_the_file(tmp_path: Path
 
 
 def test_a_bad_row_is_skipped_while_the_valid_rows_apply(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = tmp_path / "corrections.csv"
     path.write_text(
@@ -345,7 +345,7 @@ def test_a_file_saved_as_gbk_or_with_a_bom_is_read(tmp_path: Path, encoding: str
 
 
 def test_an_undecodable_file_is_one_line_and_the_build_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = tmp_path / "corrections.csv"
     path.write_bytes(HEADER.encode() + b"shenyang,problem,\x80\xff\xfe,drop,,\n")
@@ -420,7 +420,7 @@ def test_set_yuan_that_fits_is_stored_exactly(shenyang, tmp_path: Path, value: s
 @pytest.mark.parametrize("value", ["1" + "0" * 33 + ".0001", "9" * 34 + ".9999", "NaN", "1e40", "0.00001"])
 def test_no_set_yuan_crashes_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """Stored exactly in the tables, or one line reporting the row; never a traceback."""
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = tmp_path / "corrections.csv"
     path.write_text(HEADER + f"shenyang,amount,核减资金924.37万元,set_yuan,{value},\n", encoding="utf-8")
@@ -460,7 +460,7 @@ def test_every_applied_correction_is_recorded_in_the_row_it_changed(shenyang, tm
 
 
 def test_set_category_is_recorded_in_the_built_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = tmp_path / "corrections.csv"
     path.write_text(HEADER + "shenyang,problem,先服务后招标,set_category,integrity,\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The metric logic of analysis.evaluate, on the real gold and on small hand-made tables."""
+"""The metric logic of analysis.evaluate.seeds, on the real gold and on small hand-made tables."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.evaluate import (
+from analysis.evaluate.seeds import (
     DOCUMENT_FIELDS,
     PROBLEM_FIELDS,
     evaluate,

@@ -17,7 +17,7 @@ import pytest
 
 from analysis.extract import Extraction, extract_notice, extract_text
 from analysis.paths import TEST_DATA
-from analysis.sources import RawNotice, read_notice
+from analysis.read.sources import RawNotice, read_notice
 
 GENRE = TEST_DATA / "genre"
 NOTICES = sorted(p.stem for p in GENRE.glob("*.txt"))

@@ -10,12 +10,12 @@ import pytest
 from analysis.extract.amounts import find_amounts
 from analysis.extract.dates import find_dates
 from analysis.extract.header import read_header
+from analysis.extract.issuer import read_issuer
 from analysis.extract.items import split_items
 from analysis.extract.markers import match_marker
 from analysis.extract.normalize import normalize
 from analysis.extract.numerals import parse_number
 from analysis.extract.totals import read_totals
-from analysis.issuer import read_issuer
 
 D = dt.date
 
@@ -277,7 +277,7 @@ def test_header_with_jinzhu_and_a_year_less_end_date():
         "2024年6月12日,市委第二巡察组向市统计局党组反馈了巡察意见。现将整改情况予以公布。\n"
     )
     facts = {name: fact.value for name, fact in read_header(text, len(text)).facts.items()}
-    facts["issuer"] = read_issuer(text)[0].value  # read by analysis.issuer, not by the header
+    facts["issuer"] = read_issuer(text)[0].value  # read by analysis.extract.issuer, not by the header
     assert facts == {
         "title": "中共某市统计局党组关于巡察整改情况的通报",
         "issuer": "中共某市统计局党组",

@@ -14,8 +14,8 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from analysis import figures, style
-from analysis.schema.tables import AMOUNT_PARTS, KINDS, STATUSES
+from analysis.report import figures, style
+from analysis.tables.columns import AMOUNT_PARTS, KINDS, STATUSES
 
 DOCUMENTS = pd.DataFrame(
     {
@@ -227,8 +227,8 @@ def test_render_all_leaves_out_category_figures_without_categories(tmp_path, mon
 def test_the_category_figure_says_how_many_codings_are_unsure() -> None:
     import pandas as pd
 
-    from analysis import style
-    from analysis.figures import machine_coding_note
+    from analysis.report import style
+    from analysis.report.figures import machine_coding_note
 
     problems = pd.DataFrame(
         {"category_source": ["rule", "model", "model", "manual"], "category_confidence": [0.9, 0.55, 0.8, 1.0]}

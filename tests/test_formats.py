@@ -24,9 +24,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from analysis.extract import extract_notice
-from analysis.formats import Limits
 from analysis.paths import RAW, TEST_DATA
-from analysis.sources import NOTICE_SUFFIXES, TEXT_SOURCES, NoticeError, RawNotice, read_notice
+from analysis.read.formats import Limits
+from analysis.read.sources import NOTICE_SUFFIXES, TEXT_SOURCES, NoticeError, RawNotice, read_notice
 from benchmarks.wrapped_pdfs import reproduced, write_pdf
 
 FORMATS = TEST_DATA / "formats"
@@ -382,7 +382,7 @@ def test_a_hard_wrapped_pdf_keeps_its_headings_whole(tmp_path: Path, width: int)
     assert reproduced("zhongshan", width, tmp_path) == (61, 61)
 
 
-# --- limits: what one notice may cost to read (analysis.formats.Limits) -----------------------------------------
+# --- limits: what one notice may cost to read (analysis.read.formats.Limits) -----------------------------------------
 # Big inputs are built here, small, against a limit lowered through its environment variable; one test of each
 # kind runs at the default limit. Every refusal is one line naming the file, and fast.
 
@@ -540,7 +540,7 @@ def test_a_docx_with_a_style_cycle_and_a_row_offset_is_read(tmp_path: Path) -> N
 
 def test_a_notice_over_a_limit_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The deep page and the bomb fail with one line each; the seed beside them is extracted."""
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     monkeypatch.setenv("ANALYSIS_MAX_DOCX_MB", "1")
     (tmp_path / "dongying.txt").write_bytes((RAW / "dongying.txt").read_bytes())

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from analysis.extract import extract_notice
 from analysis.paths import RAW
-from analysis.sources import NoticeError, RawNotice
+from analysis.read.sources import NoticeError, RawNotice
 
 SEEDS = {path.stem: path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))}
 # The genre's own pieces: what a mutation must be able to put anywhere.

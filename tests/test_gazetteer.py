@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from analysis.extract import extract_text
-from analysis.gazetteer import GAZETTEER_CSV, candidates, find_places, places, resolve, stem
-from analysis.infer import FIELDS, Inferred, fill_metadata, infer_metadata
+from analysis.extract.gazetteer import GAZETTEER_CSV, candidates, find_places, places, resolve, stem
+from analysis.extract.infer import FIELDS, Inferred, fill_metadata, infer_metadata
 from analysis.paths import RAW, ROOT, TEST_DATA
-from analysis.sources import load_metadata, read_notice
+from analysis.read.sources import load_metadata, read_notice
 
 SEEDS = sorted(RAW.glob("*.txt"))
 

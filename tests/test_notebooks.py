@@ -17,13 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import compare, paths, style
-from analysis import notebooks as nb
-from analysis.audit import write_audit_pages
-from analysis.outputs import write_texts
-from analysis.pipeline import extract_paths
-from analysis.sources import load_metadata
-from analysis.tables_io import write_tables
+from analysis import compare, paths
+from analysis.engine.pipeline import extract_paths
+from analysis.read.sources import load_metadata
+from analysis.report import notebooks as nb
+from analysis.report import style
+from analysis.report.audit import write_audit_pages
+from analysis.tables.io import write_tables
+from analysis.tables.outputs import write_texts
 
 NOTEBOOKS = nb.notebook_paths()
 WARNING = re.compile(r"[A-Za-z]*Warning\b")
@@ -146,7 +147,7 @@ def _tiny_notebook(*sources: str, parameters: str | None = None) -> nbformat.Not
 def test_render_writes_one_page_per_notebook_and_per_notice(use_processed: Path, tmp_path: Path) -> None:
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    count = "from analysis import notebooks as nb\nprint('notices:', len(nb.load_tables()['documents']))"
+    count = "from analysis.report import notebooks as nb\nprint('notices:', len(nb.load_tables()['documents']))"
     nbformat.write(_tiny_notebook(count), folder / "00_count.ipynb")
     nbformat.write(
         _tiny_notebook("print('city page for', doc_id)", parameters="doc_id = 'x'"), folder / nb.CITY_TEMPLATE
@@ -163,7 +164,7 @@ def test_render_writes_one_page_per_notebook_and_per_notice(use_processed: Path,
     doc_ids = sorted(nb.load_tables()["documents"]["doc_id"])
     expected = [out / "notebooks" / "00_count.html", *(out / "cities" / f"{doc_id}.html" for doc_id in doc_ids)]
     assert written == expected
-    from analysis.outputs import MANIFEST  # the record of what the tool wrote there, kept beside the pages
+    from analysis.tables.outputs import MANIFEST  # the record of what the tool wrote there, kept beside the pages
 
     assert sorted(p for p in (out / "cities").iterdir() if p.name not in (MANIFEST, "mine.html")) == expected[1:]
     assert (out / "cities" / "mine.html").exists()
@@ -211,7 +212,7 @@ def test_audit_page_is_the_page_the_build_wrote(use_processed: Path) -> None:
 
 
 def test_show_gives_a_png(tables: dict[str, pd.DataFrame]) -> None:
-    from analysis.figures import status_figure
+    from analysis.report.figures import status_figure
 
     image = nb.show(status_figure(tables["problems"], tables["documents"]))
     assert image.data.startswith(b"\x89PNG\r\n\x1a\n")
@@ -386,7 +387,7 @@ def test_document_card_shows_values_with_their_quotes(tables: dict[str, pd.DataF
 
 
 def test_loco_report_frames_agree_with_each_other() -> None:
-    from analysis.categories import load_training
+    from analysis.categorize.assign import load_training
 
     gold = load_training().groupby("city_key").head(12)  # a small sample keeps the three refits quick
     gold = gold[gold["city_key"].isin(gold["city_key"].unique()[:3])].reset_index(drop=True)
@@ -451,7 +452,7 @@ def test_data_in_markdown_is_text_never_markup(hostile: str) -> None:
     # issue 11: a city from metadata.csv and a doc_id from a file name ran script in the city reports' heading
     from nbconvert.filters.markdown import markdown2html
 
-    from analysis.notebooks import as_markdown_text
+    from analysis.report.notebooks import as_markdown_text
 
     rendered = markdown2html(f"## {as_markdown_text(hostile)}")
     # only the heading and nbconvert's own anchor link (¶) are elements; the data is text

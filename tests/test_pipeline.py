@@ -11,8 +11,8 @@ from pathlib import Path
 import opencc
 import pytest
 
+from analysis.engine.pipeline import extract_paths
 from analysis.paths import PROCESSED, RAW, ROOT
-from analysis.pipeline import extract_paths
 
 NOT_A_NOTICE = "今天天气晴朗,气温适宜。市民纷纷走出家门,到公园散步、健身。\n晚间有小雨,请注意出行安全。\n"
 
@@ -145,7 +145,7 @@ def test_metadata_can_override_what_the_text_says(tmp_path: Path) -> None:
 
 def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
     # issue 11: `extract --out DIR` deleted whatever was in DIR/texts/ and DIR/audit/
-    from analysis.pipeline import extract_to
+    from analysis.engine.pipeline import extract_to
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -164,7 +164,7 @@ def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
 
 
 def test_amounts_beyond_exact_storage_are_named_and_the_rest_is_written(tmp_path: Path) -> None:
-    from analysis.pipeline import extract_to
+    from analysis.engine.pipeline import extract_to
 
     text = (RAW / "shenyang.txt").read_text(encoding="utf-8")
     notice = tmp_path / "big.txt"
@@ -188,7 +188,7 @@ def test_a_registered_notice_that_cannot_be_built_keeps_its_earlier_outputs(tmp_
 
     import pandas as pd
 
-    from analysis.pipeline import _keep_registered, _report
+    from analysis.engine.pipeline import _keep_registered, _report
 
     raw, processed = tmp_path / "raw", tmp_path / "processed"
     raw.mkdir()

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.extract import Extraction, extract_notice, extract_text
 from analysis.paths import TEST_DATA
-from analysis.sources import read_notice
+from analysis.read.sources import read_notice
 
 REAL = TEST_DATA / "real" / "docs"
 HEAD = (
@@ -533,7 +533,7 @@ def test_run_in_heading_ending_in_a_colon():
 def test_development_corpus_headings():
     # `python -m analysis evaluate --real tests/data/real`: every visible heading found with its status, none
     # spurious, when this was written (19 headings in 64 notices). A small margin for notices added later.
-    from analysis.evaluate_real import evaluate_real
+    from analysis.evaluate.real import evaluate_real
 
     heads = evaluate_real(TEST_DATA / "real")["headings"]
     assert heads["share_found"] >= 0.9

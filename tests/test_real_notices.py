@@ -11,12 +11,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis.evaluate_real import evaluate_real, score
+from analysis.evaluate.real import evaluate_real, score
 from analysis.extract import extract_text
+from analysis.extract.issuer import read_issuer
 from analysis.extract.normalize import normalize
 from analysis.extract.totals import read_totals
-from analysis.issuer import read_issuer
-from analysis.sources import read_notice
+from analysis.read.sources import read_notice
 
 REAL = Path(__file__).parent / "data" / "real"
 
@@ -293,7 +293,7 @@ def test_chinese_numerals(numeral: str, value: int | None) -> None:
 
 
 def test_every_fact_read_from_a_real_notice_has_its_evidence() -> None:
-    from analysis.evaluate_real import FACTS, extract_folder
+    from analysis.evaluate.real import FACTS, extract_folder
 
     for name, extraction in extract_folder(REAL).items():
         source = read_notice(REAL / "docs" / name, {}).text  # the decoded text spans index (simplified)
@@ -471,7 +471,7 @@ def test_more_audit_and_breakdown_totals(sentence: str, expected: tuple) -> None
 
 
 def test_zones_named_between_their_city_and_the_zone_word() -> None:
-    from analysis.infer import infer_metadata
+    from analysis.extract.infer import infer_metadata
 
     text = "中共大连普湾经济区工作委员会关于巡察整改情况的通报\n根据市委统一部署,市委第五巡察组对普湾经济区进行了巡察。"
     inferred = infer_metadata(text)
@@ -497,7 +497,7 @@ def test_a_line_of_page_metadata_is_not_joined_to_the_header_sentence() -> None:
 
 
 def test_rare_characters_in_a_township_name() -> None:
-    from analysis.infer import infer_metadata
+    from analysis.extract.infer import infer_metadata
 
     # check3 05: 湖㳇镇 (㳇 is in CJK extension A)
     inferred = infer_metadata("中共湖㳇镇委员会关于巡察整改情况的通报\n根据市委统一部署,市委第一巡察组开展了巡察。")

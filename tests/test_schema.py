@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from analysis.paths import DOCS, GOLD
-from analysis.schema import (
+from analysis.tables import (
     TABLES,
     TYPES,
     YUAN_SCALE,
@@ -251,7 +251,7 @@ def test_yuan_type_holds_large_amounts_exactly() -> None:
 
 def test_codebook_in_repo_is_current() -> None:
     assert (DOCS / "codebook.md").read_text(encoding="utf-8") == render_codebook(), (
-        "docs/codebook.md is stale: run `python -m analysis.schema`"
+        "docs/codebook.md is stale: run `python -m analysis.tables`"
     )
 
 
@@ -474,6 +474,6 @@ def test_gold_amounts_survive_conform_exactly() -> None:
 
 
 def test_importing_the_schema_loads_no_heavy_library() -> None:
-    code = "import sys, analysis.schema; print(sorted({'pandas', 'pandera', 'pyarrow'} & set(sys.modules)))"
+    code = "import sys, analysis.tables; print(sorted({'pandas', 'pandera', 'pyarrow'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

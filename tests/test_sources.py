@@ -10,7 +10,7 @@ import opencc
 import pytest
 
 from analysis.paths import RAW, RAW_METADATA, ROOT, TEST_DATA
-from analysis.sources import (
+from analysis.read.sources import (
     METADATA_COLUMNS,
     NoticeError,
     convert_same_length,
@@ -346,7 +346,7 @@ def test_warnings_can_be_joined_for_the_documents_table(tmp_path: Path) -> None:
     assert all("; " not in w and "\n" not in w for w in read_notice(path).warnings)
 
 
-# --- the input size limit (analysis.formats.Limits.input_bytes, ANALYSIS_MAX_INPUT_MB) ----------------------
+# --- the input size limit (analysis.read.formats.Limits.input_bytes, ANALYSIS_MAX_INPUT_MB) ----------------------
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,7 +409,7 @@ def test_links_pipes_and_readme_like_notices_are_each_one_line(tmp_path: Path) -
     # notice whose name starts with README was skipped
     import os
 
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     folder = tmp_path / "raw"
     folder.mkdir()

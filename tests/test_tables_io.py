@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import tables_io
-from analysis.schema import TABLES, TableValidationError, arrow_schema, conform
-from analysis.tables_io import EXCEL_CELL_LIMIT, FIXED_TIME, read_table, read_tables, write_tables
+from analysis.tables import TABLES, TableValidationError, arrow_schema, conform
+from analysis.tables import io as tables_io
+from analysis.tables.io import EXCEL_CELL_LIMIT, FIXED_TIME, read_table, read_tables, write_tables
 
 TEXT = "关于巡察整改情况的通报\n问题1:采购不规范,累计金额5732.2万元。一是核减924.37万元。\n"
 LONG = "长" * (EXCEL_CELL_LIMIT + 100)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.engine.time_limit import NoticeTimeout, notice_seconds, time_limit
 from analysis.paths import RAW
-from analysis.time_limit import NoticeTimeout, notice_seconds, time_limit
 
 
 def test_the_body_is_stopped_when_its_time_is_up() -> None:
@@ -33,7 +33,7 @@ def test_the_limit_is_configured_in_the_environment(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_slow_notice_fails_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from analysis import pipeline
+    from analysis.engine import pipeline
 
     for name in ("shenyang.txt", "suining.txt"):
         (tmp_path / name).write_bytes((RAW / name).read_bytes())

@@ -51,7 +51,7 @@ def read_problems(path: Path):
 
 def categorize_csv(source: Path, out: Path) -> int:
     """Categorise the problems of `source` into `out`; returns the exit status (1 with one error line on stderr)."""
-    from analysis.categories import categorize
+    from analysis.categorize.assign import categorize
     from analysis.categorize.model import LOW_CONFIDENCE
 
     try:

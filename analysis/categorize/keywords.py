@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
-from analysis.sources import t2s
+from analysis.read.sources import t2s
 
 # A near hit needs at least half of the keyword's bigrams: below that, single common bigrams (建设, 管理) match
 # everything.

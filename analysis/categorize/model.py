@@ -59,7 +59,7 @@ LOW_CONFIDENCE = 0.7
 # The models' probability of the category they choose is under-confident (balanced class weights, the residual
 # weight and the averaging of two models spread it): of the held-out statements given 0.0–0.3, half were right. The
 # confidence reported is a logistic map of its log-odds, slope and intercept fitted on the held-out predictions of
-# leave-one-source-out (real statements) and leave-one-city-out (seeds) by `python -m analysis.categorize.transfer
+# leave-one-source-out (real statements) and leave-one-city-out (seeds) by `python -m analysis.evaluate.transfer
 # --fit-confidence`: top-label Brier score 0.210 → 0.161 (real) and 0.177 → 0.136 (seeds), each held-out group's
 # map fitted without it.
 CONFIDENCE_SLOPE = 0.51

@@ -89,7 +89,7 @@ def rebuild_training(
     """Extract the notices under `raw` and build the training table for the gold problems in `gold_csv`, followed by
     the real statements of `real_csv` (None: seeds only)."""
     from analysis.extract import extract_notice
-    from analysis.sources import discover, read_notice
+    from analysis.read.sources import discover, read_notice
 
     problems: list[dict] = []
     measures: list[dict] = []

@@ -13,7 +13,7 @@ from decimal import Decimal, localcontext
 
 from analysis.extract.numerals import parse_number
 from analysis.extract.vocab import amount_kind_rules
-from analysis.schema.model import is_exact_yuan
+from analysis.tables.types import is_exact_yuan
 
 _UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 _AMOUNT = re.compile(

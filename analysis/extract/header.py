@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from analysis.extract.dates import DATE, DATE_LINE, DateMention, find_dates
-from analysis.issuer import AUDIT_OFFICE, audit_office
+from analysis.extract.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
 _NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
@@ -73,7 +73,7 @@ _AUDIT_SUBJECT = re.compile(
 
 
 # The facts read here, in the documents table's order.
-# The issuer is read by analysis.issuer, from the title and from elsewhere.
+# The issuer is read by analysis.extract.issuer, from the title and from elsewhere.
 FIELDS = (
     "title",
     "review_type",

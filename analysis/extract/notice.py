@@ -7,18 +7,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.consistency import findings
-from analysis.corrections import Correction, apply_corrections
+from analysis.curate.consistency import findings
+from analysis.curate.corrections import Correction, apply_corrections
 from analysis.extract.amounts import find_amounts
 from analysis.extract.header import FIELDS as HEADER_FIELDS
 from analysis.extract.header import Fact, read_header
+from analysis.extract.infer import fill_metadata, infer_metadata
 from analysis.extract.normalize import Normalized, normalize
 from analysis.extract.outline import build_outline
 from analysis.extract.problems import Problem, find_problems, is_cut
 from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.extract.totals import read_totals
-from analysis.infer import fill_metadata, infer_metadata
-from analysis.sources import NoticeError, RawNotice, shown
+from analysis.read.sources import NoticeError, RawNotice, shown
 
 _GENRE = re.compile(r"整改")
 _REVIEW = re.compile(r"巡察|巡视|审计")

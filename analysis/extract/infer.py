@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.gazetteer import Place, PlaceMention, find_places, resolve, stem, township_units
-from analysis.issuer import read_issuer
+from analysis.extract.gazetteer import Place, PlaceMention, find_places, resolve, stem, township_units
+from analysis.extract.issuer import read_issuer
 
 FIELDS = ("issuer", "city", "province", "county")
 

@@ -1,7 +1,7 @@
 """The five output tables, column by column: the one source of truth for names, types, units and meanings.
 
 To add a column, add one entry to its table's `columns`, where it should appear; the pandera schema, the
-Arrow schema, `conform`, the Excel sheet and docs/codebook.md (`python -m analysis.schema`) follow.
+Arrow schema, `conform`, the Excel sheet and docs/codebook.md (`python -m analysis.tables`) follow.
 The codes' definitions follow shared/gold/README.md and shared/GENRE.md.
 """
 
@@ -11,7 +11,7 @@ import csv
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from analysis.schema.model import Column, Reference, Rule, Table
+from analysis.tables.types import Column, Reference, Rule, Table
 
 if TYPE_CHECKING:
     import pandas as pd

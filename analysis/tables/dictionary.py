@@ -5,20 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.paths import DOCS
-from analysis.schema.arrow import arrow_type
-from analysis.schema.model import TYPES, Column, Table
-from analysis.schema.tables import TABLES
+from analysis.tables.arrow import arrow_type
+from analysis.tables.columns import TABLES
+from analysis.tables.types import TYPES, Column, Table
 
 CODEBOOK = DOCS / "codebook.md"
 
 _HEADER = """\
 # Codebook: the output tables
 
-Generated from `analysis/schema/` by `python -m analysis.schema`; do not edit by hand (a test compares the two).
+Generated from `analysis/tables/` by `python -m analysis.tables`; do not edit by hand (a test compares the two).
 
-The extraction produces five tables, written by `analysis.tables_io.write_tables` as `<table>.parquet` (the
+The extraction produces five tables, written by `analysis.tables.io.write_tables` as `<table>.parquet` (the
 canonical copy, with the types below) and as one Excel workbook with one sheet per table (a convenience copy).
-Read them back with `analysis.tables_io.read_tables(directory)`. Every table carries `doc_id`. Spans are character
+Read them back with `analysis.tables.io.read_tables(directory)`. Every table carries `doc_id`. Spans are character
 offsets `[start, end)` into the decoded source text of the notice: Python `str` indices into the text after decoding
 the raw bytes and dropping a byte-order mark, before any normalisation.
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from analysis.schema.model import YUAN_PRECISION, YUAN_SCALE
-from analysis.schema.validate import get_table
+from analysis.tables.types import YUAN_PRECISION, YUAN_SCALE
+from analysis.tables.validate import get_table
 
 if TYPE_CHECKING:
     import pandas as pd

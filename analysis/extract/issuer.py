@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.extract.dates import DATE_LINE
-from analysis.gazetteer import resolve
+from analysis.extract.gazetteer import resolve
 
 
 @dataclass(frozen=True)

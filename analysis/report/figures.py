@@ -1,4 +1,4 @@
-"""Every figure of the report: built from the tables by `analysis.compare`, styled by `analysis.style`, saved
+"""Every figure of the report: built from the tables by `analysis.compare`, styled by `analysis.report.style`, saved
 by `save` as PNG (300 dpi) and SVG with the same bytes on every run.
 
 Figures are `matplotlib.figure.Figure` objects made without pyplot, so building them never touches an
@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import compare, paths, style
-from analysis.schema.tables import KINDS
+from analysis import compare, paths
+from analysis.report import style
+from analysis.tables.columns import KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,7 +120,7 @@ def categories_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure
 
 def machine_coding_note(problems: pd.DataFrame) -> str:
     """How many categories were machine-coded, and how many of those with low confidence (for a figure's foot)."""
-    from analysis.categories import coding_flags
+    from analysis.categorize.assign import coding_flags
     from analysis.categorize.model import LOW_CONFIDENCE
 
     if not {"category_source", "category_confidence"} <= set(problems.columns):

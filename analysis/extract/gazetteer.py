@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-GAZETTEER_CSV = Path(__file__).resolve().parent / "data" / "gazetteer.csv"
+GAZETTEER_CSV = Path(__file__).resolve().parents[1] / "data" / "gazetteer.csv"
 # Townships and streets (乡、镇、街道), 9-digit codes whose first six are their county's (scripts/build_townships.py).
-TOWNSHIPS_CSV = Path(__file__).resolve().parent / "data" / "townships.csv"
+TOWNSHIPS_CSV = Path(__file__).resolve().parents[1] / "data" / "townships.csv"
 # Short forms that do not follow from the names (克州 for 克孜勒苏柯尔克孜自治州), each with its unit's code.
-ALIASES_CSV = Path(__file__).resolve().parent / "data" / "place_aliases.csv"
+ALIASES_CSV = Path(__file__).resolve().parents[1] / "data" / "place_aliases.csv"
 LEVELS = ("province", "prefecture", "county")
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 

@@ -1,15 +1,15 @@
 """One source of truth for the columns of the output tables.
 
-`analysis.schema.tables` describes every column as plain data; from it come `pandera_schema`, `arrow_schema`,
+`analysis.tables.columns` describes every column as plain data; from it come `pandera_schema`, `arrow_schema`,
 `conform` (rows → typed, validated DataFrame) and `render_codebook` (docs/codebook.md). Importing this package loads
 no pandas, pandera or pyarrow.
 """
 
-from analysis.schema.arrow import arrow_schema, arrow_table, arrow_type
-from analysis.schema.codebook import render_codebook, write_codebook
-from analysis.schema.model import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Reference, Rule, Table, ValueType
-from analysis.schema.tables import TABLES
-from analysis.schema.validate import (
+from analysis.tables.arrow import arrow_schema, arrow_table, arrow_type
+from analysis.tables.columns import TABLES
+from analysis.tables.dictionary import render_codebook, write_codebook
+from analysis.tables.types import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Reference, Rule, Table, ValueType
+from analysis.tables.validate import (
     TableValidationError,
     check_references,
     conform,

@@ -16,15 +16,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.schema.tables import STATUSES
+from analysis.tables.columns import STATUSES
 
 if TYPE_CHECKING:
     import pandas as pd
 
 LANGUAGES = ("zh", "en")
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+FONT_PATH = Path(__file__).resolve().parents[1] / "fonts" / "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
-CATEGORY_CODEBOOK = Path(__file__).resolve().parent / "data" / "categories.csv"
+CATEGORY_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "categories.csv"
 
 UNMAPPED = "unmapped"  # a status phrase was found but matches no code (status is null in the table)
 UNCATEGORISED = "uncategorised"  # a problem the classifier left without a category

@@ -2,13 +2,13 @@
 
 Every later step indexes into `RawNotice.text`, so this module is the one place that decides what that text
 is. For a .txt notice: the raw bytes decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030 or Big5), the
-BOM dropped. For a saved web page, a .docx or a text-layer PDF: the plain text `analysis.formats` extracts
+BOM dropped. For a saved web page, a .docx or a text-layer PDF: the plain text `analysis.read.formats` extracts
 (`RawNotice.text_source` says which), so spans index that extracted text, not the file's bytes; the
 pipeline stores it beside the tables for checking. Either way, traditional characters are then mapped to
 simplified one character for one character, so that offsets into the text are offsets into the unconverted
 text. Bad input stops here with a `NoticeError`: one line naming the file.
 
-Limits (`analysis.formats.Limits`, each set by an environment variable; defaults in brackets): a notice file over
+Limits (`analysis.read.formats.Limits`, each set by an environment variable; defaults in brackets): a notice file over
 `ANALYSIS_MAX_INPUT_MB` [50] is refused unread; a .docx inflating beyond `ANALYSIS_MAX_DOCX_MB` [100] or to more XML
 than `ANALYSIS_MAX_DOCX_XML_MB` [16], a web page nested deeper than `ANALYSIS_MAX_HTML_DEPTH` [512] or with more than
 `ANALYSIS_MAX_HTML_TAGS` [100,000] tags is refused by its reader; a text of more than `ANALYSIS_MAX_TEXT_CHARS`
@@ -30,13 +30,13 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import TypeVar
 
-from analysis import formats
 from analysis.paths import RAW_METADATA, ROOT
+from analysis.read import formats
 
 F = TypeVar("F", Path, str)
 
 # Each notice format read, and how its text is obtained (RawNotice.text_source): "file" is the decoded
-# bytes themselves, the others are text extracted by analysis.formats.
+# bytes themselves, the others are text extracted by analysis.read.formats.
 # Control characters (Unicode category Cc) other than the whitespace ones a text may hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 TEXT_SOURCES: dict[str, str] = {".txt": "file", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}

@@ -1,6 +1,6 @@
 """Write the output tables (Parquet per table plus one Excel workbook) atomically and reproducibly; read them back.
 
-Parquet is the canonical copy, typed by `analysis.schema.arrow_schema`. The workbook is a convenience copy for
+Parquet is the canonical copy, typed by `analysis.tables.arrow_schema`. The workbook is a convenience copy for
 reading by eye; docs/codebook.md says what it cannot show exactly.
 """
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.schema import (
+from analysis.tables import (
     TABLES,
     TableValidationError,
     arrow_schema,
@@ -173,7 +173,7 @@ def _excel_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
     workbook = Workbook(write_only=True)
     for name, frame in tables.items():
         _fill_sheet(workbook.create_sheet(name), name, frame)
-    workbook.properties.creator = "analysis.tables_io"
+    workbook.properties.creator = "analysis.tables.io"
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()

@@ -16,9 +16,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.categorize.codebook import load_codebook, load_training
-from analysis.categorize.evaluate import evaluate_loco
 from analysis.categorize.fields import with_measures
 from analysis.categorize.overrides import OverrideError, apply_overrides
+from analysis.evaluate.categories import evaluate_loco
 
 __all__ = [
     "OverrideError",

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from analysis.evaluate import PUNCTUATION_WIDTH, is_null
+from analysis.evaluate.seeds import PUNCTUATION_WIDTH, is_null
 
 # gold.json key → documents column
 FACTS = {
@@ -79,7 +79,7 @@ def load_gold(folder: Path) -> list[dict]:
 def extract_folder(folder: Path) -> dict[str, Any]:
     """Extract every notice of folder/docs in-process: {file: Extraction or the error line}."""
     from analysis.extract import extract_notice
-    from analysis.sources import NoticeError, read_notice
+    from analysis.read.sources import NoticeError, read_notice
 
     out: dict[str, Any] = {}
     for path in sorted((folder / "docs").iterdir()):

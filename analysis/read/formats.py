@@ -2,7 +2,7 @@
 
 Each reader takes the file's bytes and returns the text that every later span indexes, so what is kept, and
 where the line breaks fall, is decided here once: one line per paragraph (HTML block, Word paragraph or table
-cell, PDF text line), in reading order. Readers know nothing of file names; `analysis.sources` adds the name
+cell, PDF text line), in reading order. Readers know nothing of file names; `analysis.read.sources` adds the name
 to a `FormatError` and turns it into a `NoticeError`.
 
 Limits (`Limits`; each overridable by an environment variable, read for every notice): a hostile or broken file
@@ -17,7 +17,7 @@ fails with one line instead of exhausting memory or time, and the other notices 
   tests/data/formats: 9); pages are walked without recursion, so the limit is a choice, not Python's stack.
 - `html_tags`, `ANALYSIS_MAX_HTML_TAGS` (default 100,000; counted as the page's "<" bytes, before parsing): parsing
   costs about 25-50 µs a tag (the saved page in tests/data/formats: 218).
-- `text_chars`, `ANALYSIS_MAX_TEXT_CHARS` (default 500,000; checked by `analysis.sources` on the text read from any
+- `text_chars`, `ANALYSIS_MAX_TEXT_CHARS` (default 500,000; checked by `analysis.read.sources` on the text read from any
   format): the characters of a notice, 20 times the longest seed (25,810). Extraction is not linear in the length
   yet (issue 11): a text of 500,000 characters of numbered headings takes about 5 s, 1,000,000 about 25 s.
 """
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-# Decodes the bytes of a text file by their content (BOM, UTF-8, GB18030, Big5); supplied by analysis.sources.
+# Decodes the bytes of a text file by their content (BOM, UTF-8, GB18030, Big5); supplied by analysis.read.sources.
 Decoder = Callable[[bytes], tuple[str, str]]
 
 

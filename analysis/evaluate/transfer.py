@@ -14,8 +14,8 @@ Each reports κ and accuracy with 95 % intervals from a bootstrap over the held-
 per category (precision, recall, predicted and human share) and per agency type, and the calibration of the
 confidence: the top-label Brier score and a reliability table (confidence bins against the share right).
 
-    python -m analysis.categorize.transfer [--json]     the three schemes' headline numbers (about a minute)
-    python -m analysis.categorize.transfer --fit-confidence
+    python -m analysis.evaluate.transfer [--json]     the three schemes' headline numbers (about a minute)
+    python -m analysis.evaluate.transfer --fit-confidence
                                                         refit the confidence map (model.CONFIDENCE_SLOPE/INTERCEPT)
 """
 

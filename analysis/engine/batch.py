@@ -31,9 +31,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis.engine.pipeline import TABLES, rows_of
+from analysis.engine.time_limit import NoticeTimeout, time_limit
 from analysis.extract import Extraction, extract_notice
-from analysis.pipeline import TABLES, rows_of
-from analysis.sources import (
+from analysis.read.sources import (
     RAW_METADATA,
     NoticeError,
     RawNotice,
@@ -43,7 +44,6 @@ from analysis.sources import (
     shown,
     without_doc_id_clashes,
 )
-from analysis.time_limit import NoticeTimeout, time_limit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -420,7 +420,7 @@ def tables_of(extractions: list[Extraction]) -> dict[str, list[dict] | pd.DataFr
 
     A researcher's category override that cannot be applied raises ValueError, which drops its notice.
     """
-    from analysis.categories import categorized
+    from analysis.categorize.assign import categorized
 
     tables: dict[str, list[dict] | pd.DataFrame] = {name: [] for name in TABLES}
     overrides: list[dict] = []
@@ -444,7 +444,7 @@ def _tables(
     except Exception:  # the notice at fault is found below, and its error reported there
         pass
     # Rare (a bug in the extractor or in `finish`): redo notice by notice to name the culprits, keep the others.
-    from analysis.schema import TableValidationError
+    from analysis.tables import TableValidationError
 
     kept, rejected = [], []
     for position, extraction in done:
@@ -464,7 +464,7 @@ def _tables(
 
 
 def _validated(extractions: list[Extraction], finish: Finish, seconds: dict[str, float]) -> dict[str, pd.DataFrame]:
-    from analysis.schema import check_references, conform
+    from analysis.tables import check_references, conform
 
     tick = time.process_time()
     tables = finish(extractions)
@@ -481,7 +481,7 @@ def _write_part(name: str, frame: pd.DataFrame, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analysis.schema import arrow_schema
+    from analysis.tables import arrow_schema
 
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)

@@ -1,7 +1,7 @@
 """Validation generated from the metadata: pandera schemas, `conform` (rows → typed, checked DataFrame) and
 cross-table references.
 
-pandas and pandera load inside the functions, so importing `analysis.schema` stays cheap.
+pandas and pandera load inside the functions, so importing `analysis.tables` stays cheap.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
 
-from analysis.schema.model import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table, is_exact_yuan
-from analysis.schema.tables import TABLES
+from analysis.tables.columns import TABLES
+from analysis.tables.types import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table, is_exact_yuan
 
 if TYPE_CHECKING:
     import pandas as pd

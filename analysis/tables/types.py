@@ -1,6 +1,6 @@
 """The vocabulary of the table metadata: value types, columns, tables and table-level rules.
 
-Everything here is plain data so that a researcher can read the column definitions in `analysis.schema.tables`
+Everything here is plain data so that a researcher can read the column definitions in `analysis.tables.columns`
 without knowing pandera or pyarrow; the validators, the Arrow schema and the codebook are generated from it.
 """
 
@@ -35,7 +35,7 @@ def is_exact_yuan(value: object) -> bool:
 
 @dataclass(frozen=True)
 class ValueType:
-    """A logical column type and how pandas and Excel represent it (the Arrow type is in `analysis.schema.arrow`)."""
+    """A logical column type and how pandas and Excel represent it (the Arrow type is in `analysis.tables.arrow`)."""
 
     description: str
     pandas: str  # dtype that `conform` and `read_tables` produce (a pandas dtype string)

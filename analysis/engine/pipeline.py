@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.corrections import Correction, CorrectionsError, read_corrections
+from analysis.curate.corrections import Correction, CorrectionsError, read_corrections
+from analysis.engine.time_limit import NoticeTimeout, time_limit
 from analysis.extract import Extraction, extract_notice
-from analysis.sources import NoticeError, discover, load_metadata, read_notice, shown
-from analysis.time_limit import NoticeTimeout, time_limit
+from analysis.read.sources import NoticeError, discover, load_metadata, read_notice, shown
 
 TABLES = ("documents", "problems", "measures", "amounts", "evidence")
 
@@ -33,7 +33,7 @@ class ExtractionResult:
 
 def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | None = None) -> ExtractionResult:
     """Extract every notice among `inputs` (files or folders) into validated tables."""
-    from analysis.schema import conform
+    from analysis.tables import conform
 
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     failures: list[str] = []
@@ -68,7 +68,7 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
         category_overrides += extraction.category_overrides
     frames: dict[str, pd.DataFrame | list[dict]] = dict(rows)
     if rows["problems"]:
-        from analysis.categories import categorized
+        from analysis.categorize.assign import categorized
 
         frames["problems"], rejected = categorized(rows["problems"], rows["measures"], category_overrides)
         failures += rejected
@@ -118,9 +118,9 @@ def summary_line(extraction: Extraction) -> str:
 
 
 def _report(result: ExtractionResult, out_dir: Path) -> int:
-    from analysis.audit import write_audit_pages
-    from analysis.outputs import write_texts
-    from analysis.tables_io import write_tables
+    from analysis.report.audit import write_audit_pages
+    from analysis.tables.io import write_tables
+    from analysis.tables.outputs import write_texts
 
     for line in result.summaries:
         print(line)
@@ -158,7 +158,7 @@ def _keep_registered(result: ExtractionResult, metadata: dict[str, dict[str, str
     Its rows stay until the researcher restores the file or removes its metadata row."""
     import pandas as pd
 
-    from analysis.tables_io import read_tables
+    from analysis.tables.io import read_tables
 
     registered = {Path(name).stem: name for name, row in metadata.items() if row.get("sha256", "").strip()}
     built = set(result.tables["documents"]["doc_id"])
@@ -199,8 +199,8 @@ def render_figures(language: str | None = None) -> int:
 
 
 def _render_language(language: str) -> list[Path]:
-    from analysis.figures import render_all
-    from analysis.tables_io import read_tables
+    from analysis.report.figures import render_all
+    from analysis.tables.io import read_tables
 
     return render_all(read_tables(paths.PROCESSED), paths.FIGURES, language)
 

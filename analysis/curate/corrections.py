@@ -29,9 +29,9 @@ from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from analysis import paths
-from analysis.schema.model import YUAN_LIMIT, YUAN_PRECISION, YUAN_QUANTUM, YUAN_SCALE
-from analysis.schema.tables import KINDS, STATUSES
-from analysis.schema.validate import _to_yuan
+from analysis.tables.columns import KINDS, STATUSES
+from analysis.tables.types import YUAN_LIMIT, YUAN_PRECISION, YUAN_QUANTUM, YUAN_SCALE
+from analysis.tables.validate import _to_yuan
 
 COLUMNS = ("doc_id", "target", "quote", "action", "value", "note")
 STATUS_CODES = tuple(STATUSES)
@@ -124,14 +124,14 @@ def load_corrections(path: Path | None = None) -> list[Correction]:
 
 
 def _shown(path: Path) -> str:
-    from analysis.sources import shown
+    from analysis.read.sources import shown
 
     return shown(path)
 
 
 def _decode(raw: bytes, where: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030 (which includes GBK and GB2312)."""
-    from analysis.sources import Undecodable, readings
+    from analysis.read.sources import Undecodable, readings
 
     try:
         (text,) = readings(raw, ("gb18030",)).values()
@@ -259,7 +259,7 @@ def yuan_problem(value: str) -> str | None:
                 f"(decimal128({YUAN_PRECISION}, {YUAN_SCALE}))"
             )
     if not _stored_exactly(amount):  # the tables' own conversion has the last word: never a crash, never rounded
-        return f"'{value}' would not be stored exactly by the amounts table (analysis/schema/validate.py)"
+        return f"'{value}' would not be stored exactly by the amounts table (analysis/tables/validate.py)"
     return None
 
 

@@ -1,6 +1,6 @@
 """What the notebooks in notebooks/ need, and the command that renders them for reading.
 
-Notebooks stay thin: they load the tables with `load_tables`, call `analysis.compare` and `analysis.figures`, and
+Notebooks stay thin: they load the tables with `load_tables`, call `analysis.compare` and `analysis.report.figures`, and
 show the small frames built here. Every path comes from `analysis.paths`, so a notebook runs from any working
 directory; the environment variable ANALYSIS_PROCESSED points the notebooks at another folder of tables (the tests
 use it). `render_notebooks` executes every numbered notebook into HTML and renders the per-city template once per
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import compare, paths, style
+from analysis import compare, paths
 from analysis.extract import GIVEN_FACTS
 from analysis.extract.totals import FIELDS as TOTAL_FIELDS
-from analysis.schema import TABLES
+from analysis.report import style
+from analysis.tables import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,8 +91,8 @@ def load_tables(in_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     Raises TablesMissingError, saying to run `make data` first, when a table is missing or was written under
     another schema.
     """
-    from analysis.schema import TableValidationError
-    from analysis.tables_io import read_tables
+    from analysis.tables import TableValidationError
+    from analysis.tables.io import read_tables
 
     folder = in_dir if in_dir is not None else processed_dir()
     missing = [name for name in TABLES if not (folder / f"{name}.parquet").is_file()]
@@ -115,7 +116,7 @@ def audit_page(doc_id: str, in_dir: Path | None = None) -> str:
 
 
 def show(fig: Figure, dpi: int = 110) -> Image:
-    """A figure of `analysis.figures` as an inline PNG (those figures are made without pyplot, so a notebook
+    """A figure of `analysis.report.figures` as an inline PNG (those figures are made without pyplot, so a notebook
     would otherwise print only their repr)."""
     import io
 
@@ -218,10 +219,10 @@ class LocoReport:
 
 
 def loco_report(gold_problems: pd.DataFrame | None = None) -> LocoReport:
-    """`analysis.categories.evaluate_loco` on `gold_problems` (default: the package's hand-coded training set)."""
+    """`analysis.categorize.assign.evaluate_loco` on `gold_problems` (default: the hand-coded training set)."""
     import pandas as pd
 
-    from analysis.categories import evaluate_loco, load_training
+    from analysis.categorize.assign import evaluate_loco, load_training
 
     result = evaluate_loco(gold_problems if gold_problems is not None else load_training())
     summary = pd.DataFrame(
@@ -247,7 +248,7 @@ def loco_report(gold_problems: pd.DataFrame | None = None) -> LocoReport:
 
 @dataclass(frozen=True)
 class TransferReport:
-    """The category classifier on agencies it was not trained on (analysis/categorize/transfer.py) as frames.
+    """The category classifier on agencies it was not trained on (analysis/evaluate/transfer.py) as frames.
 
     summary: one row per scheme (loso and loat by default; loco on request): n, groups, kappa and accuracy with
     95 % bootstrap intervals, the category most over-predicted and by how many points, Brier score, share below the
@@ -263,10 +264,10 @@ class TransferReport:
 
 
 def transfer_report(schemes: tuple[str, ...] = ("loso", "loat")) -> TransferReport:
-    """`analysis.categorize.transfer.evaluate_transfer` as frames (refits one model per held-out group: ~1 min)."""
+    """`analysis.evaluate.transfer.evaluate_transfer` as frames (refits one model per held-out group: ~1 min)."""
     import pandas as pd
 
-    from analysis.categorize.transfer import evaluate_transfer
+    from analysis.evaluate.transfer import evaluate_transfer
 
     result = evaluate_transfer(schemes=schemes)
     summary = pd.DataFrame(
@@ -307,7 +308,7 @@ def transfer_report(schemes: tuple[str, ...] = ("loso", "loat")) -> TransferRepo
 def low_confidence_problems(problems: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per notice: problems, machine-coded ones (rule or model) and how many of them fall below the confidence
     threshold (analysis.categorize.model.LOW_CONFIDENCE): those categories deserve a researcher's look."""
-    from analysis.categories import coding_flags
+    from analysis.categorize.assign import coding_flags
 
     table = (
         problems.join(coding_flags(problems))
@@ -468,7 +469,7 @@ def extract_new_notice(notice_path: str | Path | None = None) -> NewNotice:
 
     Raises ValueError when the file cannot be read or does not hold exactly one notice.
     """
-    from analysis.pipeline import extract_paths
+    from analysis.engine.pipeline import extract_paths
 
     path = Path(notice_path).expanduser().resolve() if notice_path else NEW_NOTICE_DEFAULT
     result = extract_paths([path])
@@ -556,7 +557,7 @@ def render_notebooks(out_dir: Path = REPORTS, notebooks_dir: Path = paths.NOTEBO
     Reads the tables of `processed_dir()` (TablesMissingError before any notebook runs when they are missing);
     city pages of notices no longer in the tables are removed.
     """
-    from analysis.outputs import remove_stale
+    from analysis.tables.outputs import remove_stale
 
     doc_ids = sorted(load_tables()["documents"]["doc_id"])
     written = [

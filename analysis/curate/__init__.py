@@ -1,0 +1,1 @@
+"""Curate: the researchers' corrections and the consistency checks applied to extracted rows."""

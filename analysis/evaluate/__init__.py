@@ -1,0 +1,1 @@
+"""Evaluate: measure extraction and categories against hand-checked gold."""

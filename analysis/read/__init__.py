@@ -1,0 +1,1 @@
+"""Read: find the notices in files and folders and decode every format into one text."""

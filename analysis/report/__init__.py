@@ -1,0 +1,1 @@
+"""Report: figures, their style, audit pages and executed notebooks."""
