@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from analysis.report.style import STATUS_ORDER, UNCATEGORISED, UNMAPPED, category_keys
+from analysis.tables import codes
+from analysis.tables.codes import UNCATEGORISED, UNMAPPED
 from analysis.tables.columns import AMOUNT_PARTS, KINDS
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def category_counts(problems: pd.DataFrame, documents: pd.DataFrame, *, include_
     if "category" not in problems.columns:
         raise ValueError("problems has no 'category' column: run analysis.categorize.assign.categorize first")
     frame = problems.assign(category=problems["category"].astype(object).fillna(UNCATEGORISED))
-    return _shares_by_city(frame, documents, "category", category_keys(), include_zero)
+    return _shares_by_city(frame, documents, "category", list(codes.categories().keys), include_zero)
 
 
 def status_distribution(problems: pd.DataFrame, documents: pd.DataFrame, *, include_zero: bool = False) -> pd.DataFrame:
@@ -97,7 +98,7 @@ def status_distribution(problems: pd.DataFrame, documents: pd.DataFrame, *, incl
     becomes 'unmapped'. With `include_zero`, every city × every status appears.
     """
     frame = problems.assign(status=problems["status"].astype(object).fillna(UNMAPPED))
-    return _shares_by_city(frame, documents, "status", list(STATUS_ORDER), include_zero)
+    return _shares_by_city(frame, documents, "status", [*codes.statuses().keys, UNMAPPED], include_zero)
 
 
 @dataclass(frozen=True)

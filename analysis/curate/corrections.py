@@ -29,13 +29,13 @@ from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from analysis import paths
-from analysis.tables.columns import KINDS, STATUSES
+from analysis.tables import codes
 from analysis.tables.types import YUAN_LIMIT, YUAN_PRECISION, YUAN_QUANTUM, YUAN_SCALE
 from analysis.tables.validate import _to_yuan
 
 COLUMNS = ("doc_id", "target", "quote", "action", "value", "note")
-STATUS_CODES = tuple(STATUSES)
-KIND_CODES = tuple(KINDS)
+STATUS_CODES = codes.statuses().keys
+KIND_CODES = codes.amount_kinds().keys
 _ACTIONS = {
     "problem": ("set_status", "set_category", "split", "merge", "drop"),
     "amount": ("set_yuan", "set_kind", "set_approx", "drop"),
@@ -229,9 +229,7 @@ def _row_problem(c: Correction, header: list[str], categories: list[tuple[str, .
 
 
 def _category_keys() -> tuple[str, ...]:
-    from analysis.categorize.codebook import load_codebook
-
-    return tuple(load_codebook()["key"])
+    return codes.categories().keys
 
 
 def yuan_problem(value: str) -> str | None:

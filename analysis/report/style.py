@@ -7,16 +7,15 @@ context manager changes it. Importing this module loads neither pandas nor matpl
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.tables.columns import STATUSES
+from analysis.tables import codes
+from analysis.tables.codes import UNMAPPED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,10 +23,6 @@ if TYPE_CHECKING:
 LANGUAGES = ("zh", "en")
 FONT_PATH = Path(__file__).resolve().parents[1] / "fonts" / "NotoSansCJKsc-Regular.otf"
 FONT_FAMILY = "Noto Sans CJK SC"
-CATEGORY_CODEBOOK = Path(__file__).resolve().parents[1] / "data" / "categories.csv"
-
-UNMAPPED = "unmapped"  # a status phrase was found but matches no code (status is null in the table)
-UNCATEGORISED = "uncategorised"  # a problem the classifier left without a category
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
@@ -35,39 +30,11 @@ OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "
 EXTRA_COLORS = ("#888888", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#661100")
 SEQUENTIAL_CMAP = "Blues"  # one hue from light to dark: readable with every colour-vision deficiency; 0 is white
 
-STATUS_ORDER = (*STATUSES, UNMAPPED)
-STATUS_COLORS = {
-    "complete": "#009E73",
-    "deemed_complete": "#56B4E9",
-    "substantially_complete": "#0072B2",
-    "in_progress": "#E69F00",
-    "long_term": "#CC79A7",
-    "extended": "#F0E442",
-    "not_started": "#D55E00",
-    "unstated": "#BBBBBB",
-    UNMAPPED: "#000000",
-}
-
-STATUS_LABELS = {
-    "complete": ("已完成", "complete"),
-    "deemed_complete": ("视同完成", "deemed complete"),
-    "substantially_complete": ("基本完成", "substantially complete"),
-    "in_progress": ("正在整改", "in progress"),
-    "long_term": ("长期整改", "long-term"),
-    "extended": ("延期整改", "extended"),
-    "not_started": ("未整改", "not started"),
-    "unstated": ("未说明", "not stated"),
-    UNMAPPED: ("未归类", "unmapped"),
-}
-KIND_LABELS = {
-    "involved": ("涉及金额", "money involved"),
-    "recovered": ("追回（清退）金额", "money recovered"),
-    "reduced": ("核减金额", "amount cut"),
-    "funding": ("争取资金", "funding obtained"),
-    "contract": ("合同金额", "contract value"),
-    "threshold": ("规定中的金额标准", "threshold in a rule"),
-    "other": ("其他金额", "other amounts"),
-}
+STATUS_ORDER = (*codes.statuses().keys, UNMAPPED)
+STATUS_COLORS = codes.statuses().colours()
+STATUS_LABELS = codes.statuses().names()
+KIND_LABELS = codes.amount_kinds().names()
+KIND_COLORS = codes.amount_kinds().colours()
 PART_LABELS = {
     "problem": ("问题描述", "problem description"),
     "measure": ("整改措施", "measures"),
@@ -131,24 +98,14 @@ def part_label(code: str) -> str:
     return _pick(PART_LABELS, code)
 
 
-@cache
-def category_codebook() -> tuple[tuple[str, str, str], ...]:
-    """(key, name_zh, name_en) of every problem category, in the codebook's order."""
-    with CATEGORY_CODEBOOK.open(encoding="utf-8", newline="") as handle:
-        rows = sorted(csv.DictReader(handle), key=lambda row: int(row["order"]))
-    return tuple((row["key"], row["name_zh"], row["name_en"]) for row in rows)
-
-
 def category_keys() -> list[str]:
     """Category keys in the codebook's order."""
-    return [key for key, _, _ in category_codebook()]
+    return list(codes.categories().keys)
 
 
 def category_label(key: str) -> str:
     """Name of a problem category from the codebook (name_zh or name_en)."""
-    labels = {key: (zh, en) for key, zh, en in category_codebook()}
-    labels[UNCATEGORISED] = ("未分类", "uncategorised")
-    return _pick(labels, key)
+    return _pick(codes.categories().names(), key)
 
 
 def city_labels(documents: pd.DataFrame) -> dict[str, str]:

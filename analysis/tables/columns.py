@@ -7,10 +7,9 @@ The codes' definitions follow shared/gold/README.md and shared/GENRE.md.
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from analysis.tables import codes
 from analysis.tables.types import Column, Reference, Rule, Table
 
 if TYPE_CHECKING:
@@ -61,22 +60,12 @@ REVIEW_TYPES = {
     "其他": "any other kind of review, e.g. 督查 or a 专项检查",
 }
 
-STATUSES = {
-    "complete": "rectified: 已完成整改, 已完成, 完成整改, 已整改, 整改到位, 已销号, 已办结",
-    "deemed_complete": "treated as complete while work goes on: 视同完成, 视同完成,持续整改",
-    "substantially_complete": "largely done: 基本完成[整改], 基本整改到位, 阶段性完成整改",
-    "in_progress": "under way: 正在整改, 正在推进[整改], 整改中, 部分整改",
-    "long_term": "a long-term task: listed under 长期整改任务, or 需长期坚持, 持续整改, 分阶段整改",
-    "extended": "deadline extended: 申请延期[整改], 延期整改",
-    "not_started": "not rectified: 未整改, 未完成, 尚未整改",
-    "unstated": "the notice gives no status for the problem",
-}
+STATUSES = codes.statuses().descriptions()
 
 
 def _category_codes() -> dict[str, str]:
     """Category keys come from the editable codebook (analysis/data/categories.csv), so editing it is enough."""
-    with resources.files("analysis.data").joinpath("categories.csv").open(encoding="utf-8") as fh:
-        return {row["key"]: f"{row['name_en']} ({row['name_zh']})" for row in csv.DictReader(fh)}
+    return {code.key: f"{code.name_en} ({code.name_zh})" for code in codes.categories().codes}
 
 
 TEXT_SOURCES = {
@@ -110,15 +99,7 @@ AMOUNT_PARTS = {
     "preamble": "outside the problems: header, headline totals, closing sections (problem_seq is null)",
 }
 
-KINDS = {
-    "involved": "money implicated in the problem: 涉及资金/金额, 问题资金, 违规金额, 超预算, 超概算",
-    "recovered": "money recovered: 追缴, 追回, 清退, 收缴, 退还, 归还原资金渠道, 上缴财政, 挽回损失",
-    "reduced": "cut from payments: 核减, 审减, 扣减",
-    "funding": "money obtained: 获…支持资金, 争取资金",
-    "contract": "value of contracts signed: 签订…合同…涉及资金, 合同金额",
-    "threshold": "a rule's money threshold: 10万元以下, 1000万元及以上",
-    "other": "none of the above",
-}
+KINDS = codes.amount_kinds().descriptions()
 
 
 DOCUMENTS = Table(

@@ -12,16 +12,30 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from analysis.tables import codes
+from analysis.tables.codes import CodeTable, CodeTableError
 
-def _rows(name: str) -> list[dict[str, str]]:
+
+def _rows(name: str, column: str, table: CodeTable) -> list[dict[str, str]]:
+    """The rows of one vocabulary file, each row's `column` checked against its code table (file and line named)."""
     with resources.files(__package__).joinpath(name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        rows = []
+        for row in reader:
+            try:
+                table.check((row.get(column) or "").strip())
+            except CodeTableError as exc:
+                raise CodeTableError(f"analysis/extract/vocab/{name}:{reader.line_num}: {exc}") from None
+            rows.append(row)
+    return rows
 
 
 @cache
 def status_phrases() -> tuple[tuple[str, str], ...]:
     """(phrase, code) pairs, longest phrase first so 视同完成,持续整改 wins over 持续整改."""
-    pairs = {(row["phrase"].strip(), row["code"].strip()) for row in _rows("status_phrases.csv")}
+    pairs = {
+        (row["phrase"].strip(), row["code"].strip()) for row in _rows("status_phrases.csv", "code", codes.statuses())
+    }
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
@@ -68,4 +82,7 @@ class KindRule:
 @cache
 def amount_kind_rules() -> tuple[KindRule, ...]:
     """Rules in priority order; the first that matches decides an amount's kind."""
-    return tuple(KindRule(r["kind"], r["scope"], re.compile(r["pattern"])) for r in _rows("amount_kinds.csv"))
+    return tuple(
+        KindRule(r["kind"], r["scope"], re.compile(r["pattern"]))
+        for r in _rows("amount_kinds.csv", "kind", codes.amount_kinds())
+    )
