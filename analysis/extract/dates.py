@@ -17,6 +17,8 @@ _YEAR = rf"(?:(?:19|20)\d{{2}}|[一二][{_CN}]{{3}})"
 _MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:\d{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 DATE = rf"{_YEAR}\s*年\s*{_MONTH}\s*月\s*{_DAY}\s*日"
+# The grammar's pieces, for the other time expressions of notices (deadlines: 2024年6月底前, 2025年第四季度).
+YEAR, MONTH, DAY = _YEAR, _MONTH, _DAY
 _FULL = re.compile(rf"(?P<y>{_YEAR})\s*年\s*(?P<m>{_MONTH})\s*月\s*(?P<d>{_DAY})\s*日")
 # A date whose 日 was lost in copying, the next word following at once: 2023年3月9市委第一巡察组.
 _DAY_MARK_LOST = re.compile(

@@ -1,0 +1,171 @@
+"""Precision and recall of the concreteness flags against the hand-coded sample (tests/data/measure_quality).
+
+`python -m analysis.evaluate.concreteness` prints, for each flag, precision and recall on the tuning part, the
+held-out part and the whole sample, and lists every disagreement. `draw_sample` is the rule that chose the sample's
+measures (the hand flags were then added by reading each text); it is kept so that the choice can be rerun and
+checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import paths
+from analysis.indicators.concreteness import FLAGS, measure_flags
+
+SAMPLE_DIR = paths.TEST_DATA / "measure_quality"
+SAMPLE = SAMPLE_DIR / "sample.csv"
+SAMPLE_SEED = 13
+SAMPLE_SIZE = 200
+HOLDOUT_SHARE = 1 / 3
+REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
+SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
+
+
+@dataclass(frozen=True)
+class Score:
+    """Counts of one flag on one part of the sample, and the precision and recall they give."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        """Share of the rule's positives that the hand coding calls positive (1.0 when the rule flags nothing)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the hand coding's positives that the rule finds (1.0 when there are none)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+def _extracted_measures(source: str, folder: Path) -> list[dict]:
+    from analysis.extract import extract_notice
+    from analysis.read.sources import NoticeError, discover, read_notice
+
+    rows = []
+    for path in sorted(discover([folder])):
+        try:
+            extraction = extract_notice(read_notice(path))
+        except NoticeError:
+            continue
+        rows += [{**m, "source": source} for m in extraction.measures if m["part"] == "measure"]
+    return rows
+
+
+def _largest_remainder(sizes: dict[str, int], total: int) -> dict[str, int]:
+    whole = sum(sizes.values())
+    quotas = {k: total * n / whole for k, n in sizes.items()}
+    alloc = {k: int(q) for k, q in quotas.items()}
+    for k in sorted(quotas, key=lambda k: (-(quotas[k] - alloc[k]), k))[: total - sum(alloc.values())]:
+        alloc[k] += 1
+    return alloc
+
+
+def draw_sample(size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[dict]:
+    """The sample's measures (part = measure), chosen by a fixed rule before any flag was coded.
+
+    Every measure the extractor finds in the real notices (tests/data/real*, which are excerpts and hold few) is
+    taken; the rest of `size` is drawn from the five seeds' measures, allocated to each seed in proportion to its
+    number of measures (largest remainder) and drawn with `random.Random(seed)`. A third of the sample, chosen by
+    `random.Random(seed + 1)`, is held out: it was not looked at while the rules were tuned.
+    """
+    real = [m for name in REAL_FOLDERS for m in _extracted_measures(name, paths.TEST_DATA / name / "docs")]
+    seeds = _extracted_measures("seed", paths.RAW)
+    by_doc: dict[str, list[dict]] = {}
+    for m in seeds:
+        by_doc.setdefault(m["doc_id"], []).append(m)
+    rng = random.Random(seed)
+    chosen = list(real[:size])
+    alloc = _largest_remainder({k: len(v) for k, v in by_doc.items()}, size - len(chosen))
+    for doc_id in sorted(by_doc):
+        chosen += sorted(rng.sample(by_doc[doc_id], alloc[doc_id]), key=lambda m: (m["problem_seq"], m["measure_seq"]))
+    order = list(range(len(chosen)))
+    random.Random(seed + 1).shuffle(order)
+    held = set(order[: round(len(chosen) * HOLDOUT_SHARE)])
+    return [
+        {
+            "sample_id": i + 1,
+            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
+            "split": "holdout" if i in held else "tune",
+            "text": m["text"],
+        }
+        for i, m in enumerate(chosen)
+    ]
+
+
+def read_sample(path: Path = SAMPLE) -> list[dict]:
+    """The hand-coded sample: one dict per measure, the four hand flags as bools."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        for flag in FLAGS:
+            if row[flag] not in ("0", "1"):
+                raise ValueError(f"{path}: sample {row['sample_id']}: {flag} must be 0 or 1, not {row[flag]!r}")
+            row[flag] = row[flag] == "1"
+    return rows
+
+
+def score(rows: Iterable[dict]) -> dict[str, Score]:
+    """Each flag's counts: the rule (`measure_flags` on the row's text) against the row's hand flag."""
+    counts = {flag: [0, 0, 0, 0] for flag in FLAGS}
+    for row in rows:
+        found = measure_flags(row["text"])
+        for flag in FLAGS:
+            rule, hand = found[flag].value, row[flag]
+            counts[flag][(0 if hand else 1) if rule else (2 if hand else 3)] += 1
+    return {flag: Score(*c) for flag, c in counts.items()}
+
+
+def disagreements(rows: Iterable[dict]) -> list[tuple[dict, str, bool]]:
+    """(row, flag, rule's value) for every flag where the rule and the hand coding differ."""
+    out = []
+    for row in rows:
+        found = measure_flags(row["text"])
+        out += [(row, flag, found[flag].value) for flag in FLAGS if found[flag].value != row[flag]]
+    return out
+
+
+def report(rows: Sequence[dict]) -> str:
+    """The table of precision and recall per flag on the tuning part, the held-out part and all rows."""
+    parts = {
+        "tune": [r for r in rows if r["split"] == "tune"],
+        "holdout": [r for r in rows if r["split"] == "holdout"],
+        "all": list(rows),
+    }
+    lines = [f"{'flag':<16}" + "".join(f"{name + f' (n={len(part)})':>26}" for name, part in parts.items())]
+    lines.append(f"{'':<16}" + "".join(f"{'P':>9}{'R':>8}{'pos':>9}" for _ in parts))
+    scores = {name: score(part) for name, part in parts.items()}
+    for flag in FLAGS:
+        cells = ""
+        for name in parts:
+            s = scores[name][flag]
+            cells += f"{s.precision:>9.3f}{s.recall:>8.3f}{s.tp + s.fn:>9d}"
+        lines.append(f"{flag:<16}{cells}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the scores and every disagreement (`--quiet` for the scores only)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    rows = read_sample()
+    print(report(rows))
+    if "--quiet" not in args:
+        print()
+        for row, flag, rule in disagreements(rows):
+            print(
+                f"[{row['split']}] #{row['sample_id']} {flag}: rule {int(rule)}, hand {int(row[flag])}: {row['text']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Indicators: what researchers measure on the tables — timeliness, concreteness of measures, boilerplate, reuse, recurrence."""

@@ -1,0 +1,269 @@
+"""Concreteness of measures: does a measure say when, who, how much and what it produces?
+
+Four flags per measure, each with the span of text that decided it (a checkable claim, as every value here is):
+
+- `has_deadline`: a time limit or the time the action was done (`analysis.indicators.timeliness.find_times`: a
+  deadline, a date, a month, a quarter, 立行立改 — not a year that only names a thing, not an open horizon);
+- `has_owner`: a unit or person named as doing, leading or answering for the action (a 责任单位/牵头单位/责任人
+  field, 由X牵头, 会同X, a named office or Party body as the subject, a role such as 分管负责同志) — not the issuer
+  as a whole, a generic 各科室/相关部门, or the object of the action (对…负责人进行批评教育);
+- `has_quantity`: a number, amount or percentage that is not a date, a list ordinal, a 第N ordinal or part of a
+  fixed name (三重一大, “…” quotations);
+- `has_deliverable`: a document, ledger or list produced (制定《…》, 修订…制度, 建立…台账, 书面检讨), a system built
+  (搭建…平台), or money recovered — not a rule only studied or applied (学习《…》, 严格执行《…》).
+
+The score of a measure is the number of flags set (0–4); a notice's score is the mean over its measures. The
+vocabularies are data: analysis/data/concreteness_cues.csv (flag, role, term, note) and the time phrases of the
+timeliness module. Precision and recall against a hand-coded sample: `python -m analysis.evaluate.concreteness`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from analysis.extract.normalize import normalize
+from analysis.indicators.timeliness import find_times
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FLAGS = ("has_deadline", "has_owner", "has_quantity", "has_deliverable")
+_CLAUSE_END = "，。；,;：:！？!?\n"
+_CJK_RUN = r"[\u4e00-\u9fff]"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag's value and the span [start, end) of the text that decided it (None when the flag is false)."""
+
+    value: bool
+    start: int | None = None
+    end: int | None = None
+
+
+NO = Flag(False)
+
+
+@cache
+def cues() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(flag, role) → its terms, longest first, from analysis/data/concreteness_cues.csv."""
+    table: dict[tuple[str, str], list[str]] = {}
+    with resources.files("analysis.data").joinpath("concreteness_cues.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            table.setdefault((row["flag"], row["role"]), []).append(row["term"])
+    return {key: tuple(sorted(terms, key=len, reverse=True)) for key, terms in table.items()}
+
+
+def _alt(flag: str, role: str) -> str:
+    return "|".join(map(re.escape, cues()[(flag, role)]))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    field: re.Pattern[str]
+    lead: re.Pattern[str]
+    co_actor: re.Pattern[str]
+    role: re.Pattern[str]
+    body: re.Pattern[str]
+    unit: re.Pattern[str]
+    generic_before: re.Pattern[str]
+    object_before: re.Pattern[str]
+    made_before: re.Pattern[str]
+    number: re.Pattern[str]
+    cn_number: re.Pattern[str]
+    fixed: re.Pattern[str]
+    quote: re.Pattern[str]
+    book: re.Pattern[str]
+    make: re.Pattern[str]
+    build: re.Pattern[str]
+    recover: re.Pattern[str]
+    standalone: re.Pattern[str]
+    cite_before: re.Pattern[str]
+    list_marker: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    o, q, d = "has_owner", "has_quantity", "has_deliverable"
+    clause = rf"[^{_CLAUSE_END}]"
+    unit = rf"(?:{_alt(o, 'place_prefix')}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')})(?![学技研普室])"
+    return _Patterns(
+        field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
+        lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
+        co_actor=re.compile(rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:局|厅|委|办|中心|部门|公司|单位|组))"),
+        role=re.compile(rf"(?:{_alt(o, 'role')})"),
+        body=re.compile(rf"(?:{_alt(o, 'body')})(?!“第一议题”|\"第一议题\")"),
+        unit=re.compile(unit),
+        generic_before=re.compile(rf"(?:{_alt(o, 'generic')})\s*$"),
+        object_before=re.compile(rf"(?:{_alt(o, 'object_marker')})(?!照|标|接|外|比|于){clause}{{0,12}}$"),
+        made_before=re.compile(rf"(?:{_alt(o, 'made_object')}){clause}{{0,14}}$"),
+        number=re.compile(r"(?<![\dA-Za-z/\-〔.])\d+(?:[.,]\d+)*(?![\d\-〕])"),
+        cn_number=re.compile(rf"(?<![一二两三四五六七八九十百千万第])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
+                             rf"(?=(?:{_alt(q, 'measure_word')}))"),
+        fixed=re.compile(_alt(q, "fixed_name")),
+        quote=re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]{0,80}》"),
+        book=re.compile(r"《[^》]{1,80}》?"),
+        make=re.compile(rf"(?:{_alt(d, 'make_verb')}){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"),
+        build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
+        recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,30}}?\d[\d.,]*\s*(?:万|亿)?元"),
+        standalone=re.compile(_alt(d, "standalone")),
+        cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
+        list_marker=re.compile(r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"),
+    )
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause before `start` (from the last clause mark)."""
+    i = start
+    while i > 0 and text[i - 1] not in _CLAUSE_END:
+        i -= 1
+    return text[i:start]
+
+
+def _flag(match: re.Match[str] | None) -> Flag:
+    return Flag(True, match.start(), match.end()) if match else NO
+
+
+def deadline_flag(text: str) -> Flag:
+    """A deadline or a dated action: the first time mention that is not a name, an as-of date or an open horizon."""
+    for t in find_times(text):
+        if t.role in ("deadline", "at", "since") and t.kind != "open":
+            return Flag(True, t.start, t.end)
+    return NO
+
+
+def owner_flag(text: str) -> Flag:
+    """The first named owner: a field, 由X牵头, 会同X, or a role, Party body or named unit acting in its clause."""
+    p = _patterns()
+    for pattern in (p.field, p.lead, p.co_actor):
+        for m in pattern.finditer(text):
+            who = m.groupdict().get("who")
+            if who is not None and who.startswith(cues()[("has_owner", "generic")]):
+                continue
+            return _flag(m)
+    found = []
+    for pattern in (p.role, p.body, p.unit):
+        for m in pattern.finditer(text):
+            before = _clause_before(text, m.start())
+            if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
+                continue
+            if _inside(p.book, text, m.start()):
+                continue
+            found.append((m.start(), m.end()))
+            break
+    if not found:
+        return NO
+    start, end = min(found)
+    return Flag(True, start, end)
+
+
+def _inside(pattern: re.Pattern[str], text: str, pos: int) -> bool:
+    return any(m.start() < pos < m.end() for m in pattern.finditer(text))
+
+
+def quantity_flag(text: str) -> Flag:
+    """The first number that counts something: not a time, an ordinal, a list marker, a code or a fixed name."""
+    p = _patterns()
+    blocked = [(t.start, t.end) for t in find_times(text)]
+    blocked += [(m.start(), m.end()) for m in p.fixed.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in p.quote.finditer(text)]
+    marker = p.list_marker.match(text)
+    if marker:
+        blocked.append((marker.start(), marker.end()))
+    hits = []
+    for pattern in (p.number, p.cn_number):
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in blocked):
+                continue
+            if m.start() > 0 and text[m.start() - 1] == "第":
+                continue
+            if pattern is p.number and text.startswith(("号", "年"), m.end()):
+                continue  # a document number (〔2023〕21号) or a year the time grammar did not take
+            hits.append((m.start(), m.end()))
+            break
+    if not hits:
+        return NO
+    start, end = min(hits)
+    return Flag(True, start, end)
+
+
+def deliverable_flag(text: str) -> Flag:
+    """The first thing produced: a document or ledger made, a system built, money recovered, a 书面检讨."""
+    p = _patterns()
+    hits = []
+    for pattern in (p.make, p.build, p.recover, p.standalone):
+        for m in pattern.finditer(text):
+            hits.append((m.start(), m.end()))
+            break
+    if not hits:
+        return NO
+    start, end = min(hits)
+    return Flag(True, start, end)
+
+
+def measure_flags(text: str) -> dict[str, Flag]:
+    """The four flags of one measure's text, each with the span (into `text`) that decided it."""
+    return {
+        "has_deadline": deadline_flag(text),
+        "has_owner": owner_flag(text),
+        "has_quantity": quantity_flag(text),
+        "has_deliverable": deliverable_flag(text),
+    }
+
+
+def source_flags(source: str, start: int, end: int) -> dict[str, Flag]:
+    """The flags of the measure at source[start:end], their spans mapped to offsets of `source`.
+
+    The measure's source text is normalised first (full-width forms, broken lines), as the extractor reads it; the
+    spans are mapped back through the normalisation, so they index the stored text like every span of the tables.
+    """
+    norm = normalize(source[start:end])
+    out = {}
+    for name, flag in measure_flags(norm.text).items():
+        if flag.value and flag.start is not None and flag.end is not None:
+            a, b = norm.source_span(flag.start, flag.end)
+            out[name] = Flag(True, start + a, start + b)
+        else:
+            out[name] = flag
+    return out
+
+
+def measure_concreteness(measures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    """One row per measure (both parts): the four flags, each with its span in the stored text, and the score.
+
+    `texts`: doc_id → the stored text the measures' spans index. Columns as declared in
+    `analysis.tables.columns.CONCRETENESS`.
+    """
+    import pandas as pd
+
+    from analysis.tables.columns import INDICATOR_TABLES
+
+    rows = []
+    for m in measures.itertuples(index=False):
+        text = texts.get(m.doc_id)
+        if text is None:
+            continue
+        flags = source_flags(text, int(m.span_start), int(m.span_end))
+        row = {"doc_id": m.doc_id, "problem_seq": int(m.problem_seq), "part": m.part, "measure_seq": int(m.measure_seq)}
+        for name, flag in flags.items():
+            short = name.removeprefix("has_")
+            row[name] = flag.value
+            row[f"{short}_span_start"] = flag.start
+            row[f"{short}_span_end"] = flag.end
+        row["score"] = sum(flag.value for flag in flags.values())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=INDICATOR_TABLES["concreteness"].column_names)
+
+
+def notice_concreteness(concreteness: pd.DataFrame, part: str = "measure") -> pd.DataFrame:
+    """Per notice: the number of measures, the mean score and the share of measures with each flag."""
+    rows = concreteness[concreteness["part"] == part]
+    out = rows.groupby("doc_id").agg(
+        measures=("score", "size"), mean_score=("score", "mean"), **{f: (f, "mean") for f in FLAGS}
+    )
+    return out.reset_index()
