@@ -191,12 +191,12 @@ def test_every_category_has_both_names():
         assert style.category_label("assets") == "国有资产与系统设施管理"
 
 
-def test_city_colours_are_stable_and_distinct():
+def test_colours_are_fixed_by_key():
     cities = ["沈阳市", "咸宁市", "遂宁市", "东营市", "中山市"]
-    colours = style.city_colors(cities)
-    assert colours == style.city_colors(cities)
-    assert len(set(colours.values())) == len(cities)
-    assert list(colours.values()) == list(style.OKABE_ITO[: len(cities)])
+    colours = style.key_colors(cities)
+    assert colours == style.key_colors(list(reversed(cities))) == {city: style.key_color(city) for city in cities}
+    assert set(colours.values()) <= set(style.KEY_PALETTE)
+    assert style.key_color(style.OTHER) == style.OTHER_COLOR not in style.KEY_PALETTE
 
 
 def test_money_ticks_read_in_each_language():
@@ -235,6 +235,6 @@ def test_the_category_figure_says_how_many_codings_are_unsure() -> None:
         {"category_source": ["rule", "model", "model", "manual"], "category_confidence": [0.9, 0.55, 0.8, 1.0]}
     )
     with style.language("en"):
-        assert machine_coding_note(problems) == (
-            "Categories are machine-coded (3 problems); 1 below confidence 0.7, worth a manual check"
+        assert machine_coding_note(problems).startswith(
+            "Categories are machine-coded (3 problems); 1 below confidence 0.7, worth a manual check; agreement"
         )

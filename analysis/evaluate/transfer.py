@@ -25,6 +25,7 @@ import json
 import os
 import sys
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -180,8 +181,22 @@ def evaluate_transfer(training: pd.DataFrame | None = None, schemes=tuple(SCHEME
     return _evaluate(training, schemes)
 
 
+def cached_scores(scheme: str = "loso") -> dict | None:
+    """The shipped model's scores under `scheme` if they were already computed for its version, else None.
+
+    For a figure's caption: reading them is instant, computing them takes about a minute."""
+    try:
+        return json.loads(_scores_path(shipped_version(), scheme).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _scores_path(version: str, scheme: str) -> Path:
+    return MODELS / f"category-transfer-{version}-{scheme}.json"
+
+
 def _shipped_scores(version: str, scheme: str) -> dict:
-    path = MODELS / f"category-transfer-{version}-{scheme}.json"
+    path = _scores_path(version, scheme)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing or unreadable: computed below

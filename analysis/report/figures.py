@@ -8,11 +8,13 @@ interactive backend (PNG is drawn by Agg) and nothing needs closing. Labels foll
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis import compare, paths
 from analysis.report import style
+from analysis.tables import codes
 from analysis.tables.columns import KINDS
 
 if TYPE_CHECKING:
@@ -60,10 +62,115 @@ def _no_data(ax: Axes) -> None:
     ax.set_axis_off()
 
 
-def _city_ticks(documents: pd.DataFrame) -> tuple[list[str], list[str]]:
-    cities = compare.city_order(documents)
-    labels = style.city_labels(documents)
-    return cities, [labels[city] for city in cities]
+MAX_GROUPS = 8  # groups drawn one by one; the others are folded into one grey group, named last
+MAX_NOTICE_ROWS = 15  # per-notice figures draw one row per notice up to this many, then summarise
+CODE_TABLES = {"admin_level": "admin_levels", "agency_type": "agency_types", "review_kind": "review_kinds"}
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The groups a figure draws: documents whose `city` column holds each notice's group key (the value of the
+    column grouped by, the smallest groups folded into style.OTHER), the keys in drawing order, their labels and
+    colours, and how many groups were folded."""
+
+    documents: pd.DataFrame
+    keys: list[str]
+    labels: list[str]
+    colours: dict[str, str]
+    folded: int
+
+
+def groups(documents: pd.DataFrame, by: str = "city", top: int = MAX_GROUPS) -> Groups:
+    """Group the notices by the documents column `by`, keeping the `top` groups with the most notices (ties: more
+    problems, then first doc_id) and folding the rest into style.OTHER.
+
+    A notice without a value stands for itself under its doc_id (as compare.document_cities does for cities).
+    Keys keep the order of compare.city_order, OTHER last; colours are style.key_color of each key, so a group's
+    colour never depends on which other groups are present.
+    """
+    if by not in documents.columns:
+        raise ValueError(f"documents has no column {by!r} to group by")
+    keyed = documents.assign(city=documents[by].astype(object))
+    order = compare.city_order(keyed)
+    cities = compare.document_cities(keyed)
+    problems = documents.get("problems_extracted")
+    sizes = {
+        key: (
+            int((cities == key).sum()),
+            int(problems[(cities == key).to_numpy()].fillna(0).sum()) if problems is not None else 0,
+        )
+        for key in order
+    }
+    kept = sorted(order, key=lambda key: (-sizes[key][0], -sizes[key][1], order.index(key)))[:top]
+    folded = [key for key in order if key not in kept]
+    if len(folded) > 1:
+        keyed = keyed.assign(city=cities.where(cities.isin(kept), style.OTHER).to_numpy())
+        keys = [key for key in order if key in kept] + [style.OTHER]
+    else:  # folding one group into "other" would only hide its name
+        keys, folded = order, []
+    names = _group_labels(keyed, by)
+    labels = [
+        style.tr(f"其他 {len(folded)} 组", f"{len(folded)} others") if key == style.OTHER else names[key]
+        for key in keys
+    ]
+    return Groups(keyed, keys, labels, style.key_colors(keys), len(folded))
+
+
+def _group_labels(keyed: pd.DataFrame, by: str) -> dict[str, str]:
+    """Label of every group key: a city's name in the current language, a code's name from its code table, else
+    the key itself."""
+    if by == "city":
+        return style.city_labels(keyed)
+    table = getattr(codes, CODE_TABLES.get(by, ""), None)
+    names = table().names() if callable(table) else {}
+    return {key: style.tr(*names[key]) if key in names else key for key in compare.city_order(keyed)}
+
+
+def caption(documents: pd.DataFrame, problems: pd.DataFrame | None = None) -> str:
+    """A figure's foot: the source (rectification notices and when they were published), N notices and problems,
+    and, when `problems` carries machine-coded categories, that they are machine-coded, with the classifier's
+    measured agreement and how many codings fall below the confidence line."""
+    n_notices = len(documents)
+    if problems is not None:
+        n_problems = len(problems)
+    elif "problems_extracted" in documents.columns:
+        n_problems = int(documents["problems_extracted"].fillna(0).sum())
+    else:
+        n_problems = None
+    span = _published_span(documents)
+    parts = [
+        style.tr(
+            f"来源：整改情况通报{f'（{span}发布）' if span else ''}；{n_notices} 份通报"
+            + (f"，{n_problems} 个问题" if n_problems is not None else ""),
+            f"Source: rectification notices{f' published {span}' if span else ''}; N = {n_notices} notices"
+            + (f", {n_problems} problems" if n_problems is not None else ""),
+        )
+    ]
+    if problems is not None and "category" in problems.columns:
+        parts.append(machine_coding_note(problems))
+    return style.tr("。", ". ").join(part for part in parts if part) + style.tr("。", ".")
+
+
+def _published_span(documents: pd.DataFrame) -> str:
+    import pandas as pd
+
+    if "published_date" not in documents.columns:
+        return ""
+    dates = pd.to_datetime(documents["published_date"]).dropna()
+    if dates.empty:
+        return ""
+    first, last = dates.min().strftime("%Y-%m"), dates.max().strftime("%Y-%m")
+    return first if first == last else f"{first}–{last}"
+
+
+def _foot(fig: Figure, text: str) -> None:
+    """Write `text` under the figure, wrapped to its width, in the smallest legible type (the layout makes room)."""
+    import textwrap
+
+    width_pt = fig.get_figwidth() * 72
+    # A CJK glyph is about 1 em wide, a Latin letter about half: wrap by the wider measure.
+    per_line = max(20, int(width_pt / (style.MIN_FONT_PT * (1.0 if style.get_language() == "zh" else 0.5))))
+    fig.supxlabel("\n".join(textwrap.wrap(text, per_line)), x=0.01, ha="left", fontsize=style.MIN_FONT_PT, color="0.3")
 
 
 def _ink(background: object) -> str:
@@ -89,93 +196,122 @@ def _heatmap(ax: Axes, values: object, text: list[list[str]], vmax: float) -> ob
     return image
 
 
-def categories_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Heatmap of each city's share of problems per category (colour), with the count in each cell."""
+def categories_figure(
+    problems: pd.DataFrame, documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Heatmap of each group's share of problems per category (colour), with the count in each cell; the `top`
+    groups by notices, the rest folded into one; captioned with N and the categories' machine coding."""
     import numpy as np
 
-    counts = compare.category_counts(problems, documents, include_zero=True)
-    cities, city_names = _city_ticks(documents)
+    drawn = groups(documents, by, top)
+    counts = compare.category_counts(problems, drawn.documents, include_zero=True)
     categories = list(dict.fromkeys(counts["category"]))
-    share = counts.pivot(index="category", columns="city", values="share").reindex(categories)[cities]
-    count = counts.pivot(index="category", columns="city", values="count").reindex(categories)[cities]
-    fig, ax = _figure(3.4 + 0.75 * len(cities), 1.2 + 0.3 * len(categories))
+    share = counts.pivot(index="category", columns="city", values="share").reindex(categories)[drawn.keys]
+    count = counts.pivot(index="category", columns="city", values="count").reindex(categories)[drawn.keys]
+    fig, ax = _figure(style.column_width(columns), 1.9 + 0.28 * len(categories))
     text = [[str(int(n)) if n else "" for n in row] for row in count.to_numpy()]
     values = share.to_numpy(dtype=float)
     vmax = float(max(0.05, np.nanmax(values, initial=0.0)))
     image = _heatmap(ax, values, text, vmax)
     totals = count.sum().astype(int)
     ax.set_xticks(
-        range(len(cities)), [f"{name}\nn={totals[city]}" for name, city in zip(city_names, cities, strict=True)]
+        range(len(drawn.keys)),
+        [f"{name}\nn={totals[key]}" for name, key in zip(drawn.labels, drawn.keys, strict=True)],
+        rotation=90 if len(drawn.keys) > 5 else 0,
     )
     ax.set_yticks(range(len(categories)), [style.category_label(c) for c in categories])
     ax.xaxis.tick_top()
-    bar = fig.colorbar(image, ax=ax, shrink=0.6, label=style.tr("占本市问题的比例", "share of the city's problems"))
+    bar = fig.colorbar(image, ax=ax, shrink=0.6, label=style.tr("占本组问题的比例", "share of the group's problems"))
     bar.formatter = _percent()
-    ax.set_title(style.tr("各市问题类别分布（格内为问题数）", "Problem categories by city (cell: number of problems)"))
-    note = machine_coding_note(problems)
-    if note:
-        fig.supxlabel(note, x=0.01, ha="left", fontsize="x-small", color="0.35")  # the layout makes room for it
+    ax.set_title(style.tr("问题类别分布（格内为问题数）", "Problem categories (cell: number of problems)"))
+    _foot(fig, caption(documents, problems))
     return fig
 
 
 def machine_coding_note(problems: pd.DataFrame) -> str:
-    """How many categories were machine-coded, and how many of those with low confidence (for a figure's foot)."""
+    """That the categories are machine-coded, the classifier's measured agreement with human coders (κ under
+    leave-one-source-out, from the cached transfer scores), and how many codings fall below the confidence line."""
     from analysis.categorize.assign import coding_flags
     from analysis.categorize.model import LOW_CONFIDENCE
+    from analysis.evaluate.transfer import cached_scores
 
     if not {"category_source", "category_confidence"} <= set(problems.columns):
         return ""  # categories given, not coded here
     flags = coding_flags(problems)
     n, low = int(flags["machine_coded"].sum()), int(flags["low_confidence"].sum())
-    return style.tr(
+    note = style.tr(
         f"类别为机器编码（{n} 个问题），其中 {low} 个置信度低于 {LOW_CONFIDENCE:g}，宜人工复核",
         f"Categories are machine-coded ({n} problems); {low} below confidence {LOW_CONFIDENCE:g}, worth a manual check",
     )
+    scores = cached_scores("loso")
+    if scores is None:
+        return note + style.tr(
+            "；与人工编码的一致性尚未测量（python -m analysis.evaluate.transfer）",
+            "; agreement with human coders not measured yet (python -m analysis.evaluate.transfer)",
+        )
+    low_k, high_k = scores["kappa_ci95"]
+    return note + style.tr(
+        f"；对未见过的机关，与人工编码的一致性 κ = {scores['kappa']:.2f}（95% 区间 {low_k:.2f}–{high_k:.2f}，"
+        f"留一来源，{scores['n']} 个问题）",
+        f"; agreement with human coders on unseen agencies κ = {scores['kappa']:.2f} (95% CI {low_k:.2f}–{high_k:.2f}, "
+        f"leave-one-source-out, {scores['n']} problems)",
+    )
 
 
-def measures_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Box plot and points of the number of measures per problem, one column per city."""
+def measures_figure(
+    problems: pd.DataFrame, documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Box plot and points of the number of measures per problem, one column per group (the `top` groups)."""
     import numpy as np
 
-    frame = compare.with_city(problems, documents)
-    cities, city_names = _city_ticks(documents)
-    colours = style.city_colors(cities)
-    fig, ax = _figure(1.6 + 0.9 * len(cities), 3.6)
+    drawn = groups(documents, by, top)
+    frame = compare.with_city(problems, drawn.documents)
+    fig, ax = _figure(style.column_width(columns), 3.6)
     rng = np.random.default_rng(0)  # fixed seed: the jitter, and so the file, is the same on every run
-    for x, city in enumerate(cities):
-        values = frame.loc[frame["city"] == city, "n_measures"].astype(float).to_numpy()
+    for x, key in enumerate(drawn.keys):
+        values = frame.loc[frame["city"] == key, "n_measures"].astype(float).to_numpy()
         if values.size == 0:
             continue
+        colour = drawn.colours[key]
         box = ax.boxplot(
             values, positions=[x], widths=0.5, patch_artist=True, showfliers=False, medianprops={"color": "black"}
         )
         for patch in box["boxes"]:
-            patch.set(facecolor=colours[city], alpha=0.35, edgecolor=colours[city])
+            patch.set(facecolor=colour, alpha=0.35, edgecolor=colour)
         jitter = rng.uniform(-0.15, 0.15, values.size)
-        ax.scatter(x + jitter, values, s=12, color=colours[city], edgecolor="white", linewidth=0.4, zorder=3)
+        size = 12 if values.size <= 200 else 4  # thousands of points would hide the box
+        ax.scatter(x + jitter, values, s=size, color=colour, edgecolor="white", linewidth=0.3, zorder=3)
         ax.scatter([x], [values.mean()], marker="D", s=22, color="white", edgecolor="black", zorder=4)
-    ax.set_xticks(range(len(cities)), city_names)
-    ax.set_xlim(-0.6, len(cities) - 0.4)
+    ax.set_xticks(range(len(drawn.keys)), drawn.labels, rotation=90 if len(drawn.keys) > 5 else 0)
+    ax.set_xlim(-0.6, len(drawn.keys) - 0.4)
     ax.set_ylim(bottom=-0.5)
     ax.set_ylabel(style.tr("每个问题的整改措施数", "measures per problem"))
     ax.set_title(
         style.tr("每个问题的整改措施数（箱线：四分位；◇：均值）", "Measures per problem (box: quartiles; ◇: mean)")
     )
+    _foot(fig, caption(documents, problems.drop(columns="category", errors="ignore")))
     return fig
 
 
-def amounts_figure(amounts: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Every amount as a point on a log scale, one panel per kind, one row per city; nothing is summed."""
+def amounts_figure(
+    amounts: pd.DataFrame, documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Every amount as a point on a log scale, one panel per kind, one row per group (the `top` groups); nothing is
+    summed."""
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    cities, city_names = _city_ticks(documents)
-    colours = style.city_colors(cities)
-    frame = compare.with_city(amounts, documents)
+    drawn = groups(documents, by, top)
+    cities, city_names, colours = drawn.keys, drawn.labels, drawn.colours
+    frame = compare.with_city(amounts, drawn.documents)
     kinds = [kind for kind in KINDS if kind in set(frame["kind"])]
     kinds += sorted(set(frame["kind"]) - set(kinds))
     fig, axes = _figure(
-        6.4, 1.2 + (0.3 * len(cities) + 0.5) * max(1, len(kinds)), nrows=max(1, len(kinds)), squeeze=False, sharex=True
+        style.column_width(columns),
+        1.6 + (0.3 * len(cities) + 0.5) * max(1, len(kinds)),
+        nrows=max(1, len(kinds)),
+        squeeze=False,
+        sharex=True,
     )
     if not kinds:
         _no_data(axes[0][0])
@@ -222,24 +358,28 @@ def amounts_figure(amounts: pd.DataFrame, documents: pd.DataFrame) -> Figure:
             label=style.tr("约数（余、多、约……）", "approximate (余/多/约…)"),
         )
     )
-    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    fig.legend(handles=handles, loc="outside right upper", ncols=1)
     fig.suptitle(
         style.tr(
-            "各市金额：按类型分列，不同类型不可相加，同类金额可能重叠",
-            "Amounts by city: one panel per kind; kinds are never added, amounts may overlap",
+            "金额：按类型分列，不同类型不可相加，同类金额可能重叠",
+            "Amounts: one panel per kind; kinds are never added, amounts may overlap",
         )
     )
+    _foot(fig, caption(documents) + style.tr(f"共 {len(frame)} 笔金额。", f" {len(frame)} amounts."))
     return fig
 
 
-def status_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Stacked bars of each city's problems by status, 'not stated' and 'unmapped' included."""
+def status_figure(
+    problems: pd.DataFrame, documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Stacked bars of each group's problems by status (the `top` groups), 'not stated' and 'unmapped' included."""
     from matplotlib.patches import Patch
 
-    shares = compare.status_distribution(problems, documents, include_zero=True)
-    cities, city_names = _city_ticks(documents)
+    drawn = groups(documents, by, top)
+    shares = compare.status_distribution(problems, drawn.documents, include_zero=True)
+    cities, city_names = drawn.keys, drawn.labels
     statuses = [s for s in dict.fromkeys(shares["status"]) if shares.loc[shares["status"] == s, "count"].sum()]
-    fig, ax = _figure(7.0, 1.4 + 0.45 * len(cities))
+    fig, ax = _figure(style.column_width(columns), 1.9 + 0.4 * len(cities))
     left = dict.fromkeys(cities, 0.0)
     for status in statuses:
         own = shares[shares["status"] == status].set_index("city").reindex(cities)
@@ -261,10 +401,11 @@ def status_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     ax.set_ylim(len(cities) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_percent())
-    ax.set_xlabel(style.tr("占本市问题的比例", "share of the city's problems"))
+    ax.set_xlabel(style.tr("占本组问题的比例", "share of the group's problems"))
     handles = [Patch(color=style.STATUS_COLORS.get(s, "#777777"), label=style.status_label(s)) for s in statuses]
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, max(1, len(handles))))
-    ax.set_title(style.tr("各市问题整改状态", "Rectification status of problems by city"))
+    fig.legend(handles=handles, loc="outside upper center", ncols=min(4, max(1, len(handles))))
+    ax.set_title(style.tr("问题整改状态", "Rectification status of problems"))
+    _foot(fig, caption(documents, problems.drop(columns="category", errors="ignore")))
     return fig
 
 
@@ -282,15 +423,18 @@ def _notice_labels(frame: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
     ]
 
 
-def timeline_figure(documents: pd.DataFrame) -> Figure:
-    """Per notice: the on-site review (bar), then feedback (◆) and publication (●), with the days between."""
+def timeline_figure(documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2) -> Figure:
+    """Per notice: the on-site review (bar), then feedback (◆) and publication (●), with the days between; beyond
+    MAX_NOTICE_ROWS notices, the distribution of those intervals per group instead (`lags_figure`)."""
     import matplotlib.dates as mdates
     import pandas as pd
     from matplotlib.lines import Line2D
 
+    if len(documents) > MAX_NOTICE_ROWS:
+        return lags_figure(documents, by=by, top=top, columns=columns)
     frame = compare.timeline(documents)
-    colours = style.city_colors(compare.city_order(documents))
-    fig, ax = _figure(7.6, 1.4 + 0.5 * len(frame))
+    colours = style.key_colors(list(frame["city"]))
+    fig, ax = _figure(style.column_width(columns), 1.9 + 0.5 * len(frame))
     day = style.tr("天", " d")
     for y, row in enumerate(frame.itertuples(index=False)):
         colour = colours[row.city]
@@ -319,22 +463,73 @@ def timeline_figure(documents: pd.DataFrame) -> Figure:
         Line2D([], [], color="#555555", marker="D", linestyle="", label=style.tr("反馈意见", "feedback")),
         Line2D([], [], color="#555555", marker="o", linestyle="", label=style.tr("通报发布", "notice published")),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3)
+    fig.legend(handles=handles, loc="outside upper center", ncols=3)
     ax.set_title(style.tr("从巡察进驻、反馈到整改通报", "From review to feedback to the published notice"))
+    _foot(fig, caption(documents))
     return fig
 
 
-def stated_vs_itemised_figure(documents: pd.DataFrame) -> Figure:
-    """Per notice, the number of problems and measures it states against the number itemised."""
+def lags_figure(documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2) -> Figure:
+    """Days from the on-site review to feedback to publication (compare.timeline's three intervals): one panel per
+    interval, one row per group (the `top` groups), each notice a point, the box its quartiles."""
+    import numpy as np
+
+    drawn = groups(documents, by, top)
+    frame = compare.with_city(compare.timeline(documents).drop(columns="city"), drawn.documents)
+    intervals = {
+        "review_days": style.tr("巡察进驻天数", "on-site review"),
+        "end_to_feedback_days": style.tr("进驻结束至反馈", "review end to feedback"),
+        "feedback_to_published_days": style.tr("反馈至通报发布", "feedback to publication"),
+    }
+    fig, axes = _figure(
+        style.column_width(columns), 1.9 + 0.3 * len(drawn.keys), ncols=len(intervals), squeeze=False, sharey=True
+    )
+    rng = np.random.default_rng(0)
+    for ax, (column, title) in zip(axes[0], intervals.items(), strict=True):
+        for y, key in enumerate(drawn.keys):
+            values = frame.loc[frame["city"] == key, column].dropna().astype(float).to_numpy()
+            if values.size == 0:
+                continue
+            colour = drawn.colours[key]
+            box = ax.boxplot(
+                values,
+                positions=[y],
+                widths=0.5,
+                orientation="horizontal",
+                patch_artist=True,
+                showfliers=False,
+                medianprops={"color": "black"},
+            )
+            for patch in box["boxes"]:
+                patch.set(facecolor=colour, alpha=0.35, edgecolor=colour)
+            ax.scatter(values, y + rng.uniform(-0.15, 0.15, values.size), s=6, color=colour, linewidth=0, zorder=3)
+        known = int(frame[column].notna().sum())
+        ax.set_title(f"{title}\n(n={known})", loc="left", fontsize=9)
+        ax.set_xlabel(style.tr("天", "days"))
+        ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
+    axes[0][0].set_yticks(range(len(drawn.keys)), drawn.labels)
+    axes[0][0].set_ylim(len(drawn.keys) - 0.5, -0.5)
+    fig.suptitle(style.tr("从巡察进驻、反馈到整改通报的天数", "Days from review to feedback to the published notice"))
+    _foot(fig, caption(documents))
+    return fig
+
+
+def stated_vs_itemised_figure(
+    documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Per notice, the number of problems and measures it states against the number itemised; beyond
+    MAX_NOTICE_ROWS notices, one point per notice instead (`stated_scatter_figure`)."""
     import pandas as pd
     from matplotlib.patches import Patch
 
+    if len(documents) > MAX_NOTICE_ROWS:
+        return stated_scatter_figure(documents, by=by, top=top, columns=columns)
     frame = compare.stated_vs_itemised(documents)
-    colours = style.city_colors(compare.city_order(documents))
-    items = {"problems": style.tr("问题数", "problems"), "measures": style.tr("整改措施数", "measures")}
+    colours = style.key_colors(list(frame["city"]))
+    items = _item_titles()
     notices = frame.drop_duplicates("doc_id")
     labels = _notice_labels(notices, documents)
-    fig, axes = _figure(2.2 + 1.2 * len(notices), 5.6, nrows=2, squeeze=False)
+    fig, axes = _figure(style.column_width(columns), 6.0, nrows=2, squeeze=False)
     for ax, (item, title) in zip(axes[:, 0], items.items(), strict=True):
         own = frame[frame["item"] == item].reset_index(drop=True)
         for x, row in own.iterrows():
@@ -348,7 +543,7 @@ def stated_vs_itemised_figure(documents: pd.DataFrame) -> Figure:
                 )
             ax.bar(x + 0.2, row["extracted"], width=0.4, color=colour)
             ax.text(x + 0.2, row["extracted"], str(row["extracted"]), ha="center", va="bottom", fontsize=7)
-        ax.set_xticks(range(len(own)), labels)
+        ax.set_xticks(range(len(own)), labels, rotation=90 if len(own) > 5 else 0)
         ax.set_title(title, loc="left")
         ax.margins(y=0.15)
     fig.legend(
@@ -356,28 +551,84 @@ def stated_vs_itemised_figure(documents: pd.DataFrame) -> Figure:
             Patch(facecolor="white", edgecolor="#555555", hatch="///", label=style.tr("通报自述", "stated")),
             Patch(color="#555555", label=style.tr("逐条抽取", "itemised")),
         ],
-        loc="outside lower center",
-        ncols=2,
+        loc="outside right upper",
+        ncols=1,
     )
     fig.suptitle(style.tr("通报自述数与逐条抽取数", "Stated in the notice against itemised"))
+    _foot(fig, caption(documents))
     return fig
 
 
-def similarity_figure(problems: pd.DataFrame, documents: pd.DataFrame) -> Figure:
-    """Heatmap of the cosine similarity of the cities' problem-category profiles."""
-    similarity = compare.profile_similarity(problems, documents)
-    cities, city_names = _city_ticks(documents)
+def _item_titles() -> dict[str, str]:
+    return {"problems": style.tr("问题数", "problems"), "measures": style.tr("整改措施数", "measures")}
+
+
+def stated_scatter_figure(
+    documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """One point per notice: the number it states (x) against the number itemised (y), for problems and for
+    measures, on the diagonal where they agree; notices stating no number are counted in the panel's title."""
+    from matplotlib.lines import Line2D
+
+    drawn = groups(documents, by, top)
+    frame = compare.with_city(compare.stated_vs_itemised(documents).drop(columns="city"), drawn.documents)
+    fig, axes = _figure(style.column_width(columns), 3.6, ncols=2, squeeze=False)
+    for ax, (item, title) in zip(axes[0], _item_titles().items(), strict=True):
+        own = frame[frame["item"] == item]
+        stated = own[own["reported"].notna()]
+        ax.scatter(
+            stated["reported"].astype(float),
+            stated["extracted"].astype(float),
+            s=10,
+            c=[drawn.colours[key] for key in stated["city"]],
+            alpha=0.7,
+            linewidth=0,
+        )
+        top_value = float(max(1, stated[["reported", "extracted"]].max().max())) if len(stated) else 1.0
+        ax.plot([0, top_value], [0, top_value], color="0.5", linewidth=0.8, linestyle="--")
+        agree = int((stated["difference"] == 0).sum())
+        ax.set_title(
+            style.tr(
+                f"{title}\n{len(stated)} 份通报自述（{agree} 份一致），{len(own) - len(stated)} 份未述及",
+                f"{title}\nstated by {len(stated)} notices ({agree} agree), {len(own) - len(stated)} not",
+            ),
+            loc="left",
+            fontsize=8,
+        )
+        ax.set_xlabel(style.tr("通报自述", "stated"))
+        ax.set_ylabel(style.tr("逐条抽取", "itemised"))
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=drawn.colours[key], label=label)
+        for key, label in zip(drawn.keys, drawn.labels, strict=True)
+    ]
+    fig.legend(handles=handles, loc="outside right upper", ncols=1)
+    fig.suptitle(
+        style.tr("通报自述数与逐条抽取数（虚线：相等）", "Stated in the notice against itemised (dashed: equal)")
+    )
+    _foot(fig, caption(documents))
+    return fig
+
+
+def similarity_figure(
+    problems: pd.DataFrame, documents: pd.DataFrame, *, by: str = "city", top: int = MAX_GROUPS, columns: int = 2
+) -> Figure:
+    """Heatmap of the cosine similarity of the groups' problem-category profiles (the `top` groups)."""
+    drawn = groups(documents, by, top)
+    similarity = compare.profile_similarity(problems, drawn.documents)
+    cities, city_names = drawn.keys, drawn.labels
     matrix = similarity.pivot(index="city_a", columns="city_b", values="similarity").reindex(
         index=cities, columns=cities
     )
     values = matrix.to_numpy(dtype=float)
     text = [[f"{v:.2f}" if v == v else "" for v in row] for row in values]
-    fig, ax = _figure(1.8 + 0.75 * len(cities), 1.2 + 0.6 * len(cities))
+    side = min(style.column_width(columns), 2.2 + 0.55 * len(cities))
+    fig, ax = _figure(side, side)
     image = _heatmap(ax, values, text, 1.0)
     ax.set_xticks(range(len(cities)), city_names, rotation=45, ha="right")
     ax.set_yticks(range(len(cities)), city_names)
     fig.colorbar(image, ax=ax, shrink=0.7, label=style.tr("余弦相似度", "cosine similarity"))
-    ax.set_title(style.tr("各市问题类别构成的相似度", "Similarity of cities' problem-category profiles"))
+    ax.set_title(style.tr("问题类别构成的相似度", "Similarity of problem-category profiles"))
+    _foot(fig, caption(documents, problems))
     return fig
 
 

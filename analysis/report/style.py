@@ -7,6 +7,7 @@ context manager changes it. Importing this module loads neither pandas nor matpl
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,8 +27,16 @@ FONT_FAMILY = "Noto Sans CJK SC"
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-# Beyond eight cities colour cannot stay distinguishable; every figure also names cities on an axis.
+# Beyond eight groups colour cannot stay distinguishable; every figure also names its groups on an axis.
 EXTRA_COLORS = ("#888888", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#661100")
+# Group colours: Okabe-Ito without black (the mean marker and 'unmapped'), then the extra colours.
+KEY_PALETTE = (*OKABE_ITO[:7], *EXTRA_COLORS)
+OTHER = "__other__"  # key of the group a figure folds its smallest groups into, drawn grey and named last
+OTHER_COLOR = "#C8C8C8"
+# Journal column widths (about one and two columns of Springer Nature's 84 and 174 mm) and the smallest legible type.
+MM_PER_INCH = 25.4
+COLUMN_WIDTHS_MM = {1: 85.0, 2: 174.0}
+MIN_FONT_PT = 7.0
 SEQUENTIAL_CMAP = "Blues"  # one hue from light to dark: readable with every colour-vision deficiency; 0 is white
 
 STATUS_ORDER = (*codes.statuses().keys, UNMAPPED)
@@ -109,20 +118,38 @@ def category_label(key: str) -> str:
 
 
 def city_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """City name per city in the current language: 沈阳市 in Chinese, the pinyin of its doc_id in English.
+    """City name per city in the current language: 沈阳市 in Chinese; in English, the romanised name its doc_ids
+    give, else the Chinese name.
 
-    The English name is the leading run of Latin letters of the city's first doc_id (shenyang → Shenyang);
-    when the doc_id has none, the Chinese name is kept.
+    The English name is the longest run of Latin letters of the first doc_id of a notice issued at the city's own
+    level (shenyang → Shenyang; n000012-zibo → Zibo). A county's notice (its `county` column filled) names the
+    county, not its prefecture, so it never names the city: 崇义县's chongyi does not become 赣州市's English name.
+    The group OTHER (the groups a figure folds together) is named 其他 / Other.
     """
     from analysis.compare import document_cities
 
+    cities = document_cities(documents)
+    counties = documents["county"] if "county" in documents.columns else None
+    own_level = (
+        counties.map(lambda value: not (isinstance(value, str) and value)).set_axis(cities.index)
+        if counties is not None
+        else cities.map(lambda _: True)
+    )
     labels: dict[str, str] = {}
-    for doc_id, city in sorted(document_cities(documents).items()):
-        if city in labels:
+    for doc_id, city in sorted(cities.items()):
+        if labels.get(city, city) != city:
             continue
-        latin = re.match(r"[A-Za-z]+", doc_id)
-        labels[city] = city if get_language() == "zh" or latin is None else latin.group(0).title()
+        runs = re.findall(r"[A-Za-z]+", doc_id) if own_level[doc_id] else []
+        latin = max(runs, key=len) if runs else ""
+        labels[city] = city if get_language() == "zh" or len(latin) < 2 else latin.title()
+    if OTHER in labels:
+        labels[OTHER] = other_label()
     return labels
+
+
+def other_label() -> str:
+    """The name of the group a figure folds its smallest groups into."""
+    return tr("其他", "Other")
 
 
 def money_label(yuan: float) -> str:
@@ -138,10 +165,29 @@ def money_label(yuan: float) -> str:
     return f"{yuan:g}"
 
 
-def city_colors(cities: Sequence[str]) -> dict[str, str]:
-    """One colour per city, by position in `cities` (pass `compare.city_order(documents)` everywhere)."""
-    palette = OKABE_ITO + EXTRA_COLORS
-    return {city: palette[i % len(palette)] for i, city in enumerate(cities)}
+def key_color(key: str) -> str:
+    """The colour of a group, fixed by its key alone: a stable hash of the key into KEY_PALETTE.
+
+    Adding or removing other groups never changes it, so a figure pasted into a report keeps its colours when the
+    corpus grows. Two keys may share a colour (15 colours, any number of keys): every figure also names its groups
+    on an axis, so colour is never the only way to tell them apart. OTHER is always grey.
+    """
+    if key == OTHER:
+        return OTHER_COLOR
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return KEY_PALETTE[int.from_bytes(digest[:8], "big") % len(KEY_PALETTE)]
+
+
+def key_colors(keys: Sequence[str]) -> dict[str, str]:
+    """`key_color` of each key."""
+    return {key: key_color(key) for key in keys}
+
+
+def column_width(columns: int) -> float:
+    """The width in inches of a figure one or two journal columns wide (COLUMN_WIDTHS_MM)."""
+    if columns not in COLUMN_WIDTHS_MM:
+        raise ValueError(f"columns must be one of {sorted(COLUMN_WIDTHS_MM)}, not {columns!r}")
+    return COLUMN_WIDTHS_MM[columns] / MM_PER_INCH
 
 
 def apply() -> None:
