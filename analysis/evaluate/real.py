@@ -44,6 +44,8 @@ FACTS = {
     "completion_rate": "completion_rate_reported",
     "measures_reported": "measures_reported",
 }
+# Grouping keys (documents columns of the same names), scored only on the gold entries that label them.
+GROUPING_KEYS = ("admin_level", "agency_type", "review_kind", "adcode", "year")
 
 
 def _canonical(value: Any) -> str:
@@ -93,6 +95,7 @@ def extract_folder(folder: Path) -> dict[str, Any]:
 def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
     """Compare each gold entry with its extraction; returns totals per field, overall, and every mismatch."""
     per_field = {name: {"right": 0, "total": 0, "gold_null": 0, "filled": 0} for name in FACTS}
+    per_key = {name: {"right": 0, "total": 0, "gold_null": 0, "filled": 0} for name in GROUPING_KEYS}
     headings = {"visible": 0, "found": 0, "status_right": 0, "spurious": 0, "extracted": 0}
     money = {"gold": 0, "found": 0, "yuan_right": 0, "kind_stated": 0, "kind_right": 0, "spurious": 0}
     mismatches: list[dict[str, Any]] = []
@@ -100,20 +103,10 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
         result = extracted.get(entry["file"])
         document = result.document if hasattr(result, "document") else {}
         for name, column in FACTS.items():
-            want, got = entry.get(name), document.get(column)
-            counts = per_field[name]
-            counts["total"] += 1
-            if is_null(want):
-                counts["gold_null"] += 1
-                if is_null(got):
-                    counts["right"] += 1
-                else:
-                    counts["filled"] += 1
-                    mismatches.append(_mismatch(entry["file"], name, None, got))
-            elif not is_null(got) and _canonical(want) == _canonical(got):
-                counts["right"] += 1
-            else:
-                mismatches.append(_mismatch(entry["file"], name, want, None if is_null(got) else got))
+            _compare(per_field[name], entry["file"], name, entry.get(name), document.get(column), mismatches)
+        for name in GROUPING_KEYS:
+            if name in entry:
+                _compare(per_key[name], entry["file"], name, entry[name], document.get(name), mismatches)
         gold_headings = [Heading(p["label"], p["title"], p.get("status")) for p in entry.get("problems") or []]
         found = [
             Heading(p["label"] or "", p["title"] or "", p["status"])
@@ -159,14 +152,8 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
             "filled_where_gold_null": filled,
             "share_filled": _share(filled, gold_null),
         },
-        "per_field": {
-            name: {
-                **c,
-                "share_right": _share(c["right"], c["total"]),
-                "share_filled": _share(c["filled"], c["gold_null"]),
-            }
-            for name, c in per_field.items()
-        },
+        "per_field": {name: _with_shares(c) for name, c in per_field.items()},
+        "grouping_keys": {name: _with_shares(c) for name, c in per_key.items()},
         "headings": {
             **headings,
             "share_found": _share(headings["found"], headings["visible"]),
@@ -179,6 +166,31 @@ def score(gold: list[dict], extracted: dict[str, Any]) -> dict[str, Any]:
         },
         "mismatches": mismatches,
     }
+
+
+def _with_shares(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        **counts,
+        "share_right": _share(counts["right"], counts["total"]),
+        "share_filled": _share(counts["filled"], counts["gold_null"]),
+    }
+
+
+def _compare(counts: dict[str, int], file: str, name: str, want: Any, got: Any, mismatches: list[dict]) -> None:
+    """Count one gold value against the extracted one: right (a gold null is right when left empty), or filled where
+    the gold is null, or wrong; every miss is listed."""
+    counts["total"] += 1
+    if is_null(want):
+        counts["gold_null"] += 1
+        if is_null(got):
+            counts["right"] += 1
+        else:
+            counts["filled"] += 1
+            mismatches.append(_mismatch(file, name, None, got))
+    elif not is_null(got) and _canonical(want) == _canonical(got):
+        counts["right"] += 1
+    else:
+        mismatches.append(_mismatch(file, name, want, None if is_null(got) else got))
 
 
 def _score_amounts(entry: dict, extracted: list[dict], money: dict[str, int], mismatches: list[dict]) -> None:
@@ -251,6 +263,13 @@ def format_real(result: dict[str, Any], max_mismatches: int = 60) -> str:
     ]
     for name, c in result["per_field"].items():
         lines.append(f"{name:<22}{c['right']:>6}/{c['total']:<3}{c['filled']:>6}/{c['gold_null']:<3}")
+    labelled = {name: c for name, c in result.get("grouping_keys", {}).items() if c["total"]}
+    if labelled:
+        lines += ["", f"{'grouping key':<22}{'right':>10}{'filled':>10}{'share':>9}"]
+        lines += [
+            f"{name:<22}{c['right']:>6}/{c['total']:<3}{c['filled']:>6}/{c['gold_null']:<3}{_percent(c['share_right']):>9}"
+            for name, c in labelled.items()
+        ]
     shown = result["mismatches"][:max_mismatches]
     if shown:
         lines += ["", f"mismatches ({len(result['mismatches'])}, first {len(shown)}):"]

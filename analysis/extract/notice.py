@@ -12,7 +12,8 @@ from analysis.curate.corrections import Correction, apply_corrections
 from analysis.extract.amounts import find_amounts
 from analysis.extract.header import FIELDS as HEADER_FIELDS
 from analysis.extract.header import Fact, read_header
-from analysis.extract.infer import fill_metadata, infer_metadata
+from analysis.extract.infer import Inferred, fill_metadata, infer_metadata
+from analysis.extract.keys import Located, grouping_keys
 from analysis.extract.normalize import Normalized, normalize
 from analysis.extract.outline import build_outline
 from analysis.extract.problems import Problem, find_problems, is_cut
@@ -184,13 +185,62 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
         notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings, cut=is_cut(text)
     )
     document.update(metadata, **given_facts)
+    keys = grouping_keys(text, _located(text, document, inferred, facts))
+    given_keys = {k: v.strip() for k in GIVEN_KEYS if (v := notice.metadata.get(k) or "").strip()}
+    document.update({k: None if key is None else key.value for k, key in keys.items()}, **given_keys)
+    evidence += [
+        {
+            "doc_id": doc_id,
+            "field": name,
+            "value": str(key.value),
+            "span_start": s,
+            "span_end": e,
+            "quote": notice.text[s:e],
+            "rule": key.rule,
+        }
+        for name, key in keys.items()
+        if key is not None and name not in given_keys and key.start is not None and key.end is not None
+        for s, e in [spans(key.start, key.end)]
+    ]
     given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
+    given += list(given_keys)
     document["metadata_given"] = "; ".join(f for f in (*given, *given_facts) if document.get(f) is not None)
     document["metadata_inferred"] = "; ".join(metadata_inferred)
     document["corrections_applied"] = len(mine) - len(stale)
     return Extraction(
         document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
     )
+
+
+# Grouping keys a row of data/raw/metadata.csv may state instead (optional columns, checked by analysis.read.sources).
+GIVEN_KEYS = ("admin_level", "agency_type", "review_kind", "adcode")
+_LOCATED_FACTS = ("title", "review_type", "review_scope", "reviewer", "published_date", "feedback_date")
+
+
+def _located(
+    text: str, document: dict, inferred: dict[str, Inferred | None], facts: dict[str, Fact]
+) -> dict[str, Located | None]:
+    """The document's final values that decide its grouping keys, each with its span in the normalised text: the
+    reading's span when the value is the one read, else where the text writes it, else none (given elsewhere)."""
+    located: dict[str, Located | None] = {}
+    for name in ("issuer", "city", "county", "province"):
+        value, reading = document.get(name), inferred.get(name)
+        if value is None:
+            located[name] = None
+        elif reading is not None and reading.value == value and reading.start is not None:
+            located[name] = Located(value, reading.start, reading.end)
+        else:
+            at = text.find(value)
+            located[name] = Located(value, at, at + len(value)) if at >= 0 else Located(value)
+    for name in _LOCATED_FACTS:
+        value, fact = document.get(name), facts.get(name)
+        if value is None:
+            located[name] = None
+        elif fact is not None and fact.value == value and fact.span is not None:
+            located[name] = Located(value, *fact.span)
+        else:
+            located[name] = Located(value)
+    return located
 
 
 # Facts every notice has, whether or not its text states them: each one not read is said so in a warning.

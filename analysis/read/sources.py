@@ -32,6 +32,7 @@ from typing import TypeVar
 
 from analysis.paths import RAW_METADATA, ROOT
 from analysis.read import formats
+from analysis.tables import codes
 
 F = TypeVar("F", Path, str)
 
@@ -59,6 +60,10 @@ METADATA_COLUMNS: tuple[str, ...] = (
     "sha256",
     "note",
 )
+
+# Optional columns holding a grouping key: the code table each value must come from (analysis/tables/codes.py).
+KEY_COLUMNS: tuple[str, ...] = ("admin_level", "agency_type", "review_kind")
+_ADCODE = re.compile(r"\d{6}")
 
 # Tried in this order when the bytes are not UTF-8; the first is preferred when both read equally well.
 LEGACY_ENCODINGS: tuple[str, ...] = ("gb18030", "big5")
@@ -182,8 +187,25 @@ def _metadata_rows(reader, where: str, columns: str) -> Iterator[tuple[str, dict
                 raise NoticeError(
                     f"{where}: line {line}: date_received {row['date_received']!r} is not a YYYY-MM-DD date"
                 ) from None
+        _check_keys(row, where, line)
         first_line[name] = line
         yield name, row
+
+
+def _check_keys(row: dict[str, str], where: str, line: int) -> None:
+    """Refuse a grouping key that is not a code of its table, naming the file, the line and the valid codes."""
+    tables = {"admin_level": codes.admin_levels, "agency_type": codes.agency_types, "review_kind": codes.review_kinds}
+    for column in KEY_COLUMNS:
+        value = (row.get(column) or "").strip()
+        table = tables[column]()
+        if value and value not in table.keys:
+            raise NoticeError(
+                f"{where}: line {line}: {column} {value!r} is not a code of {shown(table.path)} — "
+                f"valid: {', '.join(table.keys)}"
+            )
+    adcode = (row.get("adcode") or "").strip()
+    if adcode and not _ADCODE.fullmatch(adcode):
+        raise NoticeError(f"{where}: line {line}: adcode {adcode!r} is not a 6-digit administrative code")
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

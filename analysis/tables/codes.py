@@ -18,6 +18,9 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 STATUSES_CSV = DATA_DIR / "codes" / "statuses.csv"
 AMOUNT_KINDS_CSV = DATA_DIR / "codes" / "amount_kinds.csv"
+ADMIN_LEVELS_CSV = DATA_DIR / "codes" / "admin_levels.csv"
+AGENCY_TYPES_CSV = DATA_DIR / "codes" / "agency_types.csv"
+REVIEW_KINDS_CSV = DATA_DIR / "codes" / "review_kinds.csv"
 CATEGORIES_CSV = DATA_DIR / "categories.csv"  # also the classifier's codebook (definitions, keywords)
 
 # Values a figure or table shows where a table's code is null for a stated reason; never stored as codes.
@@ -158,3 +161,21 @@ def amount_kinds() -> CodeTable:
 def categories() -> CodeTable:
     """The problem categories of the codebook (gold/CATEGORIES.md), in its order."""
     return read_code_table(CATEGORIES_CSV, "category", description_column="definition", order_column="order")
+
+
+@cache
+def admin_levels() -> CodeTable:
+    """The administrative level of a notice's issuer: central, province, city, county, township."""
+    return read_code_table(ADMIN_LEVELS_CSV, "admin level")
+
+
+@cache
+def agency_types() -> CodeTable:
+    """The kind of body a notice's issuer is: Party committee, government department, court, hospital, …"""
+    return read_code_table(AGENCY_TYPES_CSV, "agency type")
+
+
+@cache
+def review_kinds() -> CodeTable:
+    """The kind of review a notice answers: regular, special, flexible, follow-up inspection, or audit."""
+    return read_code_table(REVIEW_KINDS_CSV, "review kind")

@@ -148,15 +148,38 @@ DOCUMENTS = Table(
         ),
         _text("province", en="province; null when not determined", zh="省份；不详时为空", nullable=True),
         _text(
+            "adcode",
+            en="6-digit administrative code (GB/T 2260, analysis/data/gazetteer.csv) of the most specific of county, "
+            "city and province that the gazetteer knows (a development zone has none: its city's); null when none",
+            zh="县、市、省中最具体且见于区划表者的 6 位行政区划代码（开发区无代码，取其所在市）；不详时为空",
+            nullable=True,
+            pattern=r"\d{6}",
+        ),
+        _text(
             "issuer",
             en="the body that publishes the notice, as written; null when not found",
             zh="发布通报的单位（原文）；未识别时为空",
             nullable=True,
         ),
         _text(
+            "admin_level",
+            en="administrative level of the issuer; null when neither its place nor its name says",
+            zh="发布单位的行政层级；地点与名称均不能判定时为空",
+            nullable=True,
+            codes=codes.admin_levels().descriptions(),
+        ),
+        _text(
+            "agency_type",
+            en="kind of body the issuer is, by the words of its name; null when the issuer is unknown",
+            zh="发布单位的类型（据其名称判定）；发布单位不详时为空",
+            nullable=True,
+            codes=codes.agency_types().descriptions(),
+        ),
+        _text(
             "metadata_given",
             en="which values were given in data/raw/metadata.csv and so override the text (city, county, province, "
-            "issuer; optionally review_type, review_scope, reviewer and the dates), joined with '; '",
+            "issuer; optionally review_type, review_scope, reviewer, the dates, admin_level, agency_type, review_kind, "
+            "adcode), joined with '; '",
             zh="由元数据文件给定（覆盖正文）的字段，以“; ”连接",
         ),
         _text(
@@ -179,6 +202,14 @@ DOCUMENTS = Table(
             nullable=True,
         ),
         _text(
+            "review_kind",
+            en="kind of review (常规 / 专项 / 机动 / 回头看 / 审计); an inspection naming no kind is regular; "
+            "null when the review type is unknown",
+            zh="监督类别（常规、专项、机动、回头看、审计）；未写明类别的巡察（巡视）记为常规；监督类型不详时为空",
+            nullable=True,
+            codes=codes.review_kinds().descriptions(),
+        ),
+        _text(
             "reviewer",
             en="the inspecting or auditing body, as written; null when the text does not name it",
             zh="巡察（巡视、审计）机构（原文）；未写明时为空",
@@ -188,6 +219,15 @@ DOCUMENTS = Table(
         _date("review_end", en="last day of the on-site review", zh="巡察（审计）结束日期"),
         _date("feedback_date", en="date the findings were fed back to the issuer", zh="反馈意见日期"),
         _date("published_date", en="date of the notice", zh="通报日期"),
+        Column(
+            "year",
+            "int",
+            "year of published_date, else of feedback_date; null when neither is known",
+            "通报日期所在年份，无通报日期时取反馈日期年份；均不详时为空",
+            nullable=True,
+            minimum=1949,
+            maximum=2100,
+        ),
         _count(
             "problems_reported",
             en="number of problems the notice itself states (四个方面11个问题 → 11); null when not stated",
@@ -484,6 +524,13 @@ EVIDENCE = Table(
         SPAN_START,
         SPAN_END,
         _text("quote", en="the source text of the span", zh="该区间的原文"),
+        _text(
+            "rule",
+            en="for a value decided by a rule from the quote (admin_level, agency_type, review_kind, adcode, year): "
+            "the rule, e.g. '法院 in the issuer'; null for a value read as written",
+            zh="由规则据原文判定的值（行政层级、单位类型、监督类别、区划代码、年份）所用的规则；原文直接读取的值为空",
+            nullable=True,
+        ),
     ),
     spans=(("span_start", "span_end"),),
     references=(Reference(("doc_id",), "documents"),),
