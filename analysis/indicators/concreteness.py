@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 FLAGS = ("has_deadline", "has_owner", "has_quantity", "has_deliverable")
 _CLAUSE_END = "，。；,;：:！？!?\n"
 _CJK_RUN = r"[\u4e00-\u9fff]"
+# Characters of grammar that a unit's name does not contain: a run holding one is a phrase, not a name.
+_NOT_IN_NAMES = set("对的与和及在将把从并为了而或、是")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ class _Patterns:
     body: re.Pattern[str]
     unit: re.Pattern[str]
     generic_before: re.Pattern[str]
+    generic_inside: re.Pattern[str]
+    placed: re.Pattern[str]
+    acting_before: re.Pattern[str]
+    cited_before: re.Pattern[str]
     object_before: re.Pattern[str]
     made_before: re.Pattern[str]
     number: re.Pattern[str]
@@ -81,6 +87,7 @@ class _Patterns:
     book: re.Pattern[str]
     make: re.Pattern[str]
     build: re.Pattern[str]
+    built: re.Pattern[str]
     recover: re.Pattern[str]
     standalone: re.Pattern[str]
     cite_before: re.Pattern[str]
@@ -91,29 +98,41 @@ class _Patterns:
 def _patterns() -> _Patterns:
     o, q, d = "has_owner", "has_quantity", "has_deliverable"
     clause = rf"[^{_CLAUSE_END}]"
-    unit = rf"(?:{_alt(o, 'place_prefix')}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')})(?![学技研普室])"
+    sentence = r"[^。；;\n]"
+    places = _alt(o, "place_prefix")
+    placed_unit = rf"(?:{places}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')})(?![学技研普室])"
+    section = rf"{_CJK_RUN}{{2,10}}?(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分])"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
         lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
-        co_actor=re.compile(rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:局|厅|委|办|中心|部门|公司|单位|组))"),
+        co_actor=re.compile(rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}))"),
         role=re.compile(rf"(?:{_alt(o, 'role')})"),
-        body=re.compile(rf"(?:{_alt(o, 'body')})(?!“第一议题”|\"第一议题\")"),
-        unit=re.compile(unit),
-        generic_before=re.compile(rf"(?:{_alt(o, 'generic')})\s*$"),
+        body=re.compile(rf"(?:{_alt(o, 'body')})(?!织)(?!.{{0,3}}第一议题)"),
+        unit=re.compile(rf"{placed_unit}|{section}"),
+        generic_before=re.compile(rf"(?:{_alt(o, 'generic')}){clause}{{0,10}}$"),
+        generic_inside=re.compile(rf"(?:{_alt(o, 'generic')}|等)"),
+        placed=re.compile(rf"(?:{places})"),
+        acting_before=re.compile(rf"(?:{_alt(o, 'acting_after')})$"),
+        cited_before=re.compile(rf"(?:{_alt(o, 'cited_after')}){clause}{{0,6}}$"),
         object_before=re.compile(rf"(?:{_alt(o, 'object_marker')})(?!照|标|接|外|比|于){clause}{{0,12}}$"),
         made_before=re.compile(rf"(?:{_alt(o, 'made_object')}){clause}{{0,14}}$"),
         number=re.compile(r"(?<![\dA-Za-z/\-〔.])\d+(?:[.,]\d+)*(?![\d\-〕])"),
-        cn_number=re.compile(rf"(?<![一二两三四五六七八九十百千万第])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
-                             rf"(?=(?:{_alt(q, 'measure_word')}))"),
+        cn_number=re.compile(
+            rf"(?<![一二两三四五六七八九十百千万第])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
+            rf"(?=(?:{_alt(q, 'measure_word')}))"
+        ),
         fixed=re.compile(_alt(q, "fixed_name")),
         quote=re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]{0,80}》"),
         book=re.compile(r"《[^》]{1,80}》?"),
         make=re.compile(rf"(?:{_alt(d, 'make_verb')}){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"),
         build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
-        recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,30}}?\d[\d.,]*\s*(?:万|亿)?元"),
+        built=re.compile(rf"(?:{_alt(d, 'system')})(?:{_alt(d, 'built_after')})"),
+        recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){sentence}{{0,40}}?\d[\d.,]*\s*(?:万|亿)?元"),
         standalone=re.compile(_alt(d, "standalone")),
         cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
-        list_marker=re.compile(r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"),
+        list_marker=re.compile(
+            r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
+        ),
     )
 
 
@@ -132,9 +151,29 @@ def _flag(match: re.Match[str] | None) -> Flag:
 def deadline_flag(text: str) -> Flag:
     """A deadline or a dated action: the first time mention that is not a name, an as-of date or an open horizon."""
     for t in find_times(text):
-        if t.role in ("deadline", "at", "since") and t.kind != "open":
+        if t.role in ("deadline", "at", "since", "asof") and t.kind != "open":
             return Flag(True, t.start, t.end)
     return NO
+
+
+def _subject_position(text: str, start: int) -> bool:
+    """Whether nothing but a list marker or a time stands between the clause's start and `start`."""
+    p = _patterns()
+    before = _clause_before(text, start)
+    marker = p.list_marker.match(before)
+    rest = before[marker.end() :] if marker else before
+    for t in find_times(rest):
+        rest = rest.replace(t.raw, "", 1)
+    return rest.strip(" 在于") == ""
+
+
+def _named_unit(unit: str, text: str, start: int) -> bool:
+    """Whether a unit-shaped run is a named unit acting: no generic or function word inside it, not a generic
+    科室/处室, and in the subject position or right after 组织/督促."""
+    p = _patterns()
+    if p.generic_inside.search(unit) or any(c in _NOT_IN_NAMES for c in unit) or unit.endswith(("科室", "处室")):
+        return False
+    return _subject_position(text, start) or bool(p.acting_before.search(_clause_before(text, start)))
 
 
 def owner_flag(text: str) -> Flag:
@@ -143,7 +182,8 @@ def owner_flag(text: str) -> Flag:
     for pattern in (p.field, p.lead, p.co_actor):
         for m in pattern.finditer(text):
             who = m.groupdict().get("who")
-            if who is not None and who.startswith(cues()[("has_owner", "generic")]):
+            generic = who is not None and p.generic_inside.search(who)
+            if generic or (pattern is p.co_actor and not p.placed.match(who or "")):
                 continue
             return _flag(m)
     found = []
@@ -151,6 +191,10 @@ def owner_flag(text: str) -> Flag:
         for m in pattern.finditer(text):
             before = _clause_before(text, m.start())
             if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
+                continue
+            if pattern is not p.role and p.cited_before.search(before):
+                continue
+            if pattern is p.unit and not _named_unit(m[0], text, m.start()):
                 continue
             if _inside(p.book, text, m.start()):
                 continue
@@ -196,8 +240,10 @@ def deliverable_flag(text: str) -> Flag:
     """The first thing produced: a document or ledger made, a system built, money recovered, a 书面检讨."""
     p = _patterns()
     hits = []
-    for pattern in (p.make, p.build, p.recover, p.standalone):
+    for pattern in (p.make, p.build, p.built, p.recover, p.standalone):
         for m in pattern.finditer(text):
+            if pattern is p.make and p.cite_before.search(_clause_before(text, m.start())):
+                continue
             hits.append((m.start(), m.end()))
             break
     if not hits:

@@ -119,7 +119,10 @@ _PARTIAL = re.compile(
     rf"|(?P<ye>年底|年末|底|末)"
     rf")?"
 )
-_MONTH_ONLY = re.compile(rf"(?<![\d年月.])(?P<m>\d{{1,2}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*[日号]|{_PART})?(?![\d])")
+# A month without its year (4月，组织…; 每年12月31日前), not one of a written year (2025年4月 is read above).
+_MONTH_ONLY = re.compile(
+    rf"(?<![\d月.])(?<![\d〇零一二三四五六七八九]年)(?P<m>\d{{1,2}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*[日号]|{_PART})?(?![\d])"
+)
 _DEADLINE_AFTER = re.compile(r"\s*(?:前|以前|之前)")
 _SINCE_AFTER = re.compile(r"\s*(?:起|以来|开始|至今)")
 _ASOF_BEFORE = re.compile(r"(?:截至|截止到|截止|至)\s*$")
