@@ -545,3 +545,151 @@ EVIDENCE = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (DOCUMENTS, PROBLEMS, MEASURES, AMOUNTS, EVIDENCE)}
+
+
+# ---------------------------------------------------------------------------------------------------- indicators
+# Tables computed from the five above and the stored texts by analysis.indicators; not written by every build.
+
+
+def _side(name: str, side: str, en: str, zh: str) -> Column:
+    """The doc_id of one side (a or b, earlier or later) of a pair of notices."""
+    return Column(f"{name}_{side}", "string", en, zh, pattern=DOC_ID.pattern)
+
+
+def _side_offset(name: str, side: str, en: str, zh: str, *, nullable: bool = False) -> Column:
+    return _offset(f"{name}_{side}", en=en, zh=zh, nullable=nullable)
+
+
+REUSE_PASSAGES = Table(
+    "reuse_passages",
+    description_en="One row per passage two notices share verbatim (analysis.indicators.reuse): candidates from "
+    "MinHash LSH over sentences, then alignment of the lines holding them. text_a[start_a:end_a] == "
+    "text_b[start_b:end_b] == text, in the stored texts (texts/<doc_id>.txt).",
+    description_zh="两份通报逐字相同的段落，每段一行：先以句子的 MinHash LSH 找候选，再对齐所在行；"
+    "两份原文在各自区间内的文字与 text 完全相同。",
+    primary_key=("doc_id_a", "start_a", "doc_id_b", "start_b"),
+    columns=(
+        _side(
+            "doc_id", "a", en="the first notice of the pair (doc_id_a < doc_id_b)", zh="甲通报标识（按标识排序在前）"
+        ),
+        _side_offset("start", "a", en="start of the passage in notice a's stored text", zh="段落在甲通报中的起始位置"),
+        _side_offset("end", "a", en="end of the passage in notice a's stored text", zh="段落在甲通报中的结束位置"),
+        _side("doc_id", "b", en="the second notice of the pair", zh="乙通报标识"),
+        _side_offset("start", "b", en="start of the passage in notice b's stored text", zh="段落在乙通报中的起始位置"),
+        _side_offset("end", "b", en="end of the passage in notice b's stored text", zh="段落在乙通报中的结束位置"),
+        Column(
+            "length",
+            "int",
+            "characters of the passage (end - start, on both sides); it holds at least 20 letters, digits or CJK "
+            "characters (reuse.MIN_PASSAGE)",
+            "段落字符数（两侧相同）；其中文字、字母、数字不少于 20 个",
+            unit="characters",
+            minimum=1,
+        ),
+        _text("text", en="the passage as written (the same in both notices)", zh="段落原文（两份通报相同）"),
+    ),
+    spans=(("start_a", "end_a"), ("start_b", "end_b")),
+    references=(Reference(("doc_id_a",), "documents"), Reference(("doc_id_b",), "documents")),
+)
+
+REUSE_PAIRS = Table(
+    "reuse_pairs",
+    description_en="One row per pair of notices sharing at least one passage: how much of each text the shared "
+    "passages cover (overlapping passages counted once).",
+    description_zh="至少有一段相同文字的每对通报一行：相同段落覆盖各自原文的字符数与比例（重叠部分只计一次）。",
+    primary_key=("doc_id_a", "doc_id_b"),
+    columns=(
+        _side(
+            "doc_id", "a", en="the first notice of the pair (doc_id_a < doc_id_b)", zh="甲通报标识（按标识排序在前）"
+        ),
+        _side("doc_id", "b", en="the second notice of the pair", zh="乙通报标识"),
+        _count("n_passages", en="shared passages", zh="相同段落数"),
+        _count(
+            "chars_a", en="characters of a's stored text inside a shared passage", zh="甲通报中属于相同段落的字符数"
+        ),
+        _count(
+            "chars_b", en="characters of b's stored text inside a shared passage", zh="乙通报中属于相同段落的字符数"
+        ),
+        Column(
+            "share_a",
+            "float",
+            "chars_a / length of a's stored text",
+            "甲通报原文中相同段落所占比例",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+        Column(
+            "share_b",
+            "float",
+            "chars_b / length of b's stored text",
+            "乙通报原文中相同段落所占比例",
+            unit="share",
+            minimum=0,
+            maximum=1,
+        ),
+    ),
+    references=(Reference(("doc_id_a",), "documents"), Reference(("doc_id_b",), "documents")),
+)
+
+RECURRENCE = Table(
+    "recurrence",
+    description_en="One row per problem of the later notice of two rounds of one issuer (analysis.indicators."
+    "recurrence): its one-to-one match among the earlier notice's problems by character n-gram TF-IDF cosine, with "
+    "both spans; the problem recurs when similarity reaches recurrence.THRESHOLD.",
+    description_zh="同一单位两轮通报中后一轮通报的每个问题一行：按字符 n 元 TF-IDF 余弦相似度与前一轮问题一一配对，"
+    "附两侧原文位置；相似度达到阈值即视为问题再次出现。",
+    primary_key=("doc_id_later", "problem_seq_later"),
+    columns=(
+        _side("doc_id", "later", en="the later notice", zh="后一轮通报标识"),
+        _seq("problem_seq_later", en="the later notice's problem", zh="后一轮通报的问题序号"),
+        _side_offset(
+            "span_start", "later", en="start of the later problem in its stored text", zh="后一轮问题起始位置"
+        ),
+        _side_offset("span_end", "later", en="end of the later problem in its stored text", zh="后一轮问题结束位置"),
+        _side("doc_id", "earlier", en="the earlier notice of the pair", zh="前一轮通报标识"),
+        _seq(
+            "problem_seq_earlier",
+            en="the earlier problem matched; null when every earlier problem is taken",
+            zh="配对的前一轮问题序号；前一轮问题已配完时为空",
+            nullable=True,
+        ),
+        _side_offset(
+            "span_start",
+            "earlier",
+            en="start of the earlier problem; null when unmatched",
+            zh="前一轮问题起始位置；未配对时为空",
+            nullable=True,
+        ),
+        _side_offset(
+            "span_end",
+            "earlier",
+            en="end of the earlier problem; null when unmatched",
+            zh="前一轮问题结束位置；未配对时为空",
+            nullable=True,
+        ),
+        Column(
+            "similarity",
+            "float",
+            "cosine of the two problems' title + description (0 when unmatched)",
+            "两问题标题与表述的余弦相似度（未配对为 0）",
+            unit="cosine",
+            minimum=0,
+            maximum=1,
+        ),
+        _text("title_later", en="the later problem's title", zh="后一轮问题标题"),
+        _text(
+            "title_earlier",
+            en="the earlier problem's title; null when unmatched",
+            zh="前一轮问题标题；未配对时为空",
+            nullable=True,
+        ),
+    ),
+    spans=(("span_start_later", "span_end_later"), ("span_start_earlier", "span_end_earlier")),
+    references=(
+        Reference(("doc_id_later", "problem_seq_later"), "problems"),
+        Reference(("doc_id_earlier", "problem_seq_earlier"), "problems"),
+    ),
+)
+
+INDICATOR_TABLES: dict[str, Table] = {t.name: t for t in (REUSE_PASSAGES, REUSE_PAIRS, RECURRENCE)}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from analysis.paths import DOCS
 from analysis.tables.arrow import arrow_type
-from analysis.tables.columns import TABLES
+from analysis.tables.columns import INDICATOR_TABLES, TABLES
 from analysis.tables.types import TYPES, Column, Table
 
 CODEBOOK = DOCS / "codebook.md"
@@ -33,6 +33,13 @@ In the Excel copy a null and an empty string both appear as an empty cell; text 
 32,767 characters per cell is cut and ends with a visible `…[truncated …]` marker; characters Excel cannot store
 (control characters) appear as U+FFFD `�`; a table longer than a sheet (1,048,576 rows) ends with a marker row
 saying how many rows were left out. The Parquet files hold the full, exact values.
+"""
+
+_INDICATORS_HEADER = """\
+# Indicator tables
+
+Computed by `analysis.indicators` from the five tables and the stored texts (`texts/<doc_id>.txt`); every span
+indexes those texts, as above.
 """
 
 
@@ -93,6 +100,9 @@ def render_codebook() -> str:
         )
     lines += ["", _EXCEL_NOTES]
     for table in TABLES.values():
+        lines += _render_table(table)
+    lines += [_INDICATORS_HEADER]
+    for table in INDICATOR_TABLES.values():
         lines += _render_table(table)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any
 
-from analysis.tables.columns import TABLES
+from analysis.tables.columns import INDICATOR_TABLES, TABLES
 from analysis.tables.types import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Table, is_exact_yuan
 
 if TYPE_CHECKING:
@@ -39,11 +39,13 @@ class TableValidationError(ValueError):
 
 
 def get_table(table: str) -> Table:
-    """The metadata of `table`, with a clear error for an unknown name."""
+    """The metadata of `table` (one of the five output tables or an indicator table), with a clear error for an
+    unknown name."""
+    known = {**TABLES, **INDICATOR_TABLES}
     try:
-        return TABLES[table]
+        return known[table]
     except KeyError:
-        raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}") from None
+        raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(known)}") from None
 
 
 # ---------------------------------------------------------------------------------------------------- pandera

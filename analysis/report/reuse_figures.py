@@ -1,0 +1,44 @@
+"""Figures of the reuse and recurrence indicators, drawn like every figure of `analysis.report.figures` (same
+canvas, heatmap, fonts and `save`), kept apart so the indicators do not grow that module."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from analysis.report import style
+from analysis.report.figures import _figure, _heatmap, _percent
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+
+def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, *, columns: int = 2) -> Figure:
+    """Heatmap of a reuse matrix (`reuse.notice_matrix` or `reuse.group_matrix`): in each cell, the share of the row's
+    text found verbatim in the column's (a passage of at least reuse.MIN_PASSAGE content characters)."""
+    import numpy as np
+
+    from analysis.indicators.reuse import MIN_PASSAGE
+
+    keys = list(matrix.index)
+    names = [(labels or {}).get(key, key) for key in keys]
+    values = matrix.reindex(columns=keys).to_numpy(dtype=float)
+    text = [[f"{v:.1%}" if v > 0 else "" for v in row] for row in values]
+    side = min(style.column_width(columns), 2.4 + 0.6 * len(keys))
+    fig, ax = _figure(side, side)
+    vmax = float(max(0.01, np.nanmax(values, initial=0.0)))
+    image = _heatmap(ax, values, text, vmax)
+    ax.set_xticks(range(len(keys)), names, rotation=45, ha="right")
+    ax.set_yticks(range(len(keys)), names)
+    ax.set_xlabel(style.tr("在此通报中找到", "found in"))
+    ax.set_ylabel(style.tr("此通报的文字", "text of"))
+    bar = fig.colorbar(image, ax=ax, shrink=0.7, label=style.tr("行文字的占比", "share of the row's text"))
+    bar.formatter = _percent()
+    ax.set_title(
+        style.tr(
+            f"通报之间逐字相同的段落（≥{MIN_PASSAGE} 字）",
+            f"Verbatim passages shared by notices (≥ {MIN_PASSAGE} characters)",
+        )
+    )
+    return fig

@@ -1,0 +1,130 @@
+"""Benchmark the text-reuse indicator (analysis.indicators.reuse) at 10^2 to 10^4 generated notices.
+
+    python -m benchmarks.reuse --n 100 1000 10000      # or: make bench-reuse
+
+Each N runs in a fresh interpreter (so peak memory is that run's alone) over the cached corpus of benchmarks.run
+(benchmarks/generate.py): sentences indexed, candidates found, pairs aligned, every passage written to a Parquet
+file in batches, as a build would. The smallest N runs twice and the two files' SHA-256 are compared (the result
+must be byte-identical). Figures are printed and merged into benchmarks/reuse_results.json.
+
+The generated corpus recombines the five seeds' problem blocks, so it is an extreme of reuse: most sentences
+recur in hundreds of notices. Wall time there is dominated by reading and sentence splitting; the cost per
+*distinct* sentence (MinHash + LSH) is reported apart, so a corpus of distinct notices can be extrapolated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis.paths import ROOT
+from benchmarks.run import CACHE, corpus_for
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "reuse_results.json"
+TARGET_SECONDS_AT_10K = 120.0
+BATCH_ROWS = 10_000
+
+
+def measure(folder: Path, out: Path) -> dict:
+    """Find every shared passage among the notices in `folder`, writing them to `out` (Parquet); the figures."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.indicators import reuse
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    ids = sorted(path.stem for path in folder.glob("*.txt"))
+
+    def read(doc_id: str) -> str:
+        return (folder / f"{doc_id}.txt").read_text(encoding="utf-8-sig")
+
+    stats = reuse.ReuseStats()
+    schema = pa.schema(
+        [
+            (name, pa.string() if name in ("doc_id_a", "doc_id_b", "text") else pa.int64())
+            for name in reuse.PASSAGE_COLUMNS
+        ]
+    )
+    batch: list[tuple] = []
+
+    def write(rows: list[tuple]) -> None:
+        columns = list(zip(*rows, strict=True))
+        writer.write_table(pa.Table.from_arrays([pa.array(c) for c in columns], schema=schema))
+
+    with pq.ParquetWriter(out, schema) as writer:
+        for row in reuse.iter_passages(ids, read, stats):
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                write(batch)
+                batch = []
+        if batch:
+            write(batch)
+    return {
+        "wall_s": round(time.perf_counter() - started, 2),
+        "cpu_s": round(time.process_time() - cpu_started, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "stats": {k: round(v, 2) if isinstance(v, float) else v for k, v in vars(stats).items()},
+        "us_per_distinct_sentence": round(1e6 * stats.minhash_lsh_s / max(1, stats.distinct_sentences), 1),
+        "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+    }
+
+
+def _measured(folder: Path) -> dict:
+    with tempfile.TemporaryDirectory(prefix="reuse-", dir=CACHE) as scratch:
+        out = Path(scratch) / "passages.parquet"
+        command = [sys.executable, "-m", "benchmarks.reuse", "--measure", str(folder), "--out", str(out)]
+        done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def benchmark(n: int, seed: int, repeat: bool) -> dict:
+    """The corpus of n notices (generated if needed), measured once (twice when `repeat`)."""
+    corpus, _ = corpus_for(n, seed)
+    load = os.getloadavg()[0]
+    run = _measured(corpus.folder)
+    result = {"n": n, "seed": seed, "corpus_mb": round(corpus.bytes / 2**20, 1), **run}
+    if repeat:
+        result["byte_identical_rerun"] = _measured(corpus.folder)["sha256"] == run["sha256"]
+    result["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line; see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10_000], help="corpus sizes")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed")
+    parser.add_argument("--no-record", action="store_true", help=f"do not update {RESULTS.name}")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.out)))
+        return
+    CACHE.mkdir(exist_ok=True)
+    runs = [benchmark(n, args.seed, repeat=n == min(args.n)) for n in args.n]
+    for run in runs:
+        print(json.dumps(run, ensure_ascii=False))
+        if run["n"] == 10_000:
+            verdict = "meets" if run["wall_s"] < TARGET_SECONDS_AT_10K else "misses"
+            print(f"10^4 notices: {run['wall_s']} s, {verdict} the target of {TARGET_SECONDS_AT_10K:g} s")
+    if not args.no_record:
+        old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {"runs": []}
+        by_n = {r["n"]: r for r in old["runs"]} | {r["n"]: r for r in runs}
+        RESULTS.write_text(
+            json.dumps({"runs": [by_n[n] for n in sorted(by_n)]}, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
