@@ -24,7 +24,9 @@ and the problems overdue on the notice's own date.
 horizon, no date). Written dates are read with the one date grammar (`analysis.extract.dates`): its full dates, and
 its pieces for the partial forms (a month, a quarter, a half-year, a year's end). A date is only computed when the
 text allows one reading; 年底前 takes the year written last before it, else the notice's year. A problem is
-**overdue** when one of its deadlines is before the notice's date and its status is not complete or deemed complete.
+**overdue** when one of its deadlines is before the notice's date and its status is not complete or deemed complete
+(unknown when the notice states no status). `2025年4月前` has two readings (before April begins, or by its end) and
+gets no date; nor does a yearly deadline (`每年12月31日前`).
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ _MONTH_ONLY = re.compile(
     rf"(?<![\d月.])(?<![\d〇零一二三四五六七八九]年)(?P<m>\d{{1,2}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*[日号]|{_PART})?(?![\d])"
 )
 _DEADLINE_AFTER = re.compile(r"\s*(?:前|以前|之前)")
+_EVERY_YEAR = ("每年", "每一年", "每年度")  # 每年12月31日前: a deadline every year, not one date
 _SINCE_AFTER = re.compile(r"\s*(?:起|以来|开始|至今)")
 _ASOF_BEFORE = re.compile(r"(?:截至|截止到|截止|至)\s*$")
 _FIELD_BEFORE = re.compile(r"(?:整改|完成)?时限\s*[:：]?\s*$")
@@ -216,6 +219,8 @@ def find_times(text: str, start: int = 0, end: int | None = None, year: int | No
         month = parse_number(m["m"]) if m["m"] else None
         day = parse_number(m["d"]) if m["d"] else None
         value = _period_end(y, month, day, m["part"], m["q"], m["half"], m["ye"])
+        if month is not None and day is None and m["part"] in (None, "份") and _DEADLINE_AFTER.match(text, m.end()):
+            value = None  # 2025年4月前: before April begins, or by its end? Two readings, so no date
         add(m.start(), m.end(), "date", value)
     years = sorted((a, v.year) for a, _b, _r, _k, v in found if v is not None)
     for m in _MONTH_ONLY.finditer(text, start, stop):
@@ -223,7 +228,8 @@ def find_times(text: str, start: int = 0, end: int | None = None, year: int | No
             continue
         context = next((y for a, y in reversed(years) if a < m.start()), year)
         value = None
-        if context is not None:
+        ambiguous = not m["d"] and m["part"] in (None, "份") and _DEADLINE_AFTER.match(text, m.end())
+        if context is not None and not text.endswith(_EVERY_YEAR, 0, m.start()) and not ambiguous:
             value = _period_end(context, int(m["m"]), int(m["d"]) if m["d"] else None, m["part"], None, None, None)
         add(m.start(), m.end(), "date", value)
     phrases = time_phrases()
@@ -267,14 +273,19 @@ def _day(value: object) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def notice_timeliness(documents: pd.DataFrame) -> pd.DataFrame:
+def notice_timeliness(documents: pd.DataFrame, deadlines: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per notice: the days from review end to feedback and from feedback to the notice, and the norm.
 
     Columns as declared in `analysis.tables.columns.TIMELINESS`. A lag is null when either date is unknown; a norm is
-    compared only for the review types of `NORMS`, and `within_norm` is null when a date is missing.
+    compared only for the review types of `NORMS`, and `within_norm` is null when a date is missing. The counts of
+    problems with a deadline and overdue come from `deadlines` (`stated_deadlines`); 0 when it is not given.
     """
     import pandas as pd
 
+    counts: dict[str, tuple[int, int]] = {}
+    if deadlines is not None and len(deadlines):
+        for row in overdue_problems(deadlines).itertuples(index=False):
+            counts[row.doc_id] = (int(row.problems_with_deadline), int(row.problems_overdue))
     rows = []
     for doc in documents.itertuples(index=False):
         review_end, feedback, published = _day(doc.review_end), _day(doc.feedback_date), _day(doc.published_date)
@@ -291,6 +302,8 @@ def notice_timeliness(documents: pd.DataFrame) -> pd.DataFrame:
                 "norm_due_date": due,
                 "within_norm": (published <= due) if due and published else None,
                 "days_past_norm": (published - due).days if due and published else None,
+                "problems_with_deadline": counts.get(doc.doc_id, (0, 0))[0],
+                "problems_overdue": counts.get(doc.doc_id, (0, 0))[1],
             }
         )
     return pd.DataFrame(rows, columns=_columns("timeliness"))
@@ -329,7 +342,7 @@ def stated_deadlines(
                 None,
             )
             overdue = None
-            if t.due is not None and as_of is not None and isinstance(p.status, str):
+            if t.due is not None and as_of is not None and isinstance(p.status, str) and p.status != "unstated":
                 overdue = t.due < as_of and p.status not in DONE_STATUSES
             rows.append(
                 {

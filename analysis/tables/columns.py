@@ -692,4 +692,307 @@ RECURRENCE = Table(
     ),
 )
 
-INDICATOR_TABLES: dict[str, Table] = {t.name: t for t in (REUSE_PASSAGES, REUSE_PAIRS, RECURRENCE)}
+_SHARE = {"unit": "share", "minimum": 0, "maximum": 1}
+
+
+def _flag_columns(flag: str, en: str, zh: str) -> tuple[Column, ...]:
+    short = flag.removeprefix("has_")
+    return (
+        Column(flag, "bool", en, zh),
+        _offset(
+            f"{short}_span_start",
+            en=f"start of the text that set {flag}; null when it is false",
+            zh=f"判定 {flag} 的原文起始位置；为假时为空",
+            nullable=True,
+        ),
+        _offset(
+            f"{short}_span_end",
+            en=f"end of the text that set {flag}; null when it is false",
+            zh=f"判定 {flag} 的原文结束位置；为假时为空",
+            nullable=True,
+        ),
+    )
+
+
+DEADLINE_KINDS = {
+    "date": "a written time limit, read to a date when the text allows one reading (2024年6月底前 → 2024-06-30)",
+    "year_end": "年底前, 年内: the end of the year in context (the year written last before it, else the notice's)",
+    "immediate": "立行立改, 即知即改: at once; no date",
+    "open": "长期坚持, 持续整改: an open horizon; no date",
+}
+
+_MEASURE_KEY = (
+    DOC_ID,
+    _seq("problem_seq", en="the problem the measure belongs to", zh="所属问题的序号"),
+    _text("part", en="whether the row is a measure or a result", zh="措施或成效", codes=MEASURE_PARTS),
+    _seq("measure_seq", en="the measure's number within its problem and part", zh="措施在所属问题和部分内的序号"),
+)
+
+TIMELINESS = Table(
+    "timeliness",
+    description_en="One row per notice: days from the end of the review to the feedback and from the feedback to "
+    "the notice, against the norm for its review type (analysis.indicators.timeliness names each norm's source), "
+    "and the problems overdue on the notice's date.",
+    description_zh="每份通报一行：巡察（巡视、审计）结束至反馈、反馈至通报的天数，与相应规定时限的比较，以及通报日已逾期的问题数。",
+    primary_key=("doc_id",),
+    columns=(
+        DOC_ID,
+        _text("review_type", en="the review type (from documents)", zh="监督类型", nullable=True, codes=REVIEW_TYPES),
+        Column(
+            "days_review_to_feedback",
+            "int",
+            "days from review_end to feedback_date; null when either is unknown (no norm was found for this step)",
+            "巡察结束至反馈意见的天数；任一日期不详时为空",
+            unit="days",
+            nullable=True,
+        ),
+        Column(
+            "days_feedback_to_notice",
+            "int",
+            "days from feedback_date to published_date; null when either is unknown",
+            "反馈意见至通报日期的天数；任一日期不详时为空",
+            unit="days",
+            nullable=True,
+        ),
+        _text(
+            "norm",
+            en="the norm compared with, and where it is written; null when none is known for the review type",
+            zh="比较所依据的规定及其出处；该监督类型无已知规定时为空",
+            nullable=True,
+        ),
+        Column(
+            "norm_confirmed",
+            "bool",
+            "true when the norm is written for this review type; false when applied by analogy; null without a norm",
+            "规定明文适用于该监督类型时为真，类推适用时为假；无规定时为空",
+            nullable=True,
+        ),
+        _date("norm_due_date", en="feedback_date plus the norm's months", zh="反馈日期加规定月数"),
+        Column(
+            "within_norm",
+            "bool",
+            "true when the notice is dated on or before norm_due_date; null when a date or the norm is missing",
+            "通报日期不晚于规定期限时为真；日期或规定缺失时为空",
+            nullable=True,
+        ),
+        Column(
+            "days_past_norm",
+            "int",
+            "published_date minus norm_due_date (negative: days to spare); null when a date or the norm is missing",
+            "通报日期减规定期限的天数（负数为提前）；日期或规定缺失时为空",
+            unit="days",
+            nullable=True,
+        ),
+        _count(
+            "problems_with_deadline",
+            en="problems with at least one dated deadline (see deadlines)",
+            zh="至少有一个明确日期整改时限的问题数",
+        ),
+        _count(
+            "problems_overdue",
+            en="problems with a dated deadline before the notice's date and a status other than complete or "
+            "deemed_complete",
+            zh="整改时限早于通报日期且状态非已完成（视同完成）的问题数",
+        ),
+    ),
+    references=(Reference(("doc_id",), "documents"),),
+)
+
+DEADLINES = Table(
+    "deadlines",
+    description_en="One row per deadline stated inside a problem (整改时限：2024年6月底前, 年底前, 立行立改, "
+    "长期坚持), with the measure it sits in and whether its problem is overdue by it on the notice's date.",
+    description_zh="问题中写明的每个整改时限一行，含所在措施、解析出的日期，以及通报日是否已逾期。",
+    primary_key=("doc_id", "span_start"),
+    columns=(
+        DOC_ID,
+        _seq("problem_seq", en="the problem whose text states the deadline", zh="时限所在问题的序号"),
+        _text(
+            "part",
+            en="where the deadline is written: in a measure, a result, or the problem's own text",
+            zh="时限所在部分：措施、成效或问题本身",
+            codes={**MEASURE_PARTS, "problem": "in the problem's own text, outside its measures"},
+        ),
+        _seq(
+            "measure_seq",
+            en="the measure or result holding the deadline; null when it is in the problem's own text",
+            zh="时限所在措施（成效）的序号；在问题本身时为空",
+            nullable=True,
+        ),
+        _text("raw", en="the deadline as written", zh="时限原文"),
+        _text("kind", en="what kind of deadline", zh="时限类型", codes=DEADLINE_KINDS),
+        _date("due_date", en="the last day the deadline allows", zh="时限所允许的最后一天"),
+        _text(
+            "status",
+            en="the problem's status (from problems); null when unmapped",
+            zh="问题的整改状态",
+            nullable=True,
+            codes=STATUSES,
+        ),
+        Column(
+            "overdue",
+            "bool",
+            "due_date before the notice's date and the status not complete or deemed_complete; null when the "
+            "due date, the notice's date or the status is unknown",
+            "时限早于通报日期且状态非已完成（视同完成）时为真；日期或状态不详时为空",
+            nullable=True,
+        ),
+        SPAN_START,
+        SPAN_END,
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id", "problem_seq"), "problems"),),
+)
+
+CONCRETENESS = Table(
+    "concreteness",
+    description_en="One row per measure or result: four flags of concreteness, each with the span of text that "
+    "set it, and their sum. Rules in analysis.indicators.concreteness; precision and recall against 200 "
+    "hand-coded measures: python -m analysis.evaluate.concreteness.",
+    description_zh="每条措施（成效）一行：四项具体性标志及其原文依据，以及合计得分。",
+    primary_key=("doc_id", "problem_seq", "part", "measure_seq"),
+    columns=(
+        *_MEASURE_KEY,
+        *_flag_columns(
+            "has_deadline",
+            en="states when: a time limit, or the date, month or period the action was done (not a year that "
+            "only names a thing, not an open horizon)",
+            zh="写明时间：整改时限，或措施实施的日期、月份、时段",
+        ),
+        *_flag_columns(
+            "has_owner",
+            en="names who: a 责任单位/牵头单位/责任人 field, 由X牵头, 会同X, or a named office, Party body or role "
+            "doing the action (not the issuer as a whole, not a generic 各科室)",
+            zh="写明责任主体：责任单位、牵头单位、责任人，或具体实施的部门、党组织、职务",
+        ),
+        *_flag_columns(
+            "has_quantity",
+            en="states how much: a number, amount or percentage that is not a date, an ordinal or part of a name",
+            zh="写明数量：非日期、非序号、非固定名称中的数字、金额或比例",
+        ),
+        *_flag_columns(
+            "has_deliverable",
+            en="produces something checkable: a rule or document made (制定《…》), a ledger or list, a system "
+            "built, money recovered (not a rule only studied)",
+            zh="有可查验的成果：制定的制度文件、台账清单、建成的系统、追回的资金",
+        ),
+        Column(
+            "score",
+            "int",
+            "number of the four flags that are true (0–4)",
+            "四项标志中为真的个数（0–4）",
+            minimum=0,
+            maximum=4,
+        ),
+    ),
+    spans=(
+        ("deadline_span_start", "deadline_span_end"),
+        ("owner_span_start", "owner_span_end"),
+        ("quantity_span_start", "quantity_span_end"),
+        ("deliverable_span_start", "deliverable_span_end"),
+    ),
+    references=(Reference(("doc_id", "problem_seq"), "problems"),),
+)
+
+BOILERPLATE_NOTICES = Table(
+    "boilerplate_notices",
+    description_en="One row per notice: the share of its characters (whitespace left out) covered by character "
+    "n-grams found in at least k notices of the corpus, and by stock phrases (analysis/data/stock_phrases.csv); "
+    "over the whole text and over its measures.",
+    description_zh="每份通报一行：语料中至少 k 份通报共有的字符 n 元组、以及套话词表所覆盖的字符比例"
+    "（全文与措施部分）。",
+    primary_key=("doc_id",),
+    columns=(
+        DOC_ID,
+        _count("chars", en="characters of the text, whitespace left out", zh="正文字符数（不计空白）"),
+        Column(
+            "common_share", "float", "share of chars in a common n-gram", "常见 n 元组覆盖比例", nullable=True, **_SHARE
+        ),
+        Column("stock_share", "float", "share of chars in a stock phrase", "套话覆盖比例", nullable=True, **_SHARE),
+        _count("measure_chars", en="characters of its measures and results", zh="措施（成效）字符数"),
+        Column(
+            "measure_common_share",
+            "float",
+            "common_share over the measures' characters; null when there are none",
+            "措施部分的常见 n 元组覆盖比例",
+            nullable=True,
+            **_SHARE,
+        ),
+        Column(
+            "measure_stock_share",
+            "float",
+            "stock_share over the measures' characters; null when there are none",
+            "措施部分的套话覆盖比例",
+            nullable=True,
+            **_SHARE,
+        ),
+        Column("n", "int", "the n of the character n-grams", "字符 n 元组的 n", minimum=1),
+        Column(
+            "k", "int", "the number of notices an n-gram must occur in to be common", "常见的门槛（通报数）", minimum=1
+        ),
+    ),
+    references=(Reference(("doc_id",), "documents"),),
+)
+
+BOILERPLATE = Table(
+    "boilerplate",
+    description_en="One row per measure or result: the share of its characters covered by common n-grams and by "
+    "stock phrases (the corpus, n and k as in boilerplate_notices).",
+    description_zh="每条措施（成效）一行：常见 n 元组与套话覆盖的字符比例。",
+    primary_key=("doc_id", "problem_seq", "part", "measure_seq"),
+    columns=(
+        *_MEASURE_KEY,
+        _count("chars", en="characters of the measure, whitespace left out", zh="措施字符数（不计空白）"),
+        Column(
+            "common_share",
+            "float",
+            "share of chars in a common n-gram; null when chars is 0",
+            "常见 n 元组覆盖比例",
+            nullable=True,
+            **_SHARE,
+        ),
+        Column(
+            "stock_share",
+            "float",
+            "share of chars in a stock phrase; null when chars is 0",
+            "套话覆盖比例",
+            nullable=True,
+            **_SHARE,
+        ),
+    ),
+    references=(Reference(("doc_id", "problem_seq"), "problems"),),
+)
+
+STOCK_PHRASES = Table(
+    "stock_phrases",
+    description_en="One row per stock phrase found in a notice, with its span, so every stock_share can be checked.",
+    description_zh="通报中出现的每个套话一行，含原文位置。",
+    primary_key=("doc_id", "span_start"),
+    columns=(
+        DOC_ID,
+        SPAN_START,
+        SPAN_END,
+        _text("phrase", en="the stock phrase (a row of analysis/data/stock_phrases.csv)", zh="套话"),
+        Column(
+            "in_measure", "bool", "true when the phrase starts inside a measure or result", "是否位于措施（成效）中"
+        ),
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id",), "documents"),),
+)
+
+
+INDICATOR_TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        TIMELINESS,
+        DEADLINES,
+        CONCRETENESS,
+        BOILERPLATE_NOTICES,
+        BOILERPLATE,
+        STOCK_PHRASES,
+        REUSE_PASSAGES,
+        REUSE_PAIRS,
+        RECURRENCE,
+    )
+}
