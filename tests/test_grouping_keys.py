@@ -111,17 +111,35 @@ def test_an_adcode_in_metadata_must_be_six_digits(tmp_path: Path):
         load_metadata(metadata)
 
 
+def _scores(folders: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    totals = {key: {"right": 0, "total": 0} for key in GROUPING_KEYS}
+    for folder in folders:
+        for key, counts in evaluate_real(REAL.parent / folder)["grouping_keys"].items():
+            totals[key]["right"] += counts["right"]
+            totals[key]["total"] += counts["total"]
+    return totals
+
+
 @pytest.fixture(scope="module")
-def real_keys() -> dict:
-    return evaluate_real(REAL)["grouping_keys"]
+def dev_scores() -> dict:
+    return _scores(("real",))
 
 
-# Floors a little under the shares measured when the rules were written (on this same corpus: not a held-out score).
-FLOORS = {"admin_level": 0.88, "agency_type": 0.92, "review_kind": 0.95, "adcode": 0.9, "year": 0.95}
+@pytest.fixture(scope="module")
+def held_out_scores() -> dict:
+    return _scores(("real_check", "real_check2", "real_check3"))
+
+
+# Floors a little under the shares measured. tests/data/real is where the rules were written (64 notices);
+# real_check* (56 notices) were labelled before the rules first ran on them, which then scored admin_level 51/56,
+# agency_type 47/56, review_kind 54/56, adcode 54/56, year 56/56 (the rules were improved after that reading).
+DEV_FLOORS = {"admin_level": 0.9, "agency_type": 0.93, "review_kind": 0.97, "adcode": 0.92, "year": 0.97}
+HELD_OUT_FLOORS = {"admin_level": 0.9, "agency_type": 0.85, "review_kind": 0.95, "adcode": 0.94, "year": 0.97}
 
 
 @pytest.mark.parametrize("key", GROUPING_KEYS)
-def test_grouping_keys_on_the_real_notices_stay_above_their_floor(real_keys: dict, key: str):
-    counts = real_keys[key]
-    assert counts["total"] >= 40, "at least 40 notices are labelled by hand"
-    assert counts["share_right"] >= FLOORS[key], counts
+def test_grouping_keys_on_the_real_notices_stay_above_their_floor(dev_scores: dict, held_out_scores: dict, key: str):
+    for scores, floors, labelled in ((dev_scores, DEV_FLOORS, 64), (held_out_scores, HELD_OUT_FLOORS, 56)):
+        counts = scores[key]
+        assert counts["total"] == labelled, "every notice is labelled by hand"
+        assert counts["right"] / counts["total"] >= floors[key], counts

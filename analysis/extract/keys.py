@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analysis.extract.gazetteer import MUNICIPALITIES, Place, resolve
+from analysis.extract.gazetteer import MUNICIPALITIES, Place, resolve, township_units
 
 KEYS = ("admin_level", "agency_type", "review_kind", "adcode", "year")
 
@@ -91,8 +91,11 @@ def _adcode(unit: _Unit | None) -> Key | None:
 _PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
 # A township or street body: 中共茂租镇委员会, 杭州道街道党工委, 某镇人民政府 (乡村振兴局 is not one).
 _TOWNSHIP_BODY = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)(?=党委|党工委|工委|委员会|人民政府|政府|办事处|纪委|$)"
+    r"[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)(?=党委|党工委|工委|委员会|人民政府|政府|办事处|纪委|$)"
 )
+# Any body whose name opens with a township's or street's (张范街道社区卫生服务中心), when the gazetteer's township
+# list knows that name: 城乡建设局 opens with 城乡, which is no township.
+_TOWNSHIP_NAMED = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)")
 # A body of the central Party or state: 国家体育总局, 全国政协机关, 中央…, 国务院…, a ministry (教育部党组).
 _CENTRAL_BODY = re.compile(r"^(?:中央|国家|国务院|中华全国)|全国|^[\u4e00-\u9fff]{2,8}部(?:党组|党委)?$")
 # An inspection team of a county-level Party committee inspects county-level bodies (or townships, caught before).
@@ -112,7 +115,9 @@ def admin_level(text: str, facts: Mapping[str, Located | None], unit: _Unit | No
     central or ministry team with no place named; the level word an issuer named generically opens with (市司法局)."""
     issuer = facts.get("issuer")
     name = _PARTY_PREFIX.sub("", issuer.value) if issuer is not None and isinstance(issuer.value, str) else ""
-    township = _TOWNSHIP_BODY.search(name)
+    township = _TOWNSHIP_BODY.search(name) or _TOWNSHIP_NAMED.match(name)
+    if township and not (_TOWNSHIP_BODY.search(name) or township_units(township.group())):
+        township = None
     if issuer is not None and township:
         return _within(text, issuer, township.group(), "township", f"{township.group()}: a township body")
     county = facts.get("county")
@@ -160,7 +165,7 @@ def _within(text: str, fact: Located, word: str, value: str, rule: str) -> Key:
 # (中共某医院委员会 is a hospital), so the Party and government rules come last.
 _AGENCY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("court_procuratorate", re.compile(r"法院|检察院")),
-    ("hospital", re.compile(r"医院|卫生院|保健院")),
+    ("hospital", re.compile(r"医院|卫生院|保健院|卫生服务中心")),
     ("school_university", re.compile(r"大学|学院|学校|中学|小学|幼儿园")),
     ("state_firm", re.compile(r"集团|公司|银行")),
     (
@@ -176,7 +181,7 @@ _AGENCY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             # a territory's committee: 崇义县委员会 (中共 removed), 东丽区委, 茂租镇党委, 经开区党工委
             r"(?:省|市|县|区|旗|州|盟|镇|乡|街道)(?:委员会|委|党委|党工委|工委)$"
             # a working organ: 纪委, 组织部, 政法委, 教育工委
-            r"|纪委|纪律检查委员会|监委|组织部|宣传部|统战部|统一战线工作部|政法委|工委|编办"
+            r"|纪委|纪律检查委员会|监委|组织部|宣传部|统战部|统一战线工作部|政法委|工作委员会|工委|编办"
         ),
     ),
     (
@@ -206,7 +211,7 @@ def agency_type(text: str, issuer: Located | None) -> Key | None:
 
 # --- the review's kind ----------------------------------------------------------------------------------------
 
-_FOLLOW_UP = re.compile(r"(?:巡察|巡视)\s*[“\"'‘]?回头看")
+_FOLLOW_UP = re.compile(r"(?:巡察|巡视)\s*[“\"'‘]?回头看|回头看[”\"'’]?(?:专项|常规)?(?:巡察|巡视)")
 _HEAD = 2000
 
 
