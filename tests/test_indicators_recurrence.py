@@ -28,10 +28,11 @@ def pair_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def seed_problems() -> pd.DataFrame:
+def seeds() -> tuple[pd.DataFrame, dict[str, str]]:
+    """The five seeds' problems and stored texts."""
     result = extract_paths([paths.RAW], load_metadata(paths.RAW_METADATA))
     assert not result.failures, result.failures
-    return result.tables["problems"]
+    return result.tables["problems"], result.texts
 
 
 def _documents(rows: list[dict]) -> pd.DataFrame:
@@ -110,8 +111,9 @@ def test_the_constructed_pair_is_found_and_matched_as_its_gold_says(pair_tables:
         assert row.title_earlier in texts[EARLIER][row.span_start_earlier : row.span_end_earlier]
 
 
-def test_no_problem_of_one_seed_recurs_in_another(seed_problems: pd.DataFrame) -> None:
+def test_no_problem_of_one_seed_recurs_in_another(seeds: tuple) -> None:
     """Five bodies: a match at or above the threshold between two of them would be a false recurrence."""
+    seed_problems, _ = seeds
     ids = sorted(seed_problems["doc_id"].unique())
     assert len(ids) == 5
     matches = pd.concat(
@@ -171,3 +173,23 @@ def test_no_pairs_give_an_empty_table() -> None:
     matches = rc.recurrence(problems, documents)
     assert matches.empty and list(matches.columns) == rc.MATCH_COLUMNS
     assert rc.sensitivity(matches).empty
+
+
+def test_a_problem_that_says_it_was_found_before_is_flagged_with_the_phrase_span(pair_tables: tuple) -> None:
+    tables, texts = pair_tables
+    stated = rc.stated_recurrence(tables["problems"], texts)
+    assert list(stated.columns) == rc.STATED_COLUMNS
+    check_references({"recurrence_stated": conform("recurrence_stated", stated), "problems": tables["problems"]})
+    for row in stated.itertuples(index=False):
+        assert texts[row.doc_id][row.span_start : row.span_end] == row.phrase
+    gold = pd.read_csv(PAIR / "gold.csv", dtype={"problem_seq_earlier": "Int64"})
+    assert set(stated["problem_seq"]) == set(gold.dropna()["problem_seq_later"])  # the three re-reported ones
+    assert set(stated["doc_id"]) == {LATER}
+
+
+def test_stated_recurrence_in_the_seeds_reads_problems_not_their_measures(seeds: tuple) -> None:
+    seed_problems, texts = seeds
+    stated = rc.stated_recurrence(seed_problems, texts)
+    # 咸宁 46: "上一轮巡察反馈……本轮巡察依然存在"; 中山 44: "对上轮巡察反馈的问题"
+    assert set(zip(stated["doc_id"], stated["problem_seq"], strict=True)) == {("xianning", 46), ("zhongshan", 44)}
+    assert "回头看" in texts["xianning"]  # said of a measure (再次召开会议回头看), which is not the problem recurring

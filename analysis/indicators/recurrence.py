@@ -13,13 +13,16 @@ after an earlier one — each problem of the later notice is matched to at most 
   recur depends on that line, so `sensitivity` gives it at every line of `SENSITIVITY`.
 
 Every match carries both problems' spans into the stored texts, so a reader can check each claim.
+
+A notice can also say itself that a problem was found before (上一轮巡察反馈……依然存在): `stated_recurrence` finds
+those words, with their spans, in notices that have no earlier notice to be matched against.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +36,13 @@ THRESHOLD = 0.3
 SENSITIVITY = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)  # lines at which the share of recurring problems is also reported
 LOOK_BACK = "回头看"  # a notice about a look-back review answers an earlier round by definition
 
+# Words by which a problem says itself that it was found before: a recurrence stated in one notice, needing no
+# earlier notice (咸宁: "上一轮巡察反馈：……本轮巡察依然存在"). Matched in the problem's title and description only:
+# its measures say 回头看 or 再次 of the rectification itself (中山: 开展"回头看", 全面自查).
+STATED = re.compile(
+    r"上一?轮(?:巡察|巡视|审计)|前一?轮(?:巡察|巡视)|上一?次(?:巡察|巡视|审计)|以前年度审计"
+    r"|屡改屡犯|屡查屡犯|反复出现|依然存在|仍然存在|仍未(?:整改|落实)|整改不彻底"
+)
 _PARTY_FRAME = re.compile(r"^中共|^中国共产党|(?:党组|党委|党工委|党总支|党支部|委员会)$")
 _SPACE = re.compile(r"\s+")
 _RELATIVE = "市县区省本"  # first characters of an issuer named relative to its place (市审计局, 区委巡察办, 本局)
@@ -51,6 +61,7 @@ MATCH_COLUMNS = [
     "title_later",
     "title_earlier",
 ]
+STATED_COLUMNS = ["doc_id", "problem_seq", "phrase", "span_start", "span_end"]
 SENSITIVITY_COLUMNS = ["doc_id_earlier", "doc_id_later", "threshold", "n_later", "n_recurring", "share_recurring"]
 
 
@@ -208,3 +219,27 @@ def sensitivity(matches: pd.DataFrame, thresholds: Iterable[float] = SENSITIVITY
 def share_recurring(matches: pd.DataFrame, threshold: float = THRESHOLD) -> float:
     """The share of the later problems in `matches` matched at or above `threshold` (NaN when there are none)."""
     return float((matches["similarity"] >= threshold).mean()) if len(matches) else float("nan")
+
+
+def stated_recurrence(problems: pd.DataFrame, texts: Mapping[str, str]) -> pd.DataFrame:
+    """Every phrase of `STATED` in a problem's title and description, as they stand in its stored text (texts:
+    doc_id → stored text): STATED_COLUMNS, the span being the phrase's. A problem appears once per phrase it holds;
+    when its description cannot be found verbatim in its span, the whole span is searched."""
+    import pandas as pd
+
+    rows = []
+    for row in problems.sort_values(["doc_id", "problem_seq"]).itertuples(index=False):
+        text = texts.get(row.doc_id)
+        if text is None:
+            continue
+        start, end = int(row.span_start), int(row.span_end)
+        # the statement ends where the description ends, or the title when there is no description
+        part = row.description if isinstance(row.description, str) and row.description else row.title
+        found = text.find(part, start, end) if isinstance(part, str) and part else -1
+        if found >= 0:
+            end = found + len(part)
+        for match in STATED.finditer(text, start, end):
+            rows.append((row.doc_id, row.problem_seq, match.group(), match.start(), match.end()))
+    return pd.DataFrame(rows, columns=STATED_COLUMNS).astype(
+        {"problem_seq": "int64", "span_start": "int64", "span_end": "int64"}
+    )

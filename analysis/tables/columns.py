@@ -981,6 +981,23 @@ STOCK_PHRASES = Table(
     references=(Reference(("doc_id",), "documents"),),
 )
 
+RECURRENCE_STATED = Table(
+    "recurrence_stated",
+    description_en="One row per phrase by which a problem says itself that it was found in an earlier round "
+    "(上一轮巡察, 依然存在, 整改不彻底, …; analysis.indicators.recurrence.STATED), in its title or description.",
+    description_zh="问题标题或表述中自述“前一轮已发现”的用语，每处一行（上一轮巡察、依然存在、整改不彻底等）。",
+    primary_key=("doc_id", "problem_seq", "span_start"),
+    columns=(
+        DOC_ID,
+        _seq("problem_seq", en="the problem that says so", zh="问题序号"),
+        _text("phrase", en="the phrase as written", zh="用语原文"),
+        SPAN_START,
+        SPAN_END,
+    ),
+    spans=(("span_start", "span_end"),),
+    references=(Reference(("doc_id", "problem_seq"), "problems"),),
+)
+
 
 INDICATOR_TABLES: dict[str, Table] = {
     t.name: t
@@ -994,5 +1011,6 @@ INDICATOR_TABLES: dict[str, Table] = {
         REUSE_PASSAGES,
         REUSE_PAIRS,
         RECURRENCE,
+        RECURRENCE_STATED,
     )
 }
