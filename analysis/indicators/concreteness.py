@@ -265,14 +265,19 @@ def measure_flags(text: str) -> dict[str, Flag]:
 def source_flags(source: str, start: int, end: int) -> dict[str, Flag]:
     """The flags of the measure at source[start:end], their spans mapped to offsets of `source`.
 
-    The measure's source text is normalised first (full-width forms, broken lines), as the extractor reads it; the
-    spans are mapped back through the normalisation, so they index the stored text like every span of the tables.
+    The measure is read as the extractor reads it (`analysis.extract.normalize`: full-width forms folded, broken
+    lines joined where the whole text shows them broken), and the line breaks left inside it are dropped: a measure
+    is one item, so a break inside it is layout. Spans are mapped back to the stored text, as every span of the
+    tables indexes it.
     """
     norm = normalize(source[start:end])
+    kept = [i for i, ch in enumerate(norm.text) if ch not in "\r\n"]
+    reading = "".join(norm.text[i] for i in kept)
     out = {}
-    for name, flag in measure_flags(norm.text).items():
-        if flag.value and flag.start is not None and flag.end is not None:
-            a, b = norm.source_span(flag.start, flag.end)
+    for name, flag in measure_flags(reading).items():
+        if flag.value and flag.start is not None and flag.end is not None and flag.end > flag.start:
+            a, _ = norm.source_span(kept[flag.start], kept[flag.start] + 1)
+            _, b = norm.source_span(kept[flag.end - 1], kept[flag.end - 1] + 1)
             out[name] = Flag(True, start + a, start + b)
         else:
             out[name] = flag
