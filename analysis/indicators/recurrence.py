@@ -192,15 +192,20 @@ def match_problems(problems: pd.DataFrame, doc_id_earlier: str, doc_id_later: st
     return frame.astype(dict.fromkeys(integers, "Int64"))
 
 
-def recurrence(problems: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """`match_problems` for every pair of `round_pairs(documents)`, concatenated (MATCH_COLUMNS)."""
+def match_all(problems: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """`match_problems` for every (doc_id_earlier, doc_id_later) of `pairs`, concatenated (MATCH_COLUMNS)."""
     import pandas as pd
 
-    pairs = round_pairs(documents)
-    frames = [match_problems(problems, p.doc_id_earlier, p.doc_id_later) for p in pairs.itertuples(index=False)]
+    frames = [match_problems(problems, earlier, later) for earlier, later in pairs]
     if not frames:
         return match_problems(problems.iloc[0:0], "", "")
     return pd.concat(frames, ignore_index=True)
+
+
+def recurrence(problems: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """`match_problems` for every pair of `round_pairs(documents)`, concatenated (MATCH_COLUMNS)."""
+    pairs = round_pairs(documents)
+    return match_all(problems, zip(pairs["doc_id_earlier"], pairs["doc_id_later"], strict=True))
 
 
 def sensitivity(matches: pd.DataFrame, thresholds: Iterable[float] = SENSITIVITY) -> pd.DataFrame:

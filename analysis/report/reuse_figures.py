@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from analysis.report import style
-from analysis.report.figures import _figure, _heatmap, _percent
+from analysis.report.figures import _figure, _heatmap
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,13 +18,15 @@ def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, 
     """Heatmap of a reuse matrix (`reuse.notice_matrix` or `reuse.group_matrix`): in each cell, the share of the row's
     text found verbatim in the column's (a passage of at least reuse.MIN_PASSAGE content characters)."""
     import numpy as np
+    from matplotlib.ticker import PercentFormatter
 
     from analysis.indicators.reuse import MIN_PASSAGE
 
     keys = list(matrix.index)
     names = [(labels or {}).get(key, key) for key in keys]
-    values = matrix.reindex(columns=keys).to_numpy(dtype=float)
-    text = [[f"{v:.1%}" if v > 0 else "" for v in row] for row in values]
+    values = matrix.reindex(columns=keys).to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)  # a notice against itself: grey, not "no reuse"
+    text = [[f"{v:.1%}" if v > 0 else "" for v in row] for row in values]  # NaN > 0 is False: no text
     side = min(style.column_width(columns), 2.4 + 0.6 * len(keys))
     fig, ax = _figure(side, side)
     vmax = float(max(0.01, np.nanmax(values, initial=0.0)))
@@ -34,7 +36,7 @@ def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, 
     ax.set_xlabel(style.tr("在此通报中找到", "found in"))
     ax.set_ylabel(style.tr("此通报的文字", "text of"))
     bar = fig.colorbar(image, ax=ax, shrink=0.7, label=style.tr("行文字的占比", "share of the row's text"))
-    bar.formatter = _percent()
+    bar.formatter = PercentFormatter(xmax=1.0)  # decimals chosen by the range: shares here are often below 1 %
     ax.set_title(
         style.tr(
             f"通报之间逐字相同的段落（≥{MIN_PASSAGE} 字）",
