@@ -15,11 +15,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("build", help="rebuild data/processed from data/raw")
+    build_command = commands.add_parser("build", help="rebuild data/processed from data/raw")
 
     extract = commands.add_parser("extract", help="extract the given notice files or folders into --out DIR")
     extract.add_argument("paths", nargs="+", type=Path)
     extract.add_argument("--out", type=Path, required=True, help="folder for the tables (not data/processed)")
+    extract.add_argument("--no-audit", action="store_true", help="leave out the audit pages (very large corpora)")
+    for command in (build_command, extract):
+        command.add_argument(
+            "--workers", type=_positive, default=None, help="worker processes (default: every core; 1 runs here)"
+        )
 
     commands.add_parser("figures", help="regenerate figures/ from data/processed (Chinese and English)")
     commands.add_parser("notebooks", help="execute the notebooks and render them, and one report per city, as HTML")
@@ -40,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from analysis.engine.pipeline import build
 
-        return build()
+        return build(workers=args.workers)
     if args.command == "figures":
         from analysis.engine.pipeline import render_figures
 
@@ -60,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.out.resolve() == paths.PROCESSED.resolve():
             parser.error("--out must not be data/processed: use `build` to rebuild it")
-        return extract_to(args.paths, args.out)
+        return extract_to(args.paths, args.out, workers=args.workers, audit=not args.no_audit)
     if args.real is not None:
         from analysis.evaluate.real import evaluate_real, format_real
 
@@ -106,6 +111,13 @@ def _category_transfer() -> dict:
 
     transfer = evaluate_transfer(schemes=("loso",))
     return {"category_loso_kappa": transfer["loso"]["kappa"], "category_transfer": transfer}
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return number
 
 
 if __name__ == "__main__":

@@ -45,10 +45,16 @@ def invalid_status_in(doc_id: str, notice: RawNotice) -> Extraction:
     return extraction
 
 
-def finish_failing_on(doc_id: str, extractions: list[Extraction]) -> dict:
+def finish_failing_on(doc_id: str, extractions: list[Extraction]) -> tuple:
     if any(e.document["doc_id"] == doc_id for e in extractions):
         raise KeyError("no category for this one")
     return tables_of(extractions)
+
+
+def row_groups(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_row_groups
 
 
 def contents(out: Path) -> dict[str, bytes]:
@@ -66,18 +72,21 @@ def test_bad_files_fail_alone_and_the_rest_is_written(notices: Path, tmp_path: P
     assert any("binary.txt" in m and "binary file" in m for m in report.failures)
 
     expected = {name: extract_notice(read_notice(RAW / f"{name}.txt")) for name in SEEDS}
-    problems = pd.read_parquet(out / "problems")
+    problems = pd.read_parquet(out / "problems.parquet")
     assert len(problems) == report.rows["problems"] == sum(len(e.problems) for e in expected.values())
     assert list(problems.groupby("doc_id", sort=False).size().items()) == [
         (name, len(expected[name].problems)) for name in SEEDS
     ]
-    documents = pd.read_parquet(out / "documents")
+    documents = pd.read_parquet(out / "documents.parquet")
     assert documents["doc_id"].tolist() == list(SEEDS)  # input order survives partitioning
     assert problems["problem_seq"].dtype == "Int64"
-    # binary, dongying | empty, shenyang | suining: one part per chunk in every table, empty chunks included
-    assert {t: sorted(p.name for p in (out / t).iterdir()) for t in TABLES} == {
-        t: ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"] for t in TABLES
+    # binary, dongying | empty, shenyang | suining: one row group per chunk that has rows, in one file per table
+    assert row_groups(out / "problems.parquet") == 3
+    assert {p.name for p in out.iterdir()} == {
+        *(f"{name}.parquet" for name in TABLES),
+        *("tables.xlsx", "csv", "datapackage.json", "texts", "audit", ".written-by-analysis"),
     }
+    assert sorted(p.name for p in (out / "texts").iterdir()) == [f"{name}.txt" for name in SEEDS]
     assert set(report.seconds) == {*STAGES, "wall"}
     assert problems["category"].notna().all()  # the default finish categorises
     assert report.peak_rss_mb["total"] > 0
@@ -94,13 +103,13 @@ def test_workers_and_reruns_give_identical_files(notices: Path, tmp_path: Path) 
 def test_a_rebuild_replaces_every_old_part_and_chunking_changes_no_row(notices: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables"
     extract_batch([notices], out, workers=1, chunk_size=1, progress=False)
-    assert len(list((out / "problems").iterdir())) == 5
-    by_one = {name: pd.read_parquet(out / name) for name in TABLES}
+    assert row_groups(out / "problems.parquet") == 3
+    by_one = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
     extract_batch([notices], out, workers=1, chunk_size=3, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == sorted(TABLES)  # no staging folder left behind
-    assert len(list((out / "problems").iterdir())) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notices", "tables"]  # no generation left behind
+    assert row_groups(out / "problems.parquet") == 2
     for name in TABLES:
-        pd.testing.assert_frame_equal(pd.read_parquet(out / name), by_one[name])
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"), by_one[name])
 
 
 def test_nothing_readable_leaves_the_tables_as_they_were(notices: Path, tmp_path: Path) -> None:
@@ -118,7 +127,7 @@ def test_an_extractor_crash_costs_one_notice(notices: Path, tmp_path: Path) -> N
     assert report.extracted == 2
     crash = [m for m in report.failures if "shenyang.txt" in m]
     assert len(crash) == 1 and "extractor error (RuntimeError: boom)" in crash[0]
-    assert set(pd.read_parquet(tmp_path / "tables" / "documents")["doc_id"]) == {"dongying", "suining"}
+    assert set(pd.read_parquet(tmp_path / "tables" / "documents.parquet")["doc_id"]) == {"dongying", "suining"}
 
 
 def test_rows_that_break_the_schema_cost_one_notice(notices: Path, tmp_path: Path) -> None:
@@ -127,7 +136,7 @@ def test_rows_that_break_the_schema_cost_one_notice(notices: Path, tmp_path: Pat
     assert report.extracted == 2
     rejected = [m for m in report.failures if "suining.txt" in m]
     assert len(rejected) == 1 and "rows fail the schema" in rejected[0] and "half_done" in rejected[0]
-    assert set(pd.read_parquet(tmp_path / "tables" / "problems")["doc_id"]) == {"dongying", "shenyang"}
+    assert set(pd.read_parquet(tmp_path / "tables" / "problems.parquet")["doc_id"]) == {"dongying", "shenyang"}
 
 
 def test_a_failing_finish_costs_only_the_notices_at_fault(notices: Path, tmp_path: Path) -> None:
@@ -141,7 +150,9 @@ def test_a_failing_finish_costs_only_the_notices_at_fault(notices: Path, tmp_pat
 
 def test_hooks_must_reach_the_workers(notices: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="extract must be a module-level function"):
-        extract_batch([notices], tmp_path / "tables", extract=lambda notice: extract_notice(notice))
+        extract_batch(
+            [notices], tmp_path / "tables", workers=2, chunk_size=1, extract=lambda notice: extract_notice(notice)
+        )
 
 
 def test_given_metadata_is_checked_in_the_workers(notices: Path, tmp_path: Path) -> None:
@@ -173,7 +184,7 @@ def test_each_folders_metadata_file_is_used_and_checked(notices: Path, tmp_path:
     assert report.failures == [
         f"{broken / 'metadata.csv'}: line 2: date_received '22.11.2026' is not a YYYY-MM-DD date"
     ]
-    documents = pd.read_parquet(out / "documents").set_index("doc_id")
+    documents = pd.read_parquet(out / "documents.parquet").set_index("doc_id")
     assert documents.loc["suining", "issuer"] == "给定的发布单位"
     assert "no metadata row for dongying.txt" in documents.loc["dongying", "warnings"]
 
@@ -199,13 +210,13 @@ def test_chunk_size_must_be_positive(notices: Path, tmp_path: Path) -> None:
         extract_batch([notices], tmp_path / "tables", chunk_size=0)
 
 
-def test_partitions_are_queryable_with_duckdb(notices: Path, tmp_path: Path) -> None:
+def test_tables_are_queryable_with_duckdb(notices: Path, tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
     out = tmp_path / "tables"
     extract_batch([notices], out, workers=1, chunk_size=2, progress=False)
-    query = f"SELECT doc_id, count(*) FROM '{out}/problems/*.parquet' GROUP BY doc_id ORDER BY doc_id"
+    query = f"SELECT doc_id, count(*) FROM '{out}/problems.parquet' GROUP BY doc_id ORDER BY doc_id"
     counts = dict(duckdb.sql(query).fetchall())
-    assert counts == pd.read_parquet(out / "problems").groupby("doc_id").size().to_dict()
+    assert counts == pd.read_parquet(out / "problems.parquet").groupby("doc_id").size().to_dict()
 
 
 def killed_on(doc_id: str, notice: RawNotice) -> Extraction:
@@ -222,6 +233,6 @@ def test_a_killed_worker_costs_only_its_chunk(notices: Path, tmp_path: Path) -> 
     # issue 11: a killed worker lost the whole batch (BrokenProcessPool)
     extract = partial(killed_on, "shenyang")
     report = extract_batch([notices], tmp_path / "tables", workers=2, chunk_size=1, progress=False, extract=extract)
-    assert set(pd.read_parquet(tmp_path / "tables" / "documents")["doc_id"]) == {"dongying", "suining"}
+    assert set(pd.read_parquet(tmp_path / "tables" / "documents.parquet")["doc_id"]) == {"dongying", "suining"}
     lost = [m for m in report.failures if "shenyang.txt" in m]
     assert len(lost) == 1 and "its worker died (killed or out of memory) twice" in lost[0]

@@ -101,7 +101,7 @@ def test_nothing_readable_leaves_the_output_folder_untouched(tmp_path: Path) -> 
     out = tmp_path / "out"
     completed = run_cli("extract", str(bad), "--out", str(out))
     assert completed.returncode == 1
-    assert not any(out.iterdir())
+    assert not out.exists()  # left as it was: not even created
 
 
 def test_metadata_not_given_is_inferred_from_the_text_and_grounded(tmp_path: Path) -> None:
@@ -144,7 +144,8 @@ def test_metadata_can_override_what_the_text_says(tmp_path: Path) -> None:
 
 
 def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
-    # issue 11: `extract --out DIR` deleted whatever was in DIR/texts/ and DIR/audit/
+    # issue 11: `extract --out DIR` deleted whatever was in DIR/texts/ and DIR/audit/; now a folder holding anything
+    # the tool did not write is refused, and a notice gone from the inputs leaves with all its files
     from analysis.engine.pipeline import extract_to
 
     inputs = tmp_path / "in"
@@ -152,15 +153,20 @@ def test_extract_removes_only_the_files_it_wrote(tmp_path: Path) -> None:
     for name in ("shenyang.txt", "suining.txt"):
         (inputs / name).write_bytes((RAW / name).read_bytes())
     out = tmp_path / "out"
-    extract_to([inputs], out)
-    mine = [out / "texts" / "my-notes.txt", out / "audit" / "my-page.html", out / "texts" / "shenyang-copy.txt"]
-    for path in mine:
-        path.write_text("the researcher's own file", encoding="utf-8")
+    assert extract_to([inputs], out) == 0
     (inputs / "suining.txt").unlink()
-    extract_to([inputs], out)
-    assert all(path.read_text(encoding="utf-8") == "the researcher's own file" for path in mine)
+    assert extract_to([inputs], out) == 0
     assert not (out / "texts" / "suining.txt").exists() and not (out / "audit" / "suining.html").exists()
     assert (out / "texts" / "shenyang.txt").exists() and (out / "audit" / "shenyang.html").exists()
+
+    mine = [out / "texts" / "my-notes.txt", out / "audit" / "my-page.html", out / "notes.md"]
+    for path in mine:
+        path.write_text("the researcher's own file", encoding="utf-8")
+    before = {path: path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+    completed = run_cli("extract", str(inputs), "--out", str(out))
+    assert completed.returncode == 1
+    assert "holds files this tool did not write (audit/my-page.html, notes.md, texts/my-notes.txt)" in completed.stderr
+    assert {path: path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()} == before
 
 
 def test_amounts_beyond_exact_storage_are_named_and_the_rest_is_written(tmp_path: Path) -> None:
@@ -181,14 +187,16 @@ def test_amounts_beyond_exact_storage_are_named_and_the_rest_is_written(tmp_path
     assert "amount '12.5161720861万元' has more precision or size than yuan are stored with: left out" in warnings
 
 
-def test_a_registered_notice_that_cannot_be_built_keeps_its_earlier_outputs(tmp_path: Path) -> None:
+def test_a_registered_notice_that_cannot_be_built_keeps_its_earlier_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # issue 11: a deleted registered raw file vanished from every output with exit status 0; a changed one was
     # refused but its earlier rows were removed
     import hashlib
 
     import pandas as pd
 
-    from analysis.engine.pipeline import _keep_registered, _report
+    from analysis.engine.pipeline import build_tables
 
     raw, processed = tmp_path / "raw", tmp_path / "processed"
     raw.mkdir()
@@ -197,16 +205,18 @@ def test_a_registered_notice_that_cannot_be_built_keeps_its_earlier_outputs(tmp_
         data = (RAW / name).read_bytes()
         (raw / name).write_bytes(data)
         metadata[name] = {"sha256": hashlib.sha256(data).hexdigest()}
-    assert _report(extract_paths([raw], metadata), processed) == 0
+    assert build_tables(raw, processed, metadata) == 0
     before = pd.read_parquet(processed / "problems.parquet")
 
     (raw / "suining.txt").unlink()  # deleted
     (raw / "dongying.txt").write_bytes((RAW / "dongying.txt").read_bytes() + b"\n")  # changed
-    result = extract_paths([raw], metadata)
-    _keep_registered(result, metadata, raw, processed)
-    assert _report(result, processed) == 1
-    assert any("suining.txt: registered in metadata.csv but missing" in f for f in result.failures)
-    assert any("dongying.txt: raw file changed since it was registered" in f for f in result.failures)
+    assert build_tables(raw, processed, metadata) == 1
+    failures = capsys.readouterr().err
+    assert "suining.txt: registered in metadata.csv but missing" in failures
+    assert "dongying.txt: raw file changed since it was registered" in failures
     after = pd.read_parquet(processed / "problems.parquet")
-    pd.testing.assert_frame_equal(after, before)  # every notice's rows, as they were
+    order = ["doc_id", "problem_seq"]
+    pd.testing.assert_frame_equal(  # every notice's rows, as they were
+        after.sort_values(order, ignore_index=True), before.sort_values(order, ignore_index=True)
+    )
     assert (processed / "texts" / "suining.txt").exists() and (processed / "audit" / "suining.html").exists()

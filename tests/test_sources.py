@@ -423,7 +423,9 @@ def test_links_pipes_and_readme_like_notices_are_each_one_line(tmp_path: Path) -
     (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     os.mkfifo(folder / "pipe.txt")
     result = extract_paths([folder], metadata={})
-    assert set(result.tables["documents"]["doc_id"]) == {"README-东营", "inside", "to-inside"}
+    # the link inside the folder is read, and found to be the same bytes as the file it names: counted once
+    assert set(result.tables["documents"]["doc_id"]) == {"README-东营", "inside"}
+    assert result.notes == ["to-inside: the same bytes as inside — counted once, as inside"]
     failures = sorted(f.split(": ", 1)[1].split(" (")[0] for f in result.failures)
     assert failures == [
         "a link to a file outside its folder",

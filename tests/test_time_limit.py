@@ -33,18 +33,18 @@ def test_the_limit_is_configured_in_the_environment(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_slow_notice_fails_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from analysis.engine import pipeline
+    from analysis.engine import batch, pipeline
 
     for name in ("shenyang.txt", "suining.txt"):
         (tmp_path / name).write_bytes((RAW / name).read_bytes())
-    real_extract = pipeline.extract_notice
+    real_extract = batch._default_extract()
 
     def slow_for_suining(notice, corrections=()):
         if notice.doc_id == "suining":
             time.sleep(12)
         return real_extract(notice, corrections)
 
-    monkeypatch.setattr(pipeline, "extract_notice", slow_for_suining)
+    monkeypatch.setattr(batch, "_default_extract", lambda: slow_for_suining)
     monkeypatch.setenv("ANALYSIS_NOTICE_SECONDS", "4")  # shenyang, the first, also pays for loading the readers
     start = time.perf_counter()
     result = pipeline.extract_paths([tmp_path], metadata={})

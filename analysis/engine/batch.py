@@ -1,67 +1,46 @@
-"""Extract many notices on all cores into partitioned tables, in memory that does not grow with their number.
+"""The one engine: every notice, from one to a hundred thousand, goes through here — `build`, `extract` and the
+Python API (`analysis.engine.pipeline`) all call `extract_batch`.
 
-The inputs are cut, in sorted order, into chunks of `chunk_size` notices. Each chunk is one task for a
-worker process, which reads and extracts its notices one by one (a notice that fails costs only itself),
-finishes and validates its rows and writes one Parquet part per table: `<out_dir>/<table>/part-NNNNN.parquet`.
-Only counts, failure messages and timings travel back to the parent, so neither the parent nor a worker ever
-holds more than one chunk of rows. Chunks are fixed by input order and `chunk_size`, never by scheduling, so
-the same inputs give byte-identical parts whatever the number of workers.
+The inputs are cut, in sorted order, into chunks of `chunk_size` notices. Each chunk is one task for a worker
+(`analysis.engine.chunk`), which reads and extracts its notices one by one (a notice that fails costs only itself),
+applies the researchers' corrections, categorises, validates, and writes its part of every table, its texts and its
+audit pages into a new generation of the output folder. The parent then merges the parts into one file per table
+(`analysis.engine.assemble`) and switches to the new generation at once (`analysis.engine.generation`): the output
+folder has one layout, which `load_tables` and the notebooks open, whatever the number of notices.
 
-A folder of parts reads as one table with `pandas.read_parquet(out_dir / "problems")`, and with DuckDB as
-`SELECT … FROM '<out_dir>/problems/*.parquet'`.
+Chunks are fixed by input order and `chunk_size`, never by scheduling, so the same inputs give byte-identical
+outputs whatever the number of workers. Workers are local processes by default; any `concurrent.futures.Executor`
+(e.g. a Dask cluster's `Client.get_executor()`) may run the chunks instead, with the inputs and the output folder on
+a file system every worker sees.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
 import pickle
-import resource
-import shutil
-import sqlite3
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from analysis.engine.pipeline import TABLES, rows_of
-from analysis.engine.time_limit import NoticeTimeout, time_limit
-from analysis.extract import Extraction, extract_notice
-from analysis.read.sources import (
-    RAW_METADATA,
-    NoticeError,
-    RawNotice,
-    iter_metadata,
-    notice_files,
-    read_notice,
-    shown,
-    without_doc_id_clashes,
-)
+from analysis.engine import assemble, generation
+from analysis.engine.chunk import STAGES, TABLES, ChunkResult, ChunkTask, Extract, Finish, peak_rss_mb, tables_of
+from analysis.engine.metadata_rows import Metadata, MetadataRows
+from analysis.engine.pool import Progress, run_tasks, usable_cores
+from analysis.read.sources import NoticeError, notice_files, shown, without_doc_id_clashes
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = ["STAGES", "TABLES", "BatchReport", "extract_batch", "tables_of"]
 
 DEFAULT_CHUNK_SIZE = 250
-# Below this many notices a progress bar is noise; `progress=True` shows it anyway.
-PROGRESS_MIN_NOTICES = 500
-STAGES = ("read", "extract", "finish", "conform", "write")
-
-Metadata = Mapping[str, Mapping[str, str]]
-Extract = Callable[[RawNotice], Extraction]
-# One chunk's extractions → the tables to validate, as rows or DataFrames; see `tables_of`.
-Finish = Callable[[list[Extraction]], Mapping[str, "Sequence[dict] | pd.DataFrame"]]
+# Above this many notices, the per-notice lines are left out of the report (the failures never are).
+SUMMARY_MAX_NOTICES = 200
 
 
 @dataclass
 class BatchReport:
-    """What a batch did: counts, one message per failed input, time per stage and peak memory.
+    """What a batch did: counts, one message per failed input, notes, time per stage and peak memory.
 
     `seconds["wall"]` is elapsed time; each stage is CPU time summed over workers, which other processes on
     the machine do not inflate.
@@ -78,20 +57,10 @@ class BatchReport:
     chunk_size: int
     bytes_read: int
     written: bool
+    notes: list[str] = field(default_factory=list)  # duplicates counted once, copies left out, corrections not applied
+    summaries: list[str] = field(default_factory=list)  # one line per notice, for runs of up to SUMMARY_MAX_NOTICES
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class _ChunkResult:
-    index: int
-    extracted: int
-    failures: list[tuple[int, str]]
-    rows: dict[str, int]
-    bytes_read: int
-    seconds: dict[str, float]
-    pid: int
-    peak_rss_mb: float
 
 
 def extract_batch(
@@ -101,81 +70,106 @@ def extract_batch(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool | None = None,
     metadata: Metadata | None = None,
-    extract: Extract = extract_notice,
+    extract: Extract | None = None,
     finish: Finish | None = None,
+    executor: Executor | None = None,
+    audit: bool = True,
+    corrections: Path | None = None,
+    registered: Mapping[str, Path] | None = None,
 ) -> BatchReport:
-    """Extract every notice among `paths` (files or folders) into `<out_dir>/<table>/part-NNNNN.parquet`.
+    """Extract every notice among `paths` (files or folders) into the output folder `out_dir`.
 
-    `workers` defaults to the usable cores; 1 runs in this process. `metadata` is a loaded metadata file;
-    when None, each folder's own metadata.csv is used, as `read_notice` does. `progress`: None shows a bar
-    when stderr is a terminal and there are at least PROGRESS_MIN_NOTICES notices, True always, False never.
+    `workers` defaults to the usable cores; 1 runs in this process; `executor`, when given, runs the chunks instead
+    of local processes. `metadata` is a loaded metadata file; when None, each folder's own metadata.csv is used.
+    `progress`: None shows progress when stderr is a terminal and there are many notices, True always, False never.
+    `audit=False` leaves out the audit pages (for very large corpora). `corrections` is a corrections file to apply
+    (the default `extract` only). `registered` maps the doc_id of each notice that must not vanish to its raw file:
+    one that cannot be extracted now keeps its rows from the earlier outputs (a missing file is a failure).
 
-    `extract` reads one notice (e.g. `functools.partial(extract_notice, corrections=...)`); `finish` turns one
-    chunk's extractions into the tables to validate, `tables_of` when None. Both run in the workers, so they
-    must be picklable: module-level functions, or partials of them. If `finish` fails or its tables break the
+    `extract` reads one notice, `finish` turns one chunk's extractions into tables (`tables_of` by default); both run
+    in the workers, so with more than one worker they must be picklable. If `finish` fails or its tables break the
     schema, the chunk is redone notice by notice, so that only the notices at fault are dropped.
 
-    The parts are written to a staging folder and each table folder is swapped in only when every chunk has
-    been processed; if no notice could be extracted, or the batch is interrupted, `out_dir` is left as it was.
+    Raises OutputFolderError, writing nothing, when `out_dir` holds files this tool did not write. If no notice
+    could be extracted, or the run is interrupted, `out_dir` is left as it was.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     started = time.perf_counter()
-    files, failures = _inputs(paths)
+    failures: list[str] = []
+    notes: list[str] = []
+    extract = extract or partial(_default_extract(), corrections=_corrections(corrections, failures))
     finish = tables_of if finish is None else finish
-    for name, hook in (("extract", extract), ("finish", finish)):
-        try:
-            pickle.dumps(hook)
-        except (pickle.PicklingError, AttributeError, TypeError) as exc:
-            raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
+    files, unusable = _inputs(paths)
+    failures += unusable
     n_chunks = -(-len(files) // chunk_size)
-    n_workers = max(1, min(workers or _usable_cores(), n_chunks))
+    n_workers = max(1, min(workers or usable_cores(), n_chunks))
+    if n_workers > 1 or executor is not None:
+        for name, hook in (("extract", extract), ("finish", finish)):
+            try:
+                pickle.dumps(hook)
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".batch-{uuid.uuid4().hex[:12]}"
-    staging.mkdir()
+    staging = generation.prepare(out_dir)
     try:
-        show = _show_progress(progress, len(files))
-        chunks = ([Path(f) for f in files[i : i + chunk_size]] for i in range(0, len(files), chunk_size))
-        rows = _MetadataRows(metadata, staging / "metadata.sqlite")
-        tasks = ((index, chunk, staging, *rows.of(chunk), extract, finish) for index, chunk in enumerate(chunks))
-        try:
-            results = _run_chunks(tasks, len(files), n_workers, show)
-        finally:
-            rows.close()
-        extracted = sum(r.extracted for r in results)
+        results = _run(files, staging, chunk_size, n_workers, progress, metadata, extract, finish, executor, audit)
         failures += [message for r in results for _, message in sorted(r.failures)]
-        written = extracted > 0
+        notes += [message for r in results for message in r.messages]
+        notices = [notice for r in results for notice in r.notices]
+        kept = _carried_over(registered, notices, out_dir, staging, n_chunks, failures, notes)
+        repeated = assemble.duplicates(notices)
+        notes += [
+            f"{doc_id}: the same bytes as {first} — counted once, as {first}" for doc_id, first in repeated.items()
+        ]
+        written_ids = {doc_id for doc_id, _ in notices if doc_id not in repeated} | set(kept)
+        written = bool(written_ids)
+        rows: dict[str, int] = {}
         if written:
-            _swap_in(staging, out_dir)
+            rows = assemble.merge_parts(staging, set(repeated))
+            assemble.keep_only(staging, written_ids)
+            notes += assemble.write_copies(staging, len(written_ids))
+            generation.write_manifest(staging)
+            generation.switch(staging, out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        generation.discard(staging)
 
-    seconds = {stage: round(sum(r.seconds.get(stage, 0.0) for r in results), 3) for stage in STAGES}
-    seconds["wall"] = round(time.perf_counter() - started, 3)
-    worker_peaks: dict[int, float] = {}
-    for r in results:
-        if r.pid:
-            worker_peaks[r.pid] = max(worker_peaks.get(r.pid, 0.0), r.peak_rss_mb)
-    parent = _peak_rss_mb()
-    in_process = set(worker_peaks) == {os.getpid()}
     return BatchReport(
         notices=len(files),
-        extracted=extracted,
+        extracted=len(written_ids) - len(kept),
         failures=failures,
-        rows={name: sum(r.rows.get(name, 0) for r in results) for name in TABLES},
+        rows=rows or dict.fromkeys(TABLES, 0),
         partitions=n_chunks if written else 0,
         workers=n_workers,
         chunk_size=chunk_size,
         bytes_read=sum(r.bytes_read for r in results),
         written=written,
-        seconds=seconds,
-        peak_rss_mb={
-            "parent": parent,
-            "worker": max(worker_peaks.values(), default=0.0),
-            "total": parent if in_process else round(parent + sum(worker_peaks.values()), 1),
-        },
+        notes=notes,
+        summaries=[line for r in results for line in r.summaries] if len(files) <= SUMMARY_MAX_NOTICES else [],
+        seconds=_seconds(results, started),
+        peak_rss_mb=_memory(results),
     )
+
+
+def _default_extract() -> Extract:
+    from analysis.extract import extract_notice
+
+    return extract_notice
+
+
+def _corrections(path: Path | None, failures: list[str]) -> list:
+    """The researchers' corrections: a malformed row is reported and skipped, a file that cannot be used reported."""
+    from analysis.curate.corrections import CorrectionsError, read_corrections
+
+    if path is None:
+        return []
+    try:
+        found, bad = read_corrections(path)
+    except CorrectionsError as exc:
+        failures.append(f"{exc} — no corrections applied")
+        return []
+    failures += bad
+    return found
 
 
 def _inputs(paths: Iterable[Path]) -> tuple[list[str], list[str]]:
@@ -196,308 +190,84 @@ def _inputs(paths: Iterable[Path]) -> tuple[list[str], list[str]]:
     return files, failures
 
 
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _show_progress(progress: bool | None, n_files: int) -> bool:
-    if progress is None:
-        return sys.stderr.isatty() and n_files >= PROGRESS_MIN_NOTICES
-    return progress
-
-
-def _run_chunks(tasks: Iterator[tuple], n_files: int, workers: int, show: bool) -> list[_ChunkResult]:
-    """Run the chunk tasks, at most two per worker submitted at a time: a task holds its chunk's metadata rows, so
-    submitting them all at once would hold every row of a large corpus in the parent."""
-    from tqdm import tqdm
-
-    results: list[_ChunkResult] = []
-    with tqdm(total=n_files, unit="notice", disable=not show, file=sys.stderr) as bar:
-        if workers == 1:
-            for task in tasks:
-                results.append(_run_chunk(*task))
-                bar.update(len(task[1]))
-            return results
-        # A worker that dies (killed, out of memory) breaks its pool: every chunk then running fails with
-        # BrokenProcessPool. Each of those runs again alone in a new pool, so that only the chunk whose worker dies
-        # again is lost; the chunks not yet started go on in a new pool.
-        while broken := _run_pool(tasks, workers, results, bar):
-            for task in broken:
-                for lost in _run_pool(iter([task]), 1, results, bar):
-                    results.append(_lost(lost, "its worker died (killed or out of memory) twice"))
-                    bar.update(len(lost[1]))
-    return sorted(results, key=lambda r: r.index)
-
-
-def _import_libraries() -> None:
-    """Load the table libraries when a worker starts, so that their import is not timed as a stage."""
-    import pandera.pandas  # noqa: F401
-    import pyarrow.parquet  # noqa: F401
-
-
-def _run_pool(tasks: Iterator[tuple], workers: int, results: list[_ChunkResult], bar: object) -> list[tuple]:
-    """Run tasks from `tasks` in a new pool, at most two per worker submitted at a time, appending their results;
-    return the tasks cut short when the pool broke (its other tasks stay in `tasks`)."""
-    # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
-    context = multiprocessing.get_context("spawn")
-    broken: list[tuple] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
-        running: dict[Future[_ChunkResult], tuple] = {}
-        try:
-            for task in islice(tasks, 2 * workers):
-                running[pool.submit(_run_chunk, *task)] = task
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task = running.pop(future)
-                    if isinstance(future.exception(), BrokenProcessPool):
-                        broken.append(task)
-                        continue
-                    results.append(_collected(future, task))
-                    bar.update(len(task[1]))  # type: ignore[attr-defined]
-                    for task in islice(tasks, 0 if broken else 1):
-                        try:
-                            running[pool.submit(_run_chunk, *task)] = task
-                        except BrokenProcessPool:  # broken before its future said so
-                            broken.append(task)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-    return sorted(broken, key=lambda task: task[0])
-
-
-def _collected(future: Future[_ChunkResult], task: tuple) -> _ChunkResult:
-    """The chunk's result; if it raised in its worker, a failure for each of its notices."""
-    try:
-        return future.result()
-    except Exception as exc:
-        return _lost(task, f"{type(exc).__name__}: {exc}")
-
-
-def _lost(task: tuple, reason: str) -> _ChunkResult:
-    """A chunk not extracted: a failure for each of its notices."""
-    index, chunk = task[:2]
-    failures = [
-        (i, f"{shown(path)}: not extracted: chunk {index} failed in its worker ({reason})")
-        for i, path in enumerate(chunk)
-    ]
-    return _ChunkResult(index, 0, failures, {}, 0, {}, pid=0, peak_rss_mb=0.0)
-
-
-class _MetadataRows:
-    """Each chunk's metadata rows: from the metadata given, or from the metadata.csv of each notice's folder.
-
-    A folder's file is read once, here in the parent, into an SQLite file (`store`, in the staging folder), and each
-    task carries its own chunk's rows only: as Python dicts a metadata file of 10⁵ rows takes about 100 MB, which
-    neither the parent nor a worker should hold.
-    """
-
-    def __init__(self, given: Metadata | None, store: Path) -> None:
-        self.given = given
-        self.store = store
-        self.folders: dict[Path, int | NoticeError] = {}  # a folder's number in the store, or why it is unusable
-        self._db: sqlite3.Connection | None = None
-
-    def of(self, chunk: list[Path]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-        """The chunk's rows by file name, and for a notice whose folder's metadata.csv is unusable, why."""
-        if self.given is not None:
-            return {p.name: dict(self.given[p.name]) for p in chunk if p.name in self.given}, {}
-        rows: dict[str, dict[str, str]] = {}
-        unusable: dict[str, str] = {}
-        for path in chunk:
-            folder = self._folder(path.parent)
-            if isinstance(folder, NoticeError):
-                unusable[path.name] = str(folder)
-                continue
-            found = (
-                self._connection()
-                .execute("SELECT row FROM metadata WHERE folder = ? AND file = ?", (folder, path.name))
-                .fetchone()
-            )
-            if found is not None:
-                rows[path.name] = json.loads(found[0])
-        return rows, unusable
-
-    def close(self) -> None:
-        """Close the store (the caller removes its file with the staging folder)."""
-        if self._db is not None:
-            self._db.close()
-
-    def _folder(self, folder: Path) -> int | NoticeError:
-        if folder not in self.folders:
-            self.folders[folder] = self._load(folder / RAW_METADATA.name, len(self.folders))
-        return self.folders[folder]
-
-    def _load(self, path: Path, number: int) -> int | NoticeError:
-        if not path.is_file():
-            return number  # no metadata file: every notice of the folder is unregistered, which read_notice reports
-        rows = ((number, name, json.dumps(row, ensure_ascii=False)) for name, row in iter_metadata(path))
-        db = self._connection()
-        try:
-            with db:  # a file that turns out malformed midway leaves no rows behind
-                db.executemany("INSERT INTO metadata VALUES (?, ?, ?)", rows)
-        except NoticeError as exc:
-            return exc
-        return number
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = sqlite3.connect(self.store)
-            # a scratch file, deleted with the staging folder: no journal, no waiting for the disk
-            self._db.execute("PRAGMA journal_mode = OFF")
-            self._db.execute("PRAGMA synchronous = OFF")
-            self._db.execute(
-                "CREATE TABLE metadata (folder INTEGER, file TEXT, row TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID"
-            )
-        return self._db
-
-
-def _run_chunk(
-    index: int,
-    chunk: list[Path],
+def _run(
+    files: list[str],
     staging: Path,
-    metadata: dict[str, dict[str, str]],
-    unusable_metadata: dict[str, str],
+    chunk_size: int,
+    workers: int,
+    progress: bool | None,
+    metadata: Metadata | None,
     extract: Extract,
     finish: Finish,
-) -> _ChunkResult:
-    """Extract one chunk and write its parts; runs in a worker process.
-
-    `metadata`: the chunk's rows by file name; `unusable_metadata`: why a notice's metadata.csv cannot be used.
-    """
-    # CPU time, not elapsed time: a busy machine slows the batch down but must not change what a stage costs.
-    seconds = dict.fromkeys(STAGES, 0.0)
-    done: list[tuple[int, Extraction]] = []
-    failures: list[tuple[int, str]] = []
-    bytes_read = 0
-    for position, path in enumerate(chunk):
-        tick = time.process_time()
-        try:
-            if path.name in unusable_metadata:
-                raise NoticeError(unusable_metadata[path.name])
-            with time_limit():
-                notice = read_notice(path, metadata)
-                bytes_read += path.stat().st_size
-                tock = time.process_time()
-                seconds["read"] += tock - tick
-                extraction = extract(notice)
-                seconds["extract"] += time.process_time() - tock
-        except NoticeError as exc:
-            failures.append((position, str(exc)))
-            continue
-        except NoticeTimeout as exc:
-            failures.append((position, f"{shown(path)}: {exc}"))
-            continue
-        except Exception as exc:  # an extractor bug must not cost the other notices
-            message = f"extractor error ({type(exc).__name__}: {exc}) — please report it"
-            failures.append((position, f"{shown(path)}: {message}"))
-            continue
-        done.append((position, extraction))
-
-    frames, rejected = _tables(done, chunk, finish, seconds)
-    failures += rejected
-    tick = time.process_time()
-    for name, frame in frames.items():
-        _write_part(name, frame, staging / name / f"part-{index:05d}.parquet")
-    seconds["write"] = time.process_time() - tick
-    return _ChunkResult(
-        index=index,
-        extracted=len(done) - len(rejected),
-        failures=failures,
-        rows={name: len(frame) for name, frame in frames.items()},
-        bytes_read=bytes_read,
-        seconds=seconds,
-        pid=os.getpid(),
-        peak_rss_mb=_peak_rss_mb(),
-    )
-
-
-def tables_of(extractions: list[Extraction]) -> dict[str, list[dict] | pd.DataFrame]:
-    """The default `finish`: each table's rows, with every problem categorised (researchers' overrides win).
-
-    A researcher's category override that cannot be applied raises ValueError, which drops its notice.
-    """
-    from analysis.categorize.assign import categorized
-
-    tables: dict[str, list[dict] | pd.DataFrame] = {name: [] for name in TABLES}
-    overrides: list[dict] = []
-    for e in extractions:
-        for name, rows in rows_of(e).items():
-            tables[name] += rows
-        overrides += e.category_overrides
-    if tables["problems"]:
-        tables["problems"], rejected = categorized(tables["problems"], tables["measures"], overrides)
-        if rejected:
-            raise ValueError("; ".join(rejected))
-    return tables
-
-
-def _tables(
-    done: list[tuple[int, Extraction]], chunk: list[Path], finish: Finish, seconds: dict[str, float]
-) -> tuple[dict[str, pd.DataFrame], list[tuple[int, str]]]:
-    """The chunk's tables, finished and validated; a notice that fails either step is dropped with a message."""
+    executor: Executor | None,
+    audit: bool,
+) -> list[ChunkResult]:
+    shown_progress = Progress(len(files), progress)
+    rows = MetadataRows(metadata, staging / ".metadata.sqlite")
     try:
-        return _validated([e for _, e in done], finish, seconds), []
-    except Exception:  # the notice at fault is found below, and its error reported there
-        pass
-    # Rare (a bug in the extractor or in `finish`): redo notice by notice to name the culprits, keep the others.
-    from analysis.tables import TableValidationError
+        chunks = ([Path(f) for f in files[i : i + chunk_size]] for i in range(0, len(files), chunk_size))
+        tasks = (
+            ChunkTask(index, chunk, staging, *rows.of(chunk), extract, finish, audit)
+            for index, chunk in enumerate(chunks)
+        )
+        return run_tasks(tasks, workers, shown_progress, executor)
+    finally:
+        rows.close()
+        shown_progress.close()
+        (staging / ".metadata.sqlite").unlink(missing_ok=True)
 
-    kept, rejected = [], []
-    for position, extraction in done:
+
+def _carried_over(
+    registered: Mapping[str, Path] | None,
+    notices: list[tuple[str, str]],
+    out_dir: Path,
+    staging: Path,
+    index: int,
+    failures: list[str],
+    notes: list[str],
+) -> list[str]:
+    """Registered notices not extracted now keep their earlier outputs; a registered file that is missing is a
+    failure (one that could not be read has failed already)."""
+    if not registered:
+        return []
+    built = {doc_id for doc_id, _ in notices}
+    missing = sorted(doc_id for doc_id in registered if doc_id not in built)
+    if not missing:
+        return []
+    kept: list[str] = []
+    if (out_dir / "documents.parquet").is_file():
         try:
-            _validated([extraction], finish, seconds)
-        except TableValidationError as exc:
-            problem = str(exc).replace("\n", " ")
-            rejected.append(
-                (position, f"{shown(chunk[position])}: rows fail the schema ({problem}) — please report it")
+            kept = assemble.carry_over(missing, out_dir, staging, index)
+        except Exception as exc:  # unreadable earlier tables: nothing to keep, said once
+            failures.append(f"{shown(out_dir)}: earlier tables unreadable ({exc}) — nothing kept of {missing}")
+    for doc_id in missing:
+        raw = Path(registered[doc_id])
+        state = "its earlier outputs are kept" if doc_id in kept else "it had no earlier outputs"
+        if not raw.exists():
+            failures.append(
+                f"{shown(raw)}: registered in metadata.csv but missing — restore it, or remove its row to drop the "
+                f"notice; {state}"
             )
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            rejected.append((position, f"{shown(chunk[position])}: finishing its rows failed ({reason})"))
-        else:
-            kept.append(extraction)
-    return _validated(kept, finish, seconds), rejected
+        elif doc_id in kept:
+            notes.append(f"{shown(raw)}: not built now; registered in metadata.csv, so its earlier outputs are kept")
+    return kept
 
 
-def _validated(extractions: list[Extraction], finish: Finish, seconds: dict[str, float]) -> dict[str, pd.DataFrame]:
-    from analysis.tables import check_references, conform
-
-    tick = time.process_time()
-    tables = finish(extractions)
-    tock = time.process_time()
-    frames = {name: conform(name, tables[name]) for name in TABLES}
-    # References stay within one doc_id and a notice never spans chunks: checking per chunk is complete.
-    check_references(frames)
-    seconds["finish"] += tock - tick
-    seconds["conform"] += time.process_time() - tock
-    return frames
+def _seconds(results: list[ChunkResult], started: float) -> dict[str, float]:
+    seconds = {stage: round(sum(r.seconds.get(stage, 0.0) for r in results), 3) for stage in STAGES}
+    seconds["wall"] = round(time.perf_counter() - started, 3)
+    return seconds
 
 
-def _write_part(name: str, frame: pd.DataFrame, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from analysis.tables import arrow_schema
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
-    pq.write_table(table, path, compression="snappy")
-
-
-def _swap_in(staging: Path, out_dir: Path) -> None:
-    """Replace each `<out_dir>/<table>` folder by its staged one; old parts never mix with new ones."""
-    for name in TABLES:
-        target = out_dir / name
-        if target.exists():
-            target.rename(staging / f"{name}.old")
-        (staging / name).rename(target)
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-    scale = 1 if sys.platform == "darwin" else 1024
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20, 1)
+def _memory(results: list[ChunkResult]) -> dict[str, float]:
+    worker_peaks: dict[int, float] = {}
+    for r in results:
+        if r.pid:
+            worker_peaks[r.pid] = max(worker_peaks.get(r.pid, 0.0), r.peak_rss_mb)
+    parent = peak_rss_mb()
+    in_process = set(worker_peaks) == {os.getpid()}
+    return {
+        "parent": parent,
+        "worker": max(worker_peaks.values(), default=0.0),
+        "total": parent if in_process else round(parent + sum(worker_peaks.values()), 1),
+    }

@@ -60,7 +60,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: Path, excel_name: 
 
     out_dir.mkdir(parents=True, exist_ok=True)
     contents = {out_dir / f"{name}.parquet": _parquet_bytes(name, frame) for name, frame in conformed.items()}
-    contents[out_dir / excel_name] = _excel_bytes(conformed)
+    contents[out_dir / excel_name] = workbook_bytes(conformed)
     _replace_all(contents)
     return list(contents)
 
@@ -166,7 +166,8 @@ def _keep_copy(path: Path, backup: Path) -> None:
 # ---------------------------------------------------------------------------------------------------- Excel
 
 
-def _excel_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
+def workbook_bytes(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """One workbook with a sheet per table; equal tables give equal bytes (every date inside is FIXED_TIME)."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 

@@ -1,0 +1,123 @@
+"""Turn the chunks' parts into the one output layout, inside the new generation:
+
+    <table>.parquet     one file per table (documents, problems, measures, amounts, evidence)
+    tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices)
+    csv/, datapackage.json   CSV copies and their Frictionless descriptor (analysis.tables.package)
+    texts/<doc_id>.txt  the text every span indexes
+    audit/<doc_id>.html one page per notice showing each extracted value on its text
+
+Parts are merged row group by row group, in chunk order, so memory does not grow with the corpus and the same
+inputs give the same bytes whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from analysis.engine.chunk import PARTS, TABLES
+
+# A workbook holds every table in memory while it is written, and Excel is no tool for more: above this many notices
+# the workbook is left out (said in one line); the Parquet and CSV copies are complete.
+WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "2000"))
+
+
+def duplicates(notices: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """doc_id → the doc_id of the first notice (in input order) with the same bytes: counted once, as the first."""
+    first: dict[str, str] = {}
+    repeated: dict[str, str] = {}
+    for doc_id, sha256 in notices:
+        if sha256 in first:
+            repeated[doc_id] = first[sha256]
+        else:
+            first[sha256] = doc_id
+    return repeated
+
+
+def carry_over(kept: list[str], earlier: Path, generation: Path, index: int) -> list[str]:
+    """Copy the rows, text and audit page of notices `kept` from the earlier generation `earlier` into `generation`
+    as part `index`; return the doc_ids found there."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from analysis.engine.chunk import write_part
+    from analysis.tables import arrow_schema
+
+    found: list[str] = []
+    for name in TABLES:
+        table = pq.read_table(earlier / f"{name}.parquet", schema=arrow_schema(name))
+        rows = table.filter(pc.is_in(table["doc_id"], value_set=_strings(kept)))
+        if name == "documents":
+            found = sorted(rows["doc_id"].to_pylist())
+        write_part(name, rows.to_pandas(), generation / PARTS / name / f"part-{index:05d}.parquet")
+    for doc_id in found:
+        for folder, suffix in (("texts", ".txt"), ("audit", ".html")):
+            source = earlier / folder / f"{doc_id}{suffix}"
+            if source.is_file():
+                (generation / folder).mkdir(exist_ok=True)
+                shutil.copy2(source, generation / folder / source.name)
+    return found
+
+
+def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
+    """Merge each table's parts into `<table>.parquet`, leaving out the notices `dropped`; return the row counts."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from analysis.tables import arrow_schema
+
+    rows: dict[str, int] = {}
+    for name in TABLES:
+        parts = sorted((generation / PARTS / name).glob("part-*.parquet"))
+        # the parts' pandas metadata too, so that pandas.read_parquet gives the nullable dtypes `conform` gives
+        schema = arrow_schema(name).with_metadata(pq.read_schema(parts[0]).metadata)
+        rows[name] = 0
+        with pq.ParquetWriter(generation / f"{name}.parquet", schema, compression="snappy") as writer:
+            for part in parts:
+                table = pq.read_table(part, schema=schema)
+                if dropped:
+                    table = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=_strings(dropped))))
+                if table.num_rows:
+                    writer.write_table(table)
+                    rows[name] += table.num_rows
+    shutil.rmtree(generation / PARTS)
+    return rows
+
+
+def keep_only(generation: Path, doc_ids: set[str]) -> None:
+    """Remove texts and audit pages of notices not in the tables: dropped duplicates, chunks lost with their worker."""
+    for folder in ("texts", "audit"):
+        if not (generation / folder).is_dir():
+            continue
+        with os.scandir(generation / folder) as entries:
+            for entry in entries:
+                if Path(entry.name).stem not in doc_ids:
+                    os.unlink(entry.path)
+
+
+def write_copies(generation: Path, notices: int) -> list[str]:
+    """The workbook (when the corpus is small enough), the CSV copies and the data package descriptor; returns a line
+    for each copy left out."""
+    from analysis.tables.package import write_csv_copies, write_descriptor
+
+    notes = []
+    if notices <= WORKBOOK_MAX_NOTICES:
+        from analysis.tables.io import read_tables, workbook_bytes
+
+        (generation / "tables.xlsx").write_bytes(workbook_bytes(read_tables(generation)))
+    else:
+        notes.append(
+            f"tables.xlsx left out: {notices} notices are more than a workbook is for (ANALYSIS_WORKBOOK_MAX_NOTICES="
+            f"{WORKBOOK_MAX_NOTICES}); use the Parquet or CSV copies"
+        )
+    write_csv_copies(generation)
+    write_descriptor(generation)
+    return notes
+
+
+def _strings(values: Iterable[str]) -> object:
+    import pyarrow as pa
+
+    return pa.array(sorted(values), type=pa.string())

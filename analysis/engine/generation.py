@@ -1,0 +1,167 @@
+"""The output folder as whole generations: a run writes a new generation beside the old one and switches to it at
+once, so a reader sees the old outputs or the new ones, never a mix, whenever the run is killed.
+
+The new generation is a sibling folder `.<name>.new-<token>`. On Linux the switch is one `renameat2` call with
+RENAME_EXCHANGE, which swaps the two folders atomically; elsewhere it is two renames, and a run that finds the
+output folder missing beside a `.<name>.old-<token>` puts the old generation back before doing anything else.
+
+Only what this tool wrote is ever replaced: the list of every file a generation holds is kept in it (MANIFEST), and
+an output folder holding anything else (a researcher's notes, another program's files) is refused, not replaced.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import signal
+import uuid
+from pathlib import Path
+
+from analysis.tables.outputs import MANIFEST
+
+# Files and folders of earlier versions, which kept no manifest at the top (texts/ and audit/ kept their own).
+_LEGACY_NAMES = {
+    "documents.parquet",
+    "problems.parquet",
+    "measures.parquet",
+    "amounts.parquet",
+    "evidence.parquet",
+    "tables.xlsx",
+    ".gitkeep",
+}
+_LEGACY_FOLDERS = ("texts", "audit")
+KEEP_ALWAYS = (".gitkeep",)  # a placeholder a repository keeps in its output folder: carried into every generation
+# Environment variable naming a point at which the run kills itself with SIGKILL: the kill tests' fault injection.
+KILL_AT = "ANALYSIS_KILL_AT"
+
+
+class OutputFolderError(Exception):
+    """An output folder the run must not replace; its message is one line for the researcher."""
+
+
+def kill_point(name: str) -> None:
+    """Die here, as a killed process does, when ANALYSIS_KILL_AT names this point (tests only)."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def foreign_files(out_dir: Path) -> list[str]:
+    """Paths under `out_dir` (relative, sorted) that no generation of this tool wrote."""
+    if not out_dir.exists():
+        return []
+    if not out_dir.is_dir() or out_dir.is_symlink():
+        return ["."]
+    owned = _owned(out_dir)
+    found = []
+    for root, folders, files in os.walk(out_dir):
+        base = Path(root).relative_to(out_dir)
+        for name in files:
+            relative = (base / name).as_posix()
+            if relative not in owned:
+                found.append(relative)
+        for name in folders:
+            if (Path(root) / name).is_symlink():
+                found.append((base / name).as_posix())
+    return sorted(found)
+
+
+def _owned(out_dir: Path) -> set[str]:
+    manifest = out_dir / MANIFEST
+    if manifest.is_file():
+        return {*_lines(manifest), MANIFEST, *KEEP_ALWAYS}
+    owned = set(_LEGACY_NAMES)
+    for folder in _LEGACY_FOLDERS:
+        listed = out_dir / folder / MANIFEST
+        if listed.is_file():
+            owned |= {f"{folder}/{name}" for name in _lines(listed)} | {f"{folder}/{MANIFEST}"}
+    return owned
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def prepare(out_dir: Path) -> Path:
+    """Check that `out_dir` may be replaced, repair an interrupted switch, clear stale generations, and return a new
+    empty generation folder beside it. Raises OutputFolderError, leaving everything as it was, when it may not."""
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _recover(out_dir)
+    foreign = foreign_files(out_dir)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise OutputFolderError(
+            f"{out_dir}: holds files this tool did not write ({shown}) — choose a new or empty folder, or move "
+            "them; nothing was written"
+        )
+    for stale in parent.glob(f".{out_dir.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = parent / f".{out_dir.name}.new-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
+    for name in KEEP_ALWAYS:
+        if (out_dir / name).is_file():
+            shutil.copy2(out_dir / name, staging / name)
+    return staging
+
+
+def _recover(out_dir: Path) -> None:
+    """Finish what a killed fallback switch left: the old generation put back, leftovers of old ones removed."""
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if olds and not out_dir.exists():
+        olds[-1].rename(out_dir)
+        olds = olds[:-1]
+    for old in olds:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_manifest(staging: Path) -> None:
+    """Record every file of the new generation as written by this tool (the last file written before the switch)."""
+    names = sorted(
+        (Path(root) / name).relative_to(staging).as_posix()
+        for root, _, files in os.walk(staging)
+        for name in files
+        if name not in KEEP_ALWAYS
+    )
+    (staging / MANIFEST).write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+
+
+def switch(staging: Path, out_dir: Path) -> None:
+    """Make `staging` the output folder in one step, then remove the previous generation."""
+    kill_point("before-switch")
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    if _exchange(staging, out_dir):
+        kill_point("after-switch")
+        shutil.rmtree(staging, ignore_errors=True)  # now the previous generation
+        return
+    old = out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}"
+    out_dir.rename(old)
+    kill_point("between-renames")
+    staging.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staging: Path) -> None:
+    """Remove a generation that will not be switched to."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is not available."""
+    if os.environ.get("ANALYSIS_NO_EXCHANGE"):  # tests of the two-rename fallback
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
