@@ -57,7 +57,7 @@ def test_the_common_characters_are_those_of_the_shared_phrase() -> None:
 
 def test_the_sketch_has_the_same_size_whatever_the_corpus() -> None:
     small, large = DocumentFrequency(), count_notices([f"第{i}份通报的内容各不相同{i * 7919}" for i in range(500)])
-    assert small.table.nbytes == large.table.nbytes == 3 * 4 * 2**22
+    assert small.table.nbytes == large.table.nbytes == 3 * 4 * 2**boilerplate.SKETCH_WIDTH_BITS == 12 * 2**20
 
 
 def test_stock_phrases_are_found_longest_first_with_their_spans() -> None:

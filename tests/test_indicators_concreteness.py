@@ -77,6 +77,9 @@ def test_the_measure_table_scores_and_the_notice_table_averages() -> None:
     assert pd.isna(table["deadline_span_start"].iloc[1])
     per_notice = concreteness.notice_concreteness(table)
     assert per_notice["mean_score"].tolist() == [1.0] and per_notice["has_deliverable"].tolist() == [0.5]
+    evidence = concreteness.flag_evidence(table, texts, "has_deadline")
+    assert evidence[["measure_seq", "evidence"]].values.tolist() == [[1, "2025年3月"]]
+    assert concreteness.flag_evidence(table, texts, "has_owner").empty
 
 
 def test_the_vocabularies_are_data_with_a_note_for_every_term() -> None:

@@ -93,6 +93,12 @@ def test_every_norm_says_where_it_is_written() -> None:
     assert {n.review_type: n.confirmed for n in timeliness.NORMS} == {"巡视": True, "巡察": False}
 
 
+def test_the_norms_table_lists_every_norm() -> None:
+    table = timeliness.norms_table()
+    assert table["review_type"].tolist() == [n.review_type for n in timeliness.NORMS]
+    assert table["confirmed"].tolist() == [True, False] and (table["months"] == 2).all()
+
+
 def _documents() -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -7,8 +7,8 @@ Two shares of characters (whitespace left out of both the count and the total):
 - **stock**: covered by a phrase of analysis/data/stock_phrases.csv (高度重视, 举一反三, 建立长效机制, …). The list is
   an inference from reading notices, not a validated lexicon; each phrase carries a note.
 
-Document frequencies are counted in one pass over the notices into a count-min sketch (3 rows of 2^22 counters:
-48 MB whatever the corpus size), from hashes of the n-grams computed with numpy; a second pass marks the covered
+Document frequencies are counted in one pass over the notices into a count-min sketch (3 rows of 2^20 counters:
+12 MB whatever the corpus size), from hashes of the n-grams computed with numpy; a second pass marks the covered
 characters. Memory is flat in the number of notices, there are no pairs of notices, and the counts are exact
 except that a sketch can only overestimate: an n-gram counted as common when it is not needs all three of its
 counters to collide with common n-grams. Full-width forms are folded to half-width before hashing (one character
@@ -38,7 +38,7 @@ N = 8
 MIN_NOTICES = 3
 MIN_SHARE = 0.05
 SKETCH_DEPTH = 3
-SKETCH_WIDTH_BITS = 22
+SKETCH_WIDTH_BITS = 20
 _BASE = np.uint64(0x100000001B3)  # FNV-1a's 64-bit prime, as the polynomial base
 # Odd multipliers of the sketch's rows (multiplicative hashing: the top bits of h * a index the row).
 _ROW_MULTIPLIERS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
@@ -92,9 +92,12 @@ class DocumentFrequency:
 
     def add(self, text: str) -> None:
         """Count the n-grams of one notice, each once."""
-        hashes = np.unique(ngram_hashes(text, self.n))
+        hashes = ngram_hashes(text, self.n)
         for row, buckets in enumerate(self._buckets(hashes)):
-            np.add.at(self.table[row], buckets, 1)
+            # Fancy-index assignment raises a repeated index once: a counter goes up once per notice however many
+            # of its n-grams (or repeats of one) land in it, so it counts the notices that touched it — never
+            # fewer than the notices holding any one of its n-grams.
+            self.table[row][buckets] += 1
         self.notices += 1
 
     def estimate(self, hashes: np.ndarray) -> np.ndarray:
@@ -121,9 +124,8 @@ def common_mask(text: str, df: DocumentFrequency, k: int) -> np.ndarray:
         return mask
     starts = np.flatnonzero(df.estimate(hashes) >= k)
     if len(starts):
-        edges = np.zeros(len(text) + 1, dtype=np.int32)
-        np.add.at(edges, starts, 1)
-        np.add.at(edges, starts + df.n, -1)
+        size = len(text) + 1
+        edges = np.bincount(starts, minlength=size) - np.bincount(starts + df.n, minlength=size)
         mask = np.cumsum(edges[:-1]) > 0
     return mask
 

@@ -318,3 +318,19 @@ def notice_concreteness(concreteness: pd.DataFrame, part: str = "measure") -> pd
         measures=("score", "size"), mean_score=("score", "mean"), **{f: (f, "mean") for f in FLAGS}
     )
     return out.reset_index()
+
+
+def flag_evidence(concreteness: pd.DataFrame, texts: dict[str, str], flag: str) -> pd.DataFrame:
+    """The measures where `flag` is set, each with the text of the span that set it (read from the stored text).
+
+    Columns doc_id, problem_seq, part, measure_seq, evidence: what a reader checks the flag against.
+    """
+    short = flag.removeprefix("has_")
+    rows = concreteness[concreteness[flag].fillna(False).astype(bool)]
+    keys = ["doc_id", "problem_seq", "part", "measure_seq"]
+    out = rows[keys].copy()
+    out["evidence"] = [
+        texts[r.doc_id][int(getattr(r, f"{short}_span_start")) : int(getattr(r, f"{short}_span_end"))]
+        for r in rows.itertuples(index=False)
+    ]
+    return out.reset_index(drop=True)

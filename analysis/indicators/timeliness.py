@@ -84,6 +84,16 @@ NORMS: tuple[Norm, ...] = (
 )
 
 
+def norms_table() -> pd.DataFrame:
+    """The norms as a table (review type, months, from, to, confirmed, source, address), for reading."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [(n.review_type, n.months, n.start, n.end, n.confirmed, n.source, n.url) for n in NORMS],
+        columns=["review_type", "months", "from", "to", "confirmed", "source", "url"],
+    )
+
+
 # --------------------------------------------------------------------------------------------- time expressions
 
 
