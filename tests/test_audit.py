@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,31 @@ def test_hostile_text_metadata_and_file_names_run_no_script(tmp_path: Path) -> N
     dom = dump_dom(page, tmp_path)
     assert "data-pwned" not in dom and '<img src="x"' not in dom
     assert "document.body.dataset.pwned=1" in dom  # the payload is shown, as text
+
+
+def _naive_highlight(text: str, marks: list) -> list[tuple[str, list[str]]]:
+    """Reference: the classes covering every piece, found by testing every mark at every cut."""
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    return [(text[a:b], sorted({m.css for m in marks if m.start <= a and b <= m.end})) for a, b in pairwise(cuts)]
+
+
+def test_highlighting_in_one_sweep_covers_each_piece_as_the_quadratic_reference_does() -> None:
+    # issue 11: the audit page's highlighting tested every mark at every cut (a 5,000-page PDF took over 300 s)
+    import random
+    import re
+
+    from analysis.report.audit import _highlight, _Mark
+
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice("问题ab") for _ in range(rng.randint(1, 40)))
+        marks = []
+        for i in range(rng.randint(0, 8)):
+            a = rng.randint(0, len(text) - 1)
+            marks.append(
+                _Mark(a, rng.randint(a + 1, len(text)), rng.choice(["amount", "problem", "fact"]), str(i), "t")
+            )
+        pieces = re.findall(r'<span class="([^"]*)"[^>]*>([^<]*)</span>|([^<]+)', _highlight(text, marks))
+        found = [(inner or outer, classes.split() if classes else []) for classes, inner, outer in pieces]
+        expected = _naive_highlight(text, marks)
+        assert [(piece, classes) for piece, classes in expected if piece] == found

@@ -18,13 +18,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import compare, paths
-from analysis.engine.pipeline import extract_paths
+from analysis.engine.pipeline import build_tables
 from analysis.read.sources import load_metadata
 from analysis.report import notebooks as nb
 from analysis.report import style
-from analysis.report.audit import write_audit_pages
-from analysis.tables.io import write_tables
-from analysis.tables.outputs import write_texts
 
 NOTEBOOKS = nb.notebook_paths()
 WARNING = re.compile(r"[A-Za-z]*Warning\b")
@@ -41,11 +38,7 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     and tests never write into it.
     """
     out = tmp_path_factory.mktemp("processed")
-    result = extract_paths([paths.RAW], load_metadata(paths.RAW_METADATA))
-    assert not result.failures, result.failures
-    write_tables(result.tables, out)
-    write_texts(result.texts, out / "texts")
-    write_audit_pages(result.texts, result.tables, out / "audit")
+    assert build_tables(paths.RAW, out, load_metadata(paths.RAW_METADATA), workers=1) == 0
     return out
 
 

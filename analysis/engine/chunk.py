@@ -212,14 +212,10 @@ def _validated(
 
 def write_part(name: str, frame: pd.DataFrame, path: Path) -> None:
     """One chunk's rows of one table as a Parquet file typed by the table's Arrow schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from analysis.tables import arrow_schema
+    from analysis.tables.io import parquet_bytes
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
-    pq.write_table(table, path, compression="snappy")
+    path.write_bytes(parquet_bytes(name, frame))
 
 
 def _write_texts_and_pages(

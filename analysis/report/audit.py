@@ -9,11 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
-
-from analysis.tables.outputs import remove_stale
 
 _STYLE = """
 body { font-family: "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
@@ -120,9 +117,18 @@ def _marks(doc_id: str, tables: dict[str, pd.DataFrame]) -> list[_Mark]:
 def _highlight(text: str, marks: list[_Mark]) -> str:
     """Cut the text at every span boundary; each piece carries the classes of all spans covering it."""
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    # One sweep over the cuts with the marks open at each: linear in text and marks (times the marks that overlap
+    # one place), where testing every mark at every cut was quadratic.
+    by_start = sorted(range(len(marks)), key=lambda i: marks[i].start)
+    opened = 0
+    open_marks: list[int] = []
     out = []
     for a, b in pairwise(cuts):
-        covering = [m for m in marks if m.start <= a and b <= m.end]
+        while opened < len(by_start) and marks[by_start[opened]].start <= a:
+            open_marks.append(by_start[opened])
+            opened += 1
+        open_marks = [i for i in open_marks if marks[i].end > a]
+        covering = [marks[i] for i in sorted(open_marks)]  # every cut is a start or an end: open here means covering
         piece = html.escape(text[a:b])
         if not covering:
             out.append(piece)
@@ -136,17 +142,3 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
         tip = html.escape(" | ".join(m.tip for m in covering))
         out.append(f'<span class="{classes}" {data} title="{tip}">{piece}</span>')
     return "".join(out)
-
-
-def write_audit_pages(texts: dict[str, str], tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write one page per notice into `out_dir` (a folder owned by the build) and return their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for doc_id, text in sorted(texts.items()):
-        path = out_dir / f"{doc_id}.html"
-        tmp = path.with_suffix(".html.tmp")
-        tmp.write_text(render_audit(doc_id, text, tables), encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
-    remove_stale(out_dir, written, "*.html")
-    return written

@@ -59,7 +59,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: Path, excel_name: 
     check_references(conformed)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    contents = {out_dir / f"{name}.parquet": _parquet_bytes(name, frame) for name, frame in conformed.items()}
+    contents = {out_dir / f"{name}.parquet": parquet_bytes(name, frame) for name, frame in conformed.items()}
     contents[out_dir / excel_name] = workbook_bytes(conformed)
     _replace_all(contents)
     return list(contents)
@@ -111,7 +111,8 @@ def _field_text(field: pa.Field) -> str:
 # ---------------------------------------------------------------------------------------------------- writing
 
 
-def _parquet_bytes(name: str, frame: pd.DataFrame) -> bytes:
+def parquet_bytes(name: str, frame: pd.DataFrame) -> bytes:
+    """The table as Parquet, typed by its Arrow schema: the one Parquet writer of the package."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -1,23 +1,8 @@
-"""Files the build writes besides the tables: the texts spans index, and per-notice pages."""
+"""Folders of generated files that may hold a researcher's own files too: only what the tool wrote is removed."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-
-def write_texts(texts: dict[str, str], out_dir: Path) -> list[Path]:
-    """Store the text each notice's spans index (for .txt notices, the decoded raw file), one UTF-8 file each."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for doc_id, text in sorted(texts.items()):
-        path = out_dir / f"{doc_id}.txt"
-        tmp = path.with_suffix(".txt.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(path)
-        written.append(path)
-    remove_stale(out_dir, written, "*.txt")
-    return written
-
 
 # In each folder of generated files, the list of the files the tool wrote there: only those are ever removed.
 MANIFEST = ".written-by-analysis"
