@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all env data reports test lint lock timings bench bench-reuse fuzz clean
+.PHONY: help all env data reports test lint lock timings bench bench-reuse corpus-notebooks fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ bench: $(STAMP) ## benchmark extraction at 10^2, 10^3, 10^4 notices (benchmarks/
 
 bench-reuse: $(STAMP) ## benchmark text reuse between notices at 10^2, 10^3, 10^4 (benchmarks/reuse_results.json)
 	$(BIN)/python -m benchmarks.reuse --n 100 1000 10000
+
+CORPUS ?= /tmp/rectification-corpus-300
+corpus-notebooks: $(STAMP) ## every notebook on a generated 300-notice corpus of varied issuers (timings; 90 s each at most)
+	$(BIN)/python -m benchmarks.corpus_notebooks 300 $(CORPUS)
 
 fuzz: $(STAMP) ## fuzz the extractor with 10^5 mutated notices (the suite runs 300)
 	FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider --hypothesis-show-statistics

@@ -66,6 +66,43 @@ CITIES: tuple[tuple[str, str, str], ...] = (
     ("泉州市", "quanzhou", "福建省"),
 )
 
+# With `mixed`, the issuer is one of these instead of the seed's data bureau: (admin level, issuer template); the
+# county-level ones take a real county of the drawn prefecture from COUNTIES. The levels and agency types are
+# inferred from the issuer by the extractor, as for any notice: none is written into metadata.csv.
+ISSUERS: tuple[tuple[str, str], ...] = (
+    ("city", "中共{city}{agency}党组"),
+    ("city", "{city}中级人民法院党组"),
+    ("city", "{city}人民检察院党组"),
+    ("city", "中共{city}人民医院委员会"),
+    ("city", "{city}职业技术学院党委"),
+    ("city", "{city}城市建设投资集团有限公司党委"),
+    ("city", "共青团{city}委员会"),
+    ("city", "{city}审计局"),
+    ("county", "中共{county}委员会"),
+    ("county", "中共{county}{agency}党组"),
+    ("county", "{county}人民医院党委"),
+    ("province", "中共{province}{agency}党组"),
+)
+AGENCIES = ("教育局", "财政局", "卫生健康委员会", "农业农村局", "住房和城乡建设局", "市场监督管理局")
+PROVINCIAL_AGENCIES = ("教育厅", "财政厅", "卫生健康委员会", "农业农村厅", "住房和城乡建设厅", "市场监督管理局")
+# Real counties and county-level cities of the prefectures in CITIES.
+COUNTIES: dict[str, tuple[str, ...]] = {
+    "赣州市": ("崇义县", "瑞金市"),
+    "九江市": ("修水县",),
+    "淄博市": ("沂源县",),
+    "潍坊市": ("寿光市",),
+    "洛阳市": ("栾川县",),
+    "南阳市": ("西峡县",),
+    "宜昌市": ("秭归县",),
+    "绵阳市": ("江油市",),
+    "南充市": ("阆中市",),
+    "江门市": ("台山市",),
+    "湖州市": ("安吉县",),
+    "常州市": ("溧阳市",),
+    "株洲市": ("醴陵市",),
+    "安庆市": ("桐城市",),
+}
+
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # A numbered line of any GB/T 9704 level, or the genre's 问题N: where a problem block ends at the latest.
 _NUMBERED = re.compile(rf"(?:[{_CN}十]+、|\([{_CN}十]+\)|\d{{1,2}}\.\d{{1,2}}|\d{{1,3}}[.、]|\(\d{{1,3}}\)|问题\s*\d)")
@@ -101,6 +138,7 @@ class Composed:
     layout: str
     n_problems: int
     preamble_from: str
+    county: str = ""  # a county-level issuer's county (mixed corpora only)
 
 
 @dataclass(frozen=True)
@@ -190,8 +228,22 @@ def _split(rng: random.Random, n: int, parts: int) -> list[int]:
     return [b - a for a, b in zip([0, *cuts], [*cuts, n], strict=True)]
 
 
-def compose(index: int, seed: int = 0) -> Composed:
-    """Notice number `index` of the corpus with random seed `seed`; the same arguments give the same text."""
+def _mixed_issuer(index: int, seed: int, city: str, province: str) -> tuple[str, str]:
+    """(issuer, county) of notice `index` in a mixed corpus: drawn from ISSUERS by its own random stream, so the rest
+    of the notice is the same as in the corpus without mixing."""
+    rng = random.Random(f"{seed}:{index}:issuer")
+    choices = [(level, template) for level, template in ISSUERS if level != "county" or city in COUNTIES]
+    level, template = rng.choice(choices)
+    county = rng.choice(COUNTIES[city]) if level == "county" else ""
+    agency = rng.choice(PROVINCIAL_AGENCIES if level == "province" else AGENCIES)
+    return template.format(city=city, county=county, province=province, agency=agency), county
+
+
+def compose(index: int, seed: int = 0, mixed: bool = False) -> Composed:
+    """Notice number `index` of the corpus with random seed `seed`; the same arguments give the same text.
+
+    With `mixed`, the issuer is a court, hospital, school, state firm, county or province body (ISSUERS) instead of
+    a city's data bureau; the notice is otherwise the same."""
     rng = random.Random(f"{seed}:{index}")
     seeds = load_seeds()
     frame = rng.choice(seeds)
@@ -240,15 +292,22 @@ def compose(index: int, seed: int = 0) -> Composed:
         + sep
         + "".join(closing).replace(frame.short_name, short)
     )
+    issuer, county = frame.issuer.replace(frame.short_name, short), ""
+    if mixed:
+        new_issuer, county = _mixed_issuer(index, seed, city, province)
+        text, issuer = text.replace(issuer, new_issuer), new_issuer
+        if new_issuer.startswith(f"中共{province}"):
+            city = ""  # a province's body belongs to no city
     return Composed(
         doc_id=f"n{index:06d}-{city_key}",
         text=text,
         city=city,
         province=province,
-        issuer=frame.issuer.replace(frame.short_name, short),
+        issuer=issuer,
         layout=layout,
         n_problems=n,
         preamble_from=frame.key,
+        county=county,
     )
 
 
@@ -260,8 +319,9 @@ def generator_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def generate_corpus(n: int, folder: Path, seed: int = 0) -> Corpus:
-    """Write notices 0..n-1 of corpus `seed` into `folder` with a metadata.csv; returns what was written.
+def generate_corpus(n: int, folder: Path, seed: int = 0, mixed: bool = False) -> Corpus:
+    """Write notices 0..n-1 of corpus `seed` (`mixed`: with varied issuers and levels, see `compose`) into `folder`
+    with a metadata.csv; returns what was written.
 
     Notices are written one at a time, so memory does not grow with n.
     """
@@ -271,7 +331,7 @@ def generate_corpus(n: int, folder: Path, seed: int = 0) -> Corpus:
         writer = csv.DictWriter(fh, fieldnames=METADATA_COLUMNS)
         writer.writeheader()
         for index in range(n):
-            notice = compose(index, seed)
+            notice = compose(index, seed, mixed)
             data = notice.text.encode("utf-8")
             (folder / f"{notice.doc_id}.txt").write_bytes(data)
             total += len(data)
@@ -279,7 +339,7 @@ def generate_corpus(n: int, folder: Path, seed: int = 0) -> Corpus:
                 {
                     "file": f"{notice.doc_id}.txt",
                     "city": notice.city,
-                    "county": "",
+                    "county": notice.county,
                     "province": notice.province,
                     "issuer": notice.issuer,
                     "source_url": "",
@@ -298,8 +358,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int, help="number of notices")
     parser.add_argument("folder", type=Path, help="output folder (created)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mixed", action="store_true", help="varied issuers: courts, hospitals, counties, provinces")
     args = parser.parse_args(argv)
-    corpus = generate_corpus(args.n, args.folder, args.seed)
+    corpus = generate_corpus(args.n, args.folder, args.seed, args.mixed)
     print(f"wrote {corpus.n} notices ({corpus.bytes / 2**20:.1f} MB) to {corpus.folder}")
 
 

@@ -24,7 +24,6 @@ from analysis.report import notebooks as nb
 from analysis.report import style
 
 NOTEBOOKS = nb.notebook_paths()
-WARNING = re.compile(r"[A-Za-z]*Warning\b")
 MAX_CODE_CELLS = 10
 TEMPLATE_DOC_ID = "zhongshan"  # not the template's default, so the injected parameter must take effect
 NEW_DOC_ID = "newtown"  # a doc_id data/raw does not have: the new-city notebook must add a sixth notice
@@ -76,18 +75,7 @@ def test_committed_notebook_is_thin_and_has_no_outputs(path: Path) -> None:
 
 
 def _complaints(notebook: nbformat.NotebookNode) -> list[str]:
-    """Every error, stderr output and warning text in the notebook's outputs."""
-    found = []
-    for number, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            if output.output_type == "error":
-                found.append(f"cell {number}: {output.ename}: {output.evalue}")
-            if output.output_type == "stream" and output.name == "stderr":
-                found.append(f"cell {number} wrote to stderr: {output.text[:300]}")
-            texts = [output.get("text", "")]
-            texts += [str(value) for kind, value in output.get("data", {}).items() if not kind.startswith("image/")]
-            found += [f"cell {number}: {text[:300]}" for text in texts if WARNING.search(text)]
-    return found
+    return nb.complaints(notebook)
 
 
 def test_complaints_catch_errors_stderr_and_warnings() -> None:

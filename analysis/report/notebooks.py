@@ -24,7 +24,7 @@ from analysis.tables import TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
-    from IPython.display import HTML, Image, Markdown
+    from IPython.display import HTML, Markdown
     from matplotlib.figure import Figure
     from nbformat import NotebookNode
 
@@ -115,19 +115,166 @@ def audit_page(doc_id: str, in_dir: Path | None = None) -> str:
 # ---------------------------------------------------------------------------------------------------- display
 
 
-def show(fig: Figure, dpi: int = 110) -> Image:
-    """A figure of `analysis.report.figures` as an inline PNG (those figures are made without pyplot, so a notebook
-    would otherwise print only their repr)."""
+@dataclass(frozen=True)
+class ShownFigure:
+    """A figure as a PNG with its alt text: shown as <img alt=...> where HTML is rendered (JupyterLab, the HTML
+    pages), as the PNG elsewhere, and as the alt text in plain text."""
+
+    data: bytes  # the PNG
+    alt: str
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        import base64
+
+        data = base64.b64encode(self.data).decode("ascii")
+        alt = html.escape(self.alt, quote=True)
+        return {
+            "text/html": f'<img src="data:image/png;base64,{data}" alt="{alt}" title="{alt}" style="max-width:100%">',
+            "image/png": data,
+            "text/plain": self.alt,
+        }
+
+
+def show(fig: Figure, dpi: int = 110, alt: str | None = None) -> ShownFigure:
+    """A figure of `analysis.report.figures` as an inline PNG with alt text (default: its title and caption).
+
+    Those figures are made without pyplot, so a notebook would otherwise print only their repr."""
     import io
 
     import matplotlib as mpl
-    from IPython.display import Image
 
     buffer = io.BytesIO()
     style.apply()
     with mpl.rc_context(style.rc_params()):
         fig.savefig(buffer, format="png", dpi=dpi)
-    return Image(data=buffer.getvalue(), format="png")
+    return ShownFigure(buffer.getvalue(), alt if alt is not None else figure_description(fig))
+
+
+def figure_description(fig: Figure) -> str:
+    """What a figure shows, in words: its title (the figure's, else its axes'), then its caption."""
+    titles = [fig.get_suptitle()] if fig.get_suptitle() else [ax.get_title() or ax.get_title("left") for ax in fig.axes]
+    parts = [" / ".join(dict.fromkeys(title for title in titles if title)), fig.get_supxlabel()]
+    return " — ".join(part.replace("\n", " ") for part in parts if part)
+
+
+MISSING = "—"  # the one way a missing value (None, NaN, NaT, <NA>) is shown and exported
+MAX_ROWS = 50  # rows a notebook table shows; export_table writes them all
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def table_html(frame: pd.DataFrame, max_rows: int = MAX_ROWS, precision: int = 3) -> str:
+    """`frame` as an HTML table for reading: missing values as MISSING, text left-aligned and wrapped, numbers
+    right-aligned, every value and label escaped (text from notices never becomes markup), inside a box that
+    scrolls sideways when the table is wider than the page; beyond `max_rows` rows, the first ones and a count."""
+    shown = frame.head(max_rows)
+    styler = _styled(shown, precision, "html")
+    text_columns = [column for column in shown.columns if _is_text(shown[column])]
+    styler = styler.set_table_styles(
+        [
+            {"selector": "th", "props": "text-align:left; vertical-align:top; white-space:nowrap"},
+            {"selector": "td", "props": "vertical-align:top; text-align:right"},
+        ]
+    )
+    if text_columns:
+        styler = styler.set_properties(
+            subset=text_columns,
+            **{"text-align": "left", "white-space": "normal", "min-width": "6em", "max-width": "36em"},
+        )
+    more = len(frame) - len(shown)
+    foot = (
+        f'<p style="font-size:smaller">{len(shown)} of {len(frame)} rows shown; '
+        f"nb.export_table(frame, path) writes them all.</p>"
+        if more
+        else ""
+    )
+    return f'<div style="overflow-x:auto; max-width:100%">{styler.to_html()}</div>{foot}'
+
+
+def _is_text(column: pd.Series) -> bool:
+    import pandas as pd
+
+    return column.dtype == object or pd.api.types.is_string_dtype(column)
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def _latex_text(value: object) -> object:
+    """A label as LaTeX text (Styler escapes values and index labels, but not the names of the axes)."""
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in value) if isinstance(value, str) else value
+
+
+def _styled(frame: pd.DataFrame, precision: int, escape: str) -> object:
+    """A Styler of `frame` with missing values as MISSING, floats at `precision`, dates as dates, values and labels
+    escaped."""
+    import pandas as pd
+
+    if escape == "latex":
+        frame = frame.rename_axis(index=_latex_text(frame.index.name), columns=_latex_text(frame.columns.name))
+    dates = [column for column in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[column])]
+    styler = frame.style.format(na_rep=MISSING, precision=precision, escape=escape)
+    if dates:
+        styler = styler.format(_date_text, subset=dates, na_rep=MISSING, escape=escape)
+    styler = styler.format_index(na_rep=MISSING, escape=escape, axis=0)
+    return styler.format_index(na_rep=MISSING, escape=escape, axis=1)
+
+
+def readable_tables() -> None:
+    """Show every DataFrame of this notebook session through `table_html` (called once, in the first cell)."""
+    import pandas as pd
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("readable_tables works inside IPython or a notebook only")
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
+
+
+def export_table(frame: pd.DataFrame, path: str | Path, precision: int = 3) -> Path:
+    """Write `frame` for a paper, the format chosen by the suffix: `.csv` (UTF-8, missing values empty) or `.tex`
+    (a LaTeX tabular, missing values as MISSING). Returns the path written.
+
+    Text from notices stays text: LaTeX's special characters are escaped (\\, {, }, $, &, %, #, _, ^, ~), and a CSV
+    cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return) gets a
+    leading apostrophe, as OWASP advises."""
+    import pandas as pd
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        textual = pd.api.types.is_string_dtype
+        safe = frame.apply(lambda column: column.map(_inert) if textual(column) else column)
+        if textual(safe.index):
+            safe.index = safe.index.map(_inert)
+        keep_index = not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None
+        safe.to_csv(path, index=keep_index, encoding="utf-8", lineterminator="\n")
+    elif suffix == ".tex":
+        path.write_text(_styled(frame, precision, "latex").to_latex(hrules=True), encoding="utf-8")
+    else:
+        raise ValueError(f"{path.name}: export_table writes .csv or .tex, not {suffix or 'a file without suffix'!r}")
+    return path
+
+
+def _date_text(value: pd.Timestamp) -> str:
+    """A date without its midnight; a time only where there is one."""
+    return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
+
+
+def _inert(value: object) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def audit_frame(page: str, height: int = 520) -> HTML:
@@ -321,6 +468,20 @@ def low_confidence_problems(problems: pd.DataFrame, documents: pd.DataFrame | No
 
 
 # ---------------------------------------------------------------------------------------------------- one notice
+
+
+def chosen_notice(documents: pd.DataFrame, doc_id: str | None = None) -> str:
+    """`doc_id`, or when none is given the first notice by doc_id (a template's default must not assume a notice that
+    a corpus may lack); a doc_id not in the tables raises KeyError naming the ones that are."""
+    known = sorted(documents["doc_id"])
+    if doc_id is None:
+        if not known:
+            raise KeyError("the tables hold no notice")
+        return known[0]
+    if doc_id not in known:
+        shown = ", ".join(known[:20]) + (f" … ({len(known)} in all)" if len(known) > 20 else "")
+        raise KeyError(f"no notice {doc_id!r}; the notices are: {shown}")
+    return doc_id
 
 
 def document_card(tables: dict[str, pd.DataFrame], doc_id: str) -> pd.DataFrame:
@@ -536,6 +697,29 @@ def execute_notebook(path: Path, parameters: dict[str, object] | None = None, cw
         resources={"metadata": {"path": str(folder)}},
     )
     return client.execute()
+
+
+_WARNING = re.compile(r"[A-Za-z]*Warning\b")
+
+
+def complaints(notebook: NotebookNode) -> list[str]:
+    """Every error, output on stderr and warning text in an executed notebook's outputs (images aside)."""
+    found = []
+    for number, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append(f"cell {number}: {output.ename}: {output.evalue}")
+            if output.output_type == "stream" and output.name == "stderr":
+                found.append(f"cell {number} wrote to stderr: {output.text[:300]}")
+            texts = [output.get("text", "")]
+            texts += [str(value) for kind, value in output.get("data", {}).items() if not kind.startswith("image/")]
+            found += [f"cell {number}: {text[:300]}" for text in texts if _WARNING.search(_without_images(text))]
+    return found
+
+
+def _without_images(text: str) -> str:
+    # An <img> of ShownFigure carries the PNG in base64, where any word may turn up by chance.
+    return re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", text)
 
 
 def write_html(notebook: NotebookNode, path: Path) -> Path:
