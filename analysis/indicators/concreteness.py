@@ -75,6 +75,7 @@ class _Patterns:
     unit: re.Pattern[str]
     generic_before: re.Pattern[str]
     generic_inside: re.Pattern[str]
+    name_after: re.Pattern[str]
     placed: re.Pattern[str]
     acting_before: re.Pattern[str]
     cited_before: re.Pattern[str]
@@ -108,6 +109,7 @@ def _patterns() -> _Patterns:
         co_actor=re.compile(rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}))"),
         role=re.compile(rf"(?:{_alt(o, 'role')})"),
         body=re.compile(rf"(?:{_alt(o, 'body')})(?!织)(?!.{{0,3}}第一议题)"),
+        name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})"),
         unit=re.compile(rf"{placed_unit}|{section}"),
         generic_before=re.compile(rf"(?:{_alt(o, 'generic')}){clause}{{0,10}}$"),
         generic_inside=re.compile(rf"(?:{_alt(o, 'generic')}|等)"),
@@ -150,8 +152,9 @@ def _flag(match: re.Match[str] | None) -> Flag:
 
 def deadline_flag(text: str) -> Flag:
     """A deadline or a dated action: the first time mention that is not a name, an as-of date or an open horizon."""
+    titles = _patterns().quote
     for t in find_times(text):
-        if t.role in ("deadline", "at", "since", "asof") and t.kind != "open":
+        if t.role in ("deadline", "at", "since", "asof") and t.kind != "open" and not _inside(titles, text, t.start):
             return Flag(True, t.start, t.end)
     return NO
 
@@ -194,6 +197,8 @@ def owner_flag(text: str) -> Flag:
                 continue
             if pattern is not p.role and p.cited_before.search(before):
                 continue
+            if pattern is not p.unit and p.name_after.match(text, m.end()):
+                continue  # 党组会议记录, 班子成员岗位…: a name or an object, not an actor
             if pattern is p.unit and not _named_unit(m[0], text, m.start()):
                 continue
             if _inside(p.book, text, m.start()):
@@ -242,7 +247,7 @@ def deliverable_flag(text: str) -> Flag:
     hits = []
     for pattern in (p.make, p.build, p.built, p.recover, p.standalone):
         for m in pattern.finditer(text):
-            if pattern is p.make and p.cite_before.search(_clause_before(text, m.start())):
+            if pattern in (p.make, p.build) and p.cite_before.search(_clause_before(text, m.start())):
                 continue
             hits.append((m.start(), m.end()))
             break
