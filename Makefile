@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all env data reports test lint lock timings bench bench-reuse corpus-notebooks fuzz clean
+.PHONY: help all env data reports test lint lock timings bench bench-reuse bench-boilerplate corpus-notebooks fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ bench: $(STAMP) ## benchmark extraction at 10^2, 10^3, 10^4 notices (benchmarks/
 
 bench-reuse: $(STAMP) ## benchmark text reuse between notices at 10^2, 10^3, 10^4 (benchmarks/reuse_results.json)
 	$(BIN)/python -m benchmarks.reuse --n 100 1000 10000
+
+bench-boilerplate: $(STAMP) ## benchmark boilerplate shares at 10^2, 10^3, 10^4 (benchmarks/boilerplate_results.json)
+	$(BIN)/python -m benchmarks.boilerplate --n 100 1000 10000
 
 CORPUS ?= /tmp/rectification-corpus-300
 corpus-notebooks: $(STAMP) ## every notebook on a generated 300-notice corpus of varied issuers (timings; 90 s each at most)
