@@ -46,6 +46,18 @@ def test_sentences_have_spans_and_content_keys() -> None:
     assert text[units[0].line_start : units[0].line_end] == "一是加强学习，提高政治站位和理论水平。二是短句。"
 
 
+def test_signatures_are_datasketchs_minhash() -> None:
+    """The vectorised signing gives, sentence by sentence, the MinHash datasketch computes from the same shingles."""
+    from datasketch import MinHash
+
+    keys = [COPIED, OTHER["a"], "abcd", "欢迎广大干部群众对巡察整改落实情况进行监督"]
+    keys = [reuse._NOT_CONTENT.sub("", key) for key in keys]
+    for key, row in zip(keys, reuse.signatures(keys), strict=True):
+        expected = MinHash(num_perm=reuse.NUM_PERM, seed=reuse.MINHASH_SEED, hashfunc=reuse.shingle_hash)
+        expected.update_batch([key[i : i + reuse.SHINGLE] for i in range(len(key) - reuse.SHINGLE + 1)])
+        assert (row == expected.hashvalues).all()
+
+
 def test_a_copied_passage_is_found_with_both_spans() -> None:
     texts = _corpus()
     passages = reuse.shared_passages(texts)

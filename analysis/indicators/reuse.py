@@ -7,11 +7,15 @@ exact alignment of the candidates only.
    notice's signature is diluted by its length, so a two-line passage copied into a 70,000-character notice would
    never reach any whole-notice similarity threshold, while the sentence it lives in is found whatever the notice's
    length. Each sentence is reduced to its content characters (letters, digits, CJK: punctuation and spacing are
-   layout, not wording); identical sentences are indexed once; distinct ones get a MinHash of their
-   `SHINGLE`-character shingles (datasketch) and meet their near-duplicates in a MinHashLSH index at Jaccard
-   `THRESHOLD`. Near-duplicate sentences form clusters; a cluster found in more than `MAX_NOTICES` notices is
-   corpus-wide stock wording (the boilerplate indicator measures it) and yields no pairs, so the pairs stay few
-   however large the corpus, and its count is reported.
+   layout, not wording) and signed with a MinHash of its `SHINGLE`-character shingles. The hashing scheme, the
+   permutations and the banding (b bands of r rows for Jaccard `THRESHOLD`) are datasketch's (`MinHash`,
+   `MinHashLSH`); `signatures` applies them to thousands of sentences in one numpy pass and is tested equal to
+   datasketch's `MinHash`. The bands are not held in a `MinHashLSH` index: its Python dicts and sets cost about
+   5 KB per sentence (0.9 GB at 10^3 notices, measured), so each band's keys go to a file and sentences sharing a
+   band key are joined band by band (sort, then connected components), holding one band in memory at a time.
+   Joined sentences form clusters; a cluster found in more than `MAX_NOTICES` notices is corpus-wide stock wording
+   (the boilerplate indicator measures it) and yields no pairs, so the pairs stay few however large the corpus,
+   and its count is reported.
 2. **Alignment.** For each pair of notices with a sentence in a common cluster, the two lines (paragraphs) holding
    the sentences are aligned with `difflib.SequenceMatcher` (autojunk off: its popularity heuristic would junk 的,
    问, 题 in any Chinese line over 200 characters); every matching block with at least `MIN_PASSAGE` content
@@ -25,13 +29,14 @@ below fix the result: the same texts give the same rows, byte for byte.
 from __future__ import annotations
 
 import re
+import tempfile
 import time
-import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +52,10 @@ MIN_PASSAGE = 20  # content characters a shared passage needs to be reported
 MAX_NOTICES = 20  # a sentence cluster in more notices is corpus-wide stock wording, not reuse between two notices
 TEXT_CACHE = 64  # stored texts kept in memory while aligning (pairs are visited in order, so this suffices)
 ALIGN_CACHE = 50_000  # line pairs whose alignment is kept (a corpus that copies copies the same lines again)
+SIGN_CHUNK = 2_000  # sentences signed at once: bounds the shingles × permutations array (~40 MB at most)
+_SCHEME = "affine32"  # datasketch's hashing scheme: 32-bit values, mixed by MurmurHash3's finalizer, then permuted
+_PRIME = 0x01000193  # FNV-1 32-bit prime, the multiplier of shingle_hash
+_PRIME64 = 0x100000001B3  # FNV-1 64-bit prime, the multiplier of the band keys
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _NOT_CONTENT = re.compile(r"[\W_]+")
@@ -85,134 +94,167 @@ def sentences(text: str) -> Iterator[Unit]:
         line_start = line_end + 1
 
 
-def _shingles(key: str) -> list[bytes]:
-    return [key[i : i + SHINGLE].encode("utf-8") for i in range(max(1, len(key) - SHINGLE + 1))]
+def shingle_hash(shingle: str) -> int:
+    """The 32-bit hash of one shingle (polynomial in its code points, FNV prime): the `hashfunc` datasketch would
+    use, so that `signatures` equals `datasketch.MinHash(hashfunc=shingle_hash)` fed the same shingles."""
+    value = 0
+    for char in shingle:
+        value = (value * _PRIME + ord(char)) & 0xFFFFFFFF
+    return value
 
 
-class _Clusters:
-    """Union-find over distinct sentences (near-duplicates joined), smallest id as root so the result is stable."""
+def _shingle_hashes(points: object) -> object:
+    """`shingle_hash` of every window of SHINGLE code points of a uint32 array, vectorised (uint32 arithmetic wraps
+    modulo 2^32, as the & in shingle_hash does)."""
+    import numpy as np
 
-    def __init__(self) -> None:
-        self.parent = array("i")
+    count = len(points) - SHINGLE + 1
+    value = np.zeros(count, dtype=np.uint32)
+    for offset in range(SHINGLE):
+        value = value * np.uint32(_PRIME) + points[offset : offset + count]
+    return value
 
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        return len(self.parent) - 1
 
-    def root(self, item: int) -> int:
-        parent = self.parent
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
+@cache
+def _permutations() -> tuple[object, object, int, int]:
+    """datasketch's permutations (a, b) for NUM_PERM and MINHASH_SEED, and MinHashLSH's bands b × rows r for
+    THRESHOLD: the library decides both, this module only applies them to many sentences at once."""
+    from datasketch import MinHash, MinHashLSH
 
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.root(a), self.root(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+    template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=_SCHEME)
+    index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    a, b = template.permutations
+    return a, b, index.b, index.r
+
+
+def signatures(keys: Sequence[str]) -> object:
+    """The MinHash signatures (uint32, len(keys) × NUM_PERM) of the SHINGLE-character shingles of each key, equal to
+    datasketch's MinHash (affine32 scheme, hashfunc=shingle_hash) but for all keys in one pass. Keys must hold at
+    least SHINGLE characters."""
+    import numpy as np
+    from datasketch.minhash import _fmix
+
+    a, b, _, _ = _permutations()
+    lengths = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
+    points = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+    hashes = _shingle_hashes(points)
+    # the windows inside one key: key k's start .. start + length - SHINGLE
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    per_key = lengths - SHINGLE + 1
+    first = np.concatenate(([0], np.cumsum(per_key)[:-1]))
+    windows = np.repeat(starts - first, per_key) + np.arange(int(per_key.sum()))
+    mixed = _fmix(hashes[windows], 32)[:, None] * a[None, :] + b[None, :]
+    return np.minimum.reduceat(mixed, first, axis=0)
+
+
+def _band_keys(signature: object, bands: int, rows: int) -> object:
+    """One uint64 per band and key (len(keys) × bands): the band's `rows` values mixed into 64 bits. Equal bands give
+    equal keys; unequal ones collide with probability about 2^-64."""
+    import numpy as np
+    from datasketch.minhash import _fmix
+
+    values = signature[:, : bands * rows].reshape(len(signature), bands, rows).astype(np.uint64)
+    key = np.zeros(values.shape[:2], dtype=np.uint64)
+    for row in range(rows):
+        key = _fmix(key * np.uint64(_PRIME64) + values[:, :, row], 64)
+    return key
 
 
 @dataclass
 class ReuseStats:
-    """What the candidate step saw: how many notices, sentences, distinct sentences, clusters and pairs."""
+    """What the candidate step saw: notices, sentences, sentences with a near-duplicate elsewhere, clusters left
+    out as corpus-wide, candidate pairs of notices and of lines, passages, and the seconds spent signing."""
 
     notices: int = 0
     sentences: int = 0
-    distinct_sentences: int = 0
-    near_duplicate_links: int = 0
+    linked_sentences: int = 0
     common_clusters: int = 0
     candidate_pairs: int = 0
     aligned_line_pairs: int = 0
     passages: int = 0
-    minhash_lsh_s: float = 0.0  # seconds spent signing and indexing distinct sentences (what grows with novelty)
+    signing_s: float = 0.0
 
 
 @dataclass
 class _Index:
-    """Sentence occurrences as flat 32-bit arrays: 16 bytes per sentence, no Python object each."""
+    """Sentence occurrences as flat 32-bit arrays (12 bytes per sentence, no Python object each); the band keys go
+    to one file per band in `folder`, so memory holds one band at a time, never all of them."""
 
+    folder: Path
     doc: array = field(default_factory=lambda: array("i"))
-    distinct: array = field(default_factory=lambda: array("i"))
     line_start: array = field(default_factory=lambda: array("i"))
     line_end: array = field(default_factory=lambda: array("i"))
 
 
-def _signer() -> Callable[[list[bytes]], object]:
-    """A function from shingles to their MinHash. The permutations are drawn once (datasketch draws them anew for
-    every MinHash: 200 µs each); shingles are hashed by CRC-32, which datasketch's affine32 scheme mixes before
-    permuting (its default SHA-1 costs three times as much for the same 32 bits)."""
-    from datasketch import MinHash
-
-    template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=zlib.crc32)
-
-    def sign(shingles: list[bytes]) -> object:
-        signature = MinHash(
-            num_perm=NUM_PERM,
-            seed=MINHASH_SEED,
-            hashfunc=zlib.crc32,
-            permutations=template.permutations,
-            scheme=template.scheme,
-        )
-        signature.update_batch(shingles)
-        return signature
-
-    return sign
-
-
-def _build_index(doc_ids: Sequence[str], read: Callable[[str], str], stats: ReuseStats) -> tuple[_Index, _Clusters]:
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    sign = _signer()
-    seen: dict[str, int] = {}  # content key → distinct sentence id
-    clusters = _Clusters()
-    index = _Index()
-    for number, doc_id in enumerate(doc_ids):
-        for unit in sentences(read(doc_id)):
-            stats.sentences += 1
-            distinct = seen.get(unit.key)
-            if distinct is None:
+def _build_index(doc_ids: Sequence[str], read: Callable[[str], str], stats: ReuseStats, folder: Path) -> _Index:
+    _, _, bands, rows = _permutations()
+    index = _Index(folder)
+    files = [(folder / f"band{band:02d}.u64").open("wb") for band in range(bands)]
+    try:
+        for number, doc_id in enumerate(doc_ids):
+            units = list(sentences(read(doc_id)))
+            for chunk in range(0, len(units), SIGN_CHUNK):
+                batch = units[chunk : chunk + SIGN_CHUNK]
                 started = time.perf_counter()
-                distinct = seen[unit.key] = clusters.add()
-                signature = sign(_shingles(unit.key))
-                for other in sorted(lsh.query(signature)):
-                    clusters.join(distinct, other)
-                    stats.near_duplicate_links += 1
-                lsh.insert(distinct, signature)
-                stats.minhash_lsh_s += time.perf_counter() - started
-            index.doc.append(number)
-            index.distinct.append(distinct)
-            index.line_start.append(unit.line_start)
-            index.line_end.append(unit.line_end)
+                keys = _band_keys(signatures([unit.key for unit in batch]), bands, rows)
+                stats.signing_s += time.perf_counter() - started
+                for band, handle in enumerate(files):
+                    handle.write(keys[:, band].tobytes())
+                for unit in batch:
+                    index.doc.append(number)
+                    index.line_start.append(unit.line_start)
+                    index.line_end.append(unit.line_end)
+            stats.sentences += len(units)
+    finally:
+        for handle in files:
+            handle.close()
     stats.notices = len(doc_ids)
-    stats.distinct_sentences = len(seen)
-    return index, clusters
+    return index
 
 
-def _candidate_lines(
-    index: _Index, clusters: _Clusters, stats: ReuseStats
-) -> list[tuple[int, int, int, int, int, int]]:
-    """(doc a, doc b, line a start, line a end, line b start, line b end) for every sentence pair in one cluster,
-    a < b, deduplicated and sorted; clusters in more than MAX_NOTICES notices are left out."""
+def _clusters(index: _Index) -> object:
+    """A cluster label per sentence: sentences sharing a band key with each other, transitively (connected
+    components, one band at a time)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    count = len(index.doc)
+    labels = np.arange(count, dtype=np.int64)
+    for path in sorted(index.folder.glob("band*.u64")):
+        keys = np.fromfile(path, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        same = keys[order[1:]] == keys[order[:-1]]
+        source, target = labels[order[:-1][same]], labels[order[1:][same]]
+        graph = coo_matrix((np.ones(len(source), dtype=np.int8), (source, target)), shape=(count, count))
+        _, components = connected_components(graph, directed=False)
+        labels = components[labels]
+    return labels
+
+
+def _candidate_lines(index: _Index, stats: ReuseStats) -> list[tuple[int, int, int, int, int, int]]:
+    """(doc a, doc b, line a start, line a end, line b start, line b end) for every pair of sentences of two notices
+    in one cluster, a < b, deduplicated and sorted; clusters in more than MAX_NOTICES notices are left out."""
     import numpy as np
 
     if not index.doc:
         return []
-    roots = np.fromiter((clusters.root(d) for d in index.distinct), dtype=np.int64, count=len(index.distinct))
+    labels = _clusters(index)
     docs = np.frombuffer(index.doc, dtype=np.int32)
-    order = np.lexsort((np.arange(len(roots)), roots))
-    boundaries = np.flatnonzero(np.diff(roots[order])) + 1
+    sizes = np.bincount(labels)
+    linked = np.flatnonzero(sizes[labels] > 1)
+    stats.linked_sentences = len(linked)
+    # notices per cluster: distinct (cluster, notice) pairs counted per cluster
+    pairs = np.unique(np.stack([labels[linked], docs[linked]], axis=1), axis=0)
+    notices = np.bincount(pairs[:, 0], minlength=len(sizes)) if len(pairs) else np.zeros(len(sizes), dtype=np.int64)
+    stats.common_clusters = int((notices > MAX_NOTICES).sum())
+    kept = linked[(notices[labels[linked]] >= 2) & (notices[labels[linked]] <= MAX_NOTICES)]
+    kept = kept[np.lexsort((kept, labels[kept]))]
+    boundaries = np.flatnonzero(np.diff(labels[kept])) + 1
     found: set[tuple[int, int, int, int, int, int]] = set()
-    for members in np.split(order, boundaries):
-        member_docs = docs[members]
-        notices = np.unique(member_docs)
-        if len(notices) < 2:
-            continue
-        if len(notices) > MAX_NOTICES:
-            stats.common_clusters += 1
-            continue
-        for i, one in enumerate(members):
-            for other in members[i + 1 :]:
+    for members in np.split(kept, boundaries):
+        for i, one in enumerate(members.tolist()):
+            for other in members[i + 1 :].tolist():
                 a, b = int(docs[one]), int(docs[other])
                 if a == b:
                     continue
@@ -267,9 +309,8 @@ def iter_passages(
     """
     stats = stats if stats is not None else ReuseStats()
     ordered = sorted(dict.fromkeys(doc_ids))
-    index, clusters = _build_index(ordered, read, stats)
-    candidates = _candidate_lines(index, clusters, stats)
-    del index
+    with tempfile.TemporaryDirectory(prefix="reuse-bands-") as scratch:
+        candidates = _candidate_lines(_build_index(ordered, read, stats, Path(scratch)), stats)
     texts = _Cache(TEXT_CACHE, lambda number: read(ordered[number]))
     alignments = _Cache(ALIGN_CACHE, _blocks)
     stats.aligned_line_pairs = len(candidates)
