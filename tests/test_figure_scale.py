@@ -79,6 +79,10 @@ def _all_figures(tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
         "timeline": figures.timeline_figure(documents),
         "stated": figures.stated_vs_itemised_figure(documents),
         "similarity": figures.similarity_figure(problems, documents),
+        "shares": figures.shares_figure(problems, documents, n_resamples=200),
+        "shares_two_columns": figures.shares_figure(
+            problems, documents, "category", "other", columns=2, n_resamples=50
+        ),
     }
 
 
@@ -213,3 +217,22 @@ def test_a_county_notice_does_not_name_its_prefecture_in_english():
     with style.language("en"):
         alone = style.city_labels(documents.iloc[[0]])
     assert alone == {"赣州市": "赣州市"}  # no romanised name of the city itself: the Chinese name, not Chongyi
+
+
+def test_the_dot_plot_draws_each_group_with_both_intervals(corpus):
+    import analysis.compare as compare
+
+    documents, problems = corpus["documents"], corpus["problems"]
+    fig = figures.shares_figure(problems, documents, by="city", top=8, n_resamples=200)
+    ax = fig.axes[0]
+    drawn = figures.groups(documents, top=8)
+    expected = compare.shares(problems, drawn.documents, "status", by="city", include_zero=True, n_resamples=200)
+    expected = expected[expected["status"] == "complete"].set_index("city").reindex(drawn.keys)
+    lines = ax.get_lines()
+    assert len(lines) == 3 * len(drawn.keys)  # Wilson, bootstrap, the share itself
+    for y, key in enumerate(drawn.keys):
+        wilson, boot, share = lines[3 * y : 3 * y + 3]
+        assert list(wilson.get_xdata()) == pytest.approx(list(expected.loc[key, ["wilson_low", "wilson_high"]]))
+        assert list(boot.get_xdata()) == pytest.approx(list(expected.loc[key, ["boot_low", "boot_high"]]))
+        assert share.get_xdata()[0] == pytest.approx(expected.loc[key, "share"])
+        assert list(wilson.get_ydata()) == [y, y]

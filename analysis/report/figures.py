@@ -85,13 +85,18 @@ def groups(documents: pd.DataFrame, by: str = "city", top: int = MAX_GROUPS) -> 
     problems, then first doc_id) and folding the rest into style.OTHER.
 
     A notice without a value stands for itself under its doc_id (as compare.document_cities does for cities).
-    Keys keep the order of compare.city_order, OTHER last; colours are style.key_color of each key, so a group's
+    Keys keep the order of compare.city_order (coded columns such as admin_level: their code table's order), OTHER
+    last; colours are style.key_color of each key, so a group's
     colour never depends on which other groups are present.
     """
     if by not in documents.columns:
         raise ValueError(f"documents has no column {by!r} to group by")
     keyed = documents.assign(city=documents[by].astype(object))
     order = compare.city_order(keyed)
+    table = getattr(codes, CODE_TABLES.get(by, ""), None)
+    if callable(table):  # coded values in their code table's order (province, city, county …), others after
+        rank = {key: i for i, key in enumerate(table().keys)}
+        order = sorted(order, key=lambda key: (rank.get(key, len(rank)), order.index(key)))
     cities = compare.document_cities(keyed)
     problems = documents.get("problems_extracted")
     sizes = {
@@ -358,7 +363,7 @@ def amounts_figure(
             label=style.tr("约数（余、多、约……）", "approximate (余/多/约…)"),
         )
     )
-    fig.legend(handles=handles, loc="outside right upper", ncols=1)
+    axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: room for the foot
     fig.suptitle(
         style.tr(
             "金额：按类型分列，不同类型不可相加，同类金额可能重叠",
@@ -546,13 +551,13 @@ def stated_vs_itemised_figure(
         ax.set_xticks(range(len(own)), labels, rotation=90 if len(own) > 5 else 0)
         ax.set_title(title, loc="left")
         ax.margins(y=0.15)
-    fig.legend(
+    axes[0][0].legend(
         handles=[
             Patch(facecolor="white", edgecolor="#555555", hatch="///", label=style.tr("通报自述", "stated")),
             Patch(color="#555555", label=style.tr("逐条抽取", "itemised")),
         ],
-        loc="outside right upper",
-        ncols=1,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
     )
     fig.suptitle(style.tr("通报自述数与逐条抽取数", "Stated in the notice against itemised"))
     _foot(fig, caption(documents))
@@ -601,7 +606,7 @@ def stated_scatter_figure(
         Line2D([], [], marker="o", linestyle="", color=drawn.colours[key], label=label)
         for key, label in zip(drawn.keys, drawn.labels, strict=True)
     ]
-    fig.legend(handles=handles, loc="outside right upper", ncols=1)
+    axes[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(
         style.tr("通报自述数与逐条抽取数（虚线：相等）", "Stated in the notice against itemised (dashed: equal)")
     )
@@ -629,6 +634,63 @@ def similarity_figure(
     fig.colorbar(image, ax=ax, shrink=0.7, label=style.tr("余弦相似度", "cosine similarity"))
     ax.set_title(style.tr("问题类别构成的相似度", "Similarity of problem-category profiles"))
     _foot(fig, caption(documents, problems))
+    return fig
+
+
+def shares_figure(
+    problems: pd.DataFrame,
+    documents: pd.DataFrame,
+    column: str = "status",
+    value: str = "complete",
+    *,
+    by: str = "city",
+    top: int = MAX_GROUPS,
+    columns: int = 1,
+    n_resamples: int = 1000,
+) -> Figure:
+    """Dot plot of each group's share of problems whose `column` is `value` (the `top` groups), with two 95 %
+    intervals (compare.shares): Wilson (thin), which treats problems as independent, and the notice-level bootstrap
+    (thick), which resamples whole notices; n = notices / problems at the right."""
+    drawn = groups(documents, by, top)
+    table = compare.shares(problems, drawn.documents, column, by="city", include_zero=True, n_resamples=n_resamples)
+    own = table[table[column] == value].set_index("city").reindex(drawn.keys)
+    fig, ax = _figure(style.column_width(columns), 1.7 + 0.3 * len(drawn.keys))
+    for y, key in enumerate(drawn.keys):
+        row = own.loc[key]
+        colour = drawn.colours[key]
+        ax.plot([row["wilson_low"], row["wilson_high"]], [y, y], color=colour, linewidth=1)
+        ax.plot([row["boot_low"], row["boot_high"]], [y, y], color=colour, linewidth=4, alpha=0.6)
+        ax.plot([row["share"]], [y], marker="o", color=colour, markeredgecolor="black", markersize=5)
+        notices, total = int(row["notices"]) if row["notices"] == row["notices"] else 0, row["problems"]
+        ax.text(
+            1.02,
+            y,
+            f"{notices}/{int(total) if total == total else 0}",
+            va="center",
+            fontsize=style.MIN_FONT_PT,
+            transform=ax.get_yaxis_transform(),
+        )
+    ax.set_yticks(range(len(drawn.keys)), drawn.labels)
+    ax.set_ylim(len(drawn.keys) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(_percent())
+    ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
+    label = (
+        style.status_label(value)
+        if column == "status"
+        else (style.category_label(value) if column == "category" else value)
+    )
+    ax.set_title(style.tr(f"“{label}”的比例", f"Share {label}"), loc="left")
+    header = style.tr("通报/问题", "notices/\nproblems")
+    ax.text(1.02, 1.0, header, fontsize=style.MIN_FONT_PT, va="bottom", transform=ax.transAxes)
+    ax.set_xlabel(
+        style.tr("细线：Wilson 区间；粗线：按通报自助法（95%）", "thin: Wilson; thick: notice bootstrap (95%)"),
+        fontsize=8,
+    )
+    _foot(
+        fig,
+        caption(documents, problems if column == "category" else problems.drop(columns="category", errors="ignore")),
+    )
     return fig
 
 
