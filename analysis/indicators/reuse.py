@@ -337,12 +337,6 @@ def iter_passages(
         yield from flush()
 
 
-def read_texts(folder: Path) -> dict[str, str]:
-    """Every stored text of a folder (`<folder>/<doc_id>.txt`) by doc_id, in doc_id order (for a few hundred
-    notices; a larger corpus goes through `text_reader`, one text at a time)."""
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))}
-
-
 def text_reader(folder: Path) -> Callable[[str], str]:
     """`read(doc_id)` for a folder of stored texts (`<folder>/<doc_id>.txt`, UTF-8, as the build writes them)."""
     return lambda doc_id: (folder / f"{doc_id}.txt").read_text(encoding="utf-8")

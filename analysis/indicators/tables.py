@@ -1,8 +1,10 @@
-"""The indicator tables of timeliness, concreteness and boilerplate, from the five tables and the stored texts.
+"""The indicator tables of timeliness, concreteness, boilerplate, reuse and recurrence, from the five tables and
+the stored texts.
 
 `indicator_tables(tables, texts)` returns them validated against their metadata (`analysis.tables.columns`,
-INDICATOR_TABLES): timeliness, deadlines, concreteness, boilerplate_notices, boilerplate, stock_phrases. A build
-that writes them calls it once over the whole corpus (the boilerplate's k depends on the number of notices).
+INDICATOR_TABLES): timeliness, deadlines, concreteness, boilerplate_notices, boilerplate, stock_phrases,
+reuse_passages, reuse_pairs, recurrence, recurrence_stated. A build that writes them calls it once over the whole
+corpus (the boilerplate's k depends on the number of notices; reuse and recurrence compare notices with each other).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.indicators import boilerplate, concreteness, timeliness
+from analysis.indicators import boilerplate, concreteness, recurrence, reuse, timeliness
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +28,7 @@ def stored_texts(folder: Path, doc_ids: Iterable[str] | None = None) -> dict[str
 def indicator_tables(
     tables: dict[str, pd.DataFrame], texts: dict[str, str], n: int = boilerplate.N, k: int | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The six indicator tables of this module's docstring, each conformed to its declared columns.
+    """The indicator tables of this module's docstring, each conformed to its declared columns.
 
     `tables`: the five output tables (documents, problems, measures at least); `texts`: doc_id → stored text of
     every notice in `documents`. `n` and `k` are the boilerplate's n-gram length and "common" threshold (default
@@ -42,4 +44,9 @@ def indicator_tables(
         "concreteness": concreteness.measure_concreteness(measures, texts),
         **boilerplate.boilerplate_tables(measures, texts, n, k),
     }
+    passages = reuse.shared_passages(texts)
+    out["reuse_passages"] = passages
+    out["reuse_pairs"] = reuse.pair_table(passages, {doc_id: len(text) for doc_id, text in texts.items()})
+    out["recurrence"] = recurrence.recurrence(problems, documents)
+    out["recurrence_stated"] = recurrence.stated_recurrence(problems, texts)
     return {name: conform(name, frame) for name, frame in out.items()}
