@@ -236,3 +236,25 @@ def test_the_dot_plot_draws_each_group_with_both_intervals(corpus):
         assert list(boot.get_xdata()) == pytest.approx(list(expected.loc[key, ["boot_low", "boot_high"]]))
         assert share.get_xdata()[0] == pytest.approx(expected.loc[key, "share"])
         assert list(wilson.get_ydata()) == [y, y]
+
+
+def test_notices_without_a_value_pool_into_one_unknown_group(corpus):
+    documents = corpus["documents"].assign(
+        agency_type=["hospital" if i % 4 == 0 else None if i % 4 == 1 else "state_firm" for i in range(500)],
+        year=[2025 if i % 2 else 2024 for i in range(500)],
+    )
+    with style.language("en"):
+        drawn = figures.groups(documents, by="agency_type")
+        years = figures.groups(documents, by="year")
+    assert drawn.keys == ["hospital", "state_firm", style.UNKNOWN]  # code table order, unknown last
+    assert drawn.labels == ["hospital", "state firm", "unknown"]
+    assert (drawn.documents["city"] == style.UNKNOWN).sum() == 125
+    assert years.keys == ["2024", "2025"]
+    assert style.key_color(style.UNKNOWN) == style.UNKNOWN_COLOR
+
+
+def test_groups_folded_and_kept_keep_their_colours_as_the_corpus_grows():
+    small, large = _corpus(40), _corpus(500)
+    before = figures.groups(small["documents"], top=50).colours
+    after = figures.groups(large["documents"], top=50).colours
+    assert {key: after[key] for key in before} == before

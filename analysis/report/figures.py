@@ -80,39 +80,33 @@ class Groups:
     folded: int
 
 
-def groups(documents: pd.DataFrame, by: str = "city", top: int = MAX_GROUPS) -> Groups:
-    """Group the notices by the documents column `by`, keeping the `top` groups with the most notices (ties: more
-    problems, then first doc_id) and folding the rest into style.OTHER.
+def groups(documents: pd.DataFrame, by: str = "city", top: int = MAX_GROUPS, unknown: str | None = None) -> Groups:
+    """Group the notices by the documents column `by` (compare.document_groups), keeping the `top` groups with the
+    most notices (ties: more problems, then group order) and folding the rest into style.OTHER.
 
-    A notice without a value stands for itself under its doc_id (as compare.document_cities does for cities).
-    Keys keep the order of compare.city_order (coded columns such as admin_level: their code table's order), OTHER
-    last; colours are style.key_color of each key, so a group's
-    colour never depends on which other groups are present.
+    Notices without a value: for cities, each stands for itself under its doc_id; for any other column they are
+    pooled into one group, `unknown` (default style.UNKNOWN, named 未知 / unknown). Keys follow compare.group_order
+    (coded columns in their code table's order, years ascending), OTHER last; colours are style.key_color of each
+    key, so a group's colour never depends on which other groups are present.
     """
-    if by not in documents.columns:
-        raise ValueError(f"documents has no column {by!r} to group by")
-    keyed = documents.assign(city=documents[by].astype(object))
-    order = compare.city_order(keyed)
-    table = getattr(codes, CODE_TABLES.get(by, ""), None)
-    if callable(table):  # coded values in their code table's order (province, city, county …), others after
-        rank = {key: i for i, key in enumerate(table().keys)}
-        order = sorted(order, key=lambda key: (rank.get(key, len(rank)), order.index(key)))
-    cities = compare.document_cities(keyed)
-    problems = documents.get("problems_extracted")
-    sizes = {
-        key: (
-            int((cities == key).sum()),
-            int(problems[(cities == key).to_numpy()].fillna(0).sum()) if problems is not None else 0,
-        )
-        for key in order
-    }
-    kept = sorted(order, key=lambda key: (-sizes[key][0], -sizes[key][1], order.index(key)))[:top]
+    if unknown is None and by != "city":
+        unknown = style.UNKNOWN
+    key_of = compare.document_groups(documents, by, unknown)
+    order = compare.group_order(documents, by, unknown)
+    notices = key_of.value_counts()
+    problems = (
+        documents["problems_extracted"].fillna(0).astype("int64").set_axis(key_of.index).groupby(key_of).sum()
+        if "problems_extracted" in documents.columns
+        else notices * 0
+    )
+    kept = sorted(order, key=lambda key: (-notices[key], -problems[key], order.index(key)))[:top]
     folded = [key for key in order if key not in kept]
     if len(folded) > 1:
-        keyed = keyed.assign(city=cities.where(cities.isin(kept), style.OTHER).to_numpy())
+        key_of = key_of.where(key_of.isin(kept), style.OTHER)
         keys = [key for key in order if key in kept] + [style.OTHER]
     else:  # folding one group into "other" would only hide its name
         keys, folded = order, []
+    keyed = documents.assign(city=key_of.to_numpy())
     names = _group_labels(keyed, by)
     labels = [
         style.tr(f"其他 {len(folded)} 组", f"{len(folded)} others") if key == style.OTHER else names[key]
@@ -127,7 +121,7 @@ def _group_labels(keyed: pd.DataFrame, by: str) -> dict[str, str]:
     if by == "city":
         return style.city_labels(keyed)
     table = getattr(codes, CODE_TABLES.get(by, ""), None)
-    names = table().names() if callable(table) else {}
+    names = {**(table().names() if callable(table) else {}), style.UNKNOWN: ("未知", "unknown")}
     return {key: style.tr(*names[key]) if key in names else key for key in compare.city_order(keyed)}
 
 

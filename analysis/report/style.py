@@ -33,6 +33,8 @@ EXTRA_COLORS = ("#888888", "#882255", "#44AA99", "#117733", "#332288", "#AA4499"
 KEY_PALETTE = (*OKABE_ITO[:7], *EXTRA_COLORS)
 OTHER = "__other__"  # key of the group a figure folds its smallest groups into, drawn grey and named last
 OTHER_COLOR = "#C8C8C8"
+UNKNOWN = "__unknown__"  # key of the group of notices without a value in the column grouped by (cities aside)
+UNKNOWN_COLOR = "#A0A0A0"
 # Journal column widths (about one and two columns of Springer Nature's 84 and 174 mm) and the smallest legible type.
 MM_PER_INCH = 25.4
 COLUMN_WIDTHS_MM = {1: 85.0, 2: 174.0}
@@ -170,10 +172,10 @@ def key_color(key: str) -> str:
 
     Adding or removing other groups never changes it, so a figure pasted into a report keeps its colours when the
     corpus grows. Two keys may share a colour (15 colours, any number of keys): every figure also names its groups
-    on an axis, so colour is never the only way to tell them apart. OTHER is always grey.
+    on an axis, so colour is never the only way to tell them apart. OTHER and UNKNOWN are greys.
     """
-    if key == OTHER:
-        return OTHER_COLOR
+    if key in (OTHER, UNKNOWN):
+        return OTHER_COLOR if key == OTHER else UNKNOWN_COLOR
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return KEY_PALETTE[int.from_bytes(digest[:8], "big") % len(KEY_PALETTE)]
 
