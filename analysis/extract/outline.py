@@ -93,7 +93,13 @@ def _set_extents(root: Node, flat: list[Node], stop: int) -> None:
     """An item runs until the next item at its own level or above; its own text until the next item of any level."""
     root.own_end = flat[0].start if flat else stop
     root.end = stop
-    depth = {node: len(node.ancestors()) for node in flat}
+    depth: dict[Node, int] = {root: -1}
+    unfinished: list[Node] = []  # items whose end is not known yet, deepest last: one pass, linear in the items
     for i, node in enumerate(flat):
+        depth[node] = depth[node.parent] + 1 if node.parent is not None else 0
         node.own_end = flat[i + 1].start if i + 1 < len(flat) else stop
-        node.end = next((later.start for later in flat[i + 1 :] if depth[later] <= depth[node]), stop)
+        while unfinished and depth[unfinished[-1]] >= depth[node]:
+            unfinished.pop().end = node.start
+        unfinished.append(node)
+    for node in unfinished:
+        node.end = stop
