@@ -1,6 +1,6 @@
 """Score the extractor on a folder of real notices laid out like tests/data/real (docs/, gold.json).
 
-The gold's conventions are in tests/data/real/README.md. Three measures, per field and overall:
+The gold's conventions are in tests/data/real/README.md. Four measures, per field and overall:
 
 - **facts right**: of the gold's document facts, the share the extractor gives exactly (a gold null counts as
   right when the extractor leaves it empty too);
@@ -8,7 +8,9 @@ The gold's conventions are in tests/data/real/README.md. Three measures, per fie
   is a claim the text does not support;
 - **problem headings found**: of the problem items whose heading is visible in the text, the share the extractor
   found with the same label and title, and of those the share with the gold's status. Extracted headings that are
-  not in the gold are counted as spurious.
+  not in the gold are counted as spurious;
+- **grouping keys** (admin_level, agency_type, review_kind, adcode, year): scored like facts, apart, and only on
+  the gold entries that label them.
 
 Strings are compared after removing whitespace and folding full-width punctuation; a trailing 。 of a title is
 ignored. Nothing is fuzzy: a value is right or it is wrong, and every wrong value is listed.
