@@ -124,6 +124,26 @@ def test_no_problem_of_one_seed_recurs_in_another(seeds: tuple) -> None:
     assert matches["similarity"].max() > 0.1  # the texts are compared at all: similar topics do score
 
 
+def test_the_baseline_pairs_only_notices_of_different_issuers_and_stays_small() -> None:
+    rows = [
+        {"doc_id": f"n{i:02d}", "issuer": f"示例{i % 3}局", "published_date": f"20{10 + i}-01-01"} for i in range(14)
+    ]
+    documents = _documents(rows)
+    problems = pd.DataFrame(
+        [
+            {"doc_id": row["doc_id"], "problem_seq": 1, "title": "公务接待不规范问题", "description": None,
+             "span_start": 0, "span_end": 9}
+            for row in rows
+        ]
+    )  # fmt: skip
+    across = rc.across_issuers(problems, documents)
+    pairs = set(zip(across["doc_id_earlier"], across["doc_id_later"], strict=True))
+    first = [f"n{i:02d}" for i in range(rc.BASELINE_NOTICES)]
+    expected = {(a, b) for a, b in itertools.combinations(first, 2) if int(a[1:]) % 3 != int(b[1:]) % 3}
+    assert pairs == expected
+    assert (across["similarity"] > 0.99).all()  # the same title everywhere: the baseline is not a recurrence test
+
+
 def test_the_assignment_is_one_to_one_and_maximises_total_similarity() -> None:
     titles_later = ["公务接待无公函问题", "专项资金滞留问题", "干部轮岗不到位问题", "党支部会议记录不全问题"]
     titles_earlier = ["专项资金滞留未用问题", "公务接待无公函无清单问题", "干部轮岗交流不到位问题"]

@@ -167,3 +167,16 @@ def test_the_reuse_figure_draws_a_matrix() -> None:
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c", "d"]
     assert "25.0%" in [t.get_text() for t in ax.texts]
+
+
+def test_the_group_figure_folds_groups_and_keeps_the_diagonal() -> None:
+    from analysis.report.reuse_figures import reuse_groups_figure
+
+    documents = pd.DataFrame(
+        {"doc_id": ["a", "b", "c", "d"], "city": ["甲市", "甲市", "乙市", "丙市"], "problems_extracted": [1, 1, 1, 1]}
+    )
+    fig = reuse_groups_figure(_hand_passages(), documents, LENGTHS, top=2)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "甲市" and len(labels) == 3  # 甲市, one more city, and the folded rest
+    assert f"{110 / 300:.1%}" in [t.get_text() for t in ax.texts]  # a–b within 甲市, on the diagonal

@@ -34,6 +34,7 @@ NGRAMS = (2, 3)  # character n-gram lengths: bigrams carry most Chinese words, t
 # against each other notice stays below 0.26 (426 problems, 10 pairs); the line sits above all of them.
 THRESHOLD = 0.3
 SENSITIVITY = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)  # lines at which the share of recurring problems is also reported
+BASELINE_NOTICES = 10  # notices whose pairs across issuers give the false-recurrence baseline (45 pairs at most)
 LOOK_BACK = "回头看"  # a notice about a look-back review answers an earlier round by definition
 
 # Words by which a problem says itself that it was found before: a recurrence stated in one notice, needing no
@@ -200,6 +201,16 @@ def match_all(problems: pd.DataFrame, pairs: Iterable[tuple[str, str]]) -> pd.Da
     if not frames:
         return match_problems(problems.iloc[0:0], "", "")
     return pd.concat(frames, ignore_index=True)
+
+
+def across_issuers(problems: pd.DataFrame, documents: pd.DataFrame, limit: int = BASELINE_NOTICES) -> pd.DataFrame:
+    """The false-recurrence baseline: `match_all` over every pair of notices of *different* issuers (by
+    `round_key`; an unknown key counts as different) among the first `limit` notices in doc_id order. No problem can
+    recur across two bodies, so the similarities show how high unrelated problems on similar topics score."""
+    ids = sorted(documents["doc_id"])[:limit]
+    keys = dict(zip(documents["doc_id"], round_key(documents), strict=True))
+    pairs = [(a, b) for a, b in itertools.combinations(ids, 2) if keys[a] is None or keys[a] != keys[b]]
+    return match_all(problems, pairs)
 
 
 def recurrence(problems: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

@@ -7,16 +7,19 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from analysis.report import style
-from analysis.report.figures import _figure, _heatmap
+from analysis.report.figures import MAX_GROUPS, _figure, _heatmap, groups
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
 
-def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, *, columns: int = 2) -> Figure:
+def reuse_figure(
+    matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, *, columns: int = 2, diagonal: bool = False
+) -> Figure:
     """Heatmap of a reuse matrix (`reuse.notice_matrix` or `reuse.group_matrix`): in each cell, the share of the row's
-    text found verbatim in the column's (a passage of at least reuse.MIN_PASSAGE content characters)."""
+    text found verbatim in the column's (a passage of at least reuse.MIN_PASSAGE content characters). The diagonal
+    is grey unless `diagonal` (a group against itself: reuse between its own notices)."""
     import numpy as np
     from matplotlib.ticker import PercentFormatter
 
@@ -25,7 +28,8 @@ def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, 
     keys = list(matrix.index)
     names = [(labels or {}).get(key, key) for key in keys]
     values = matrix.reindex(columns=keys).to_numpy(dtype=float, copy=True)
-    np.fill_diagonal(values, np.nan)  # a notice against itself: grey, not "no reuse"
+    if not diagonal:
+        np.fill_diagonal(values, np.nan)  # a notice against itself: grey, not "no reuse"
     text = [[f"{v:.1%}" if v > 0 else "" for v in row] for row in values]  # NaN > 0 is False: no text
     side = min(style.column_width(columns), 2.4 + 0.6 * len(keys))
     fig, ax = _figure(side, side)
@@ -44,3 +48,23 @@ def reuse_figure(matrix: pd.DataFrame, labels: Mapping[str, str] | None = None, 
         )
     )
     return fig
+
+
+def reuse_groups_figure(
+    passages: pd.DataFrame,
+    documents: pd.DataFrame,
+    lengths: Mapping[str, int],
+    *,
+    by: str = "city",
+    top: int = MAX_GROUPS,
+    columns: int = 2,
+) -> Figure:
+    """`reuse_figure` of the groups of notices by the documents column `by` (the `top` largest groups, the rest
+    folded into one, as every figure groups): the share of a group's text found in a notice of another group (or
+    in another notice of the same group, on the diagonal)."""
+    from analysis.indicators.reuse import group_matrix, group_table
+
+    drawn = groups(documents, by, top)
+    table = group_table(passages, drawn.documents, "city", lengths)  # drawn.documents holds the group in "city"
+    matrix = group_matrix(table, drawn.keys)
+    return reuse_figure(matrix, dict(zip(drawn.keys, drawn.labels, strict=True)), columns=columns, diagonal=True)
