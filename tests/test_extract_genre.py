@@ -16,7 +16,7 @@ from functools import cache
 import pytest
 
 from analysis.extract import Extraction, extract_notice, extract_text
-from analysis.paths import TEST_DATA
+from analysis.paths import RAW, TEST_DATA
 from analysis.read.sources import RawNotice, read_notice
 
 GENRE = TEST_DATA / "genre"
@@ -722,3 +722,17 @@ def test_problems_as_top_level_sections_after_an_organisational_one():
     ]
     assert column(rows, "status") == ["complete", "in_progress"]
     assert column(rows, "n_measures") == [2, 3]
+
+
+def test_a_problem_after_the_closing_lines_keeps_its_text_and_measures() -> None:
+    # issue 11: a problem placed after the closing line (欢迎广大干部群众…) got an empty span and 0 measures
+    from analysis.extract import extract_text
+
+    text = (RAW / "suining.txt").read_text(encoding="utf-8")
+    plain = extract_text(text, "suining")
+    last = plain.problems[-1]
+    cut = text.rfind("\n", 0, last["span_start"])
+    moved = extract_text(text[:cut] + "\n欢迎广大干部群众对巡察整改落实情况进行监督。" + text[cut:], "suining")
+    after = moved.problems[-1]
+    assert after["span_end"] - after["span_start"] == last["span_end"] - last["span_start"]
+    assert after["n_measures"] == last["n_measures"] > 0

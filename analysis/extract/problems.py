@@ -348,7 +348,7 @@ def _problems_in(text: str, section: Node, closing: int) -> list[Problem]:
         default = None  # 整改完成情况 names what the section reports on, not a status its problems share
     return [
         _read_problem(
-            text, node, section, code, title, _group_of(text, node, section) or default, min(node.end, closing)
+            text, node, section, code, title, _group_of(text, node, section) or default, _cut_at(closing, node)
         )
         for node in _problem_nodes(text, section, level, carries)
     ]
@@ -658,6 +658,12 @@ def _own_status(text: str, node: Node) -> int | None:
 def _heading(text: str, node: Node) -> str:
     line = text[node.heading_start : node.heading_end].strip()
     return line.split("。")[0].rstrip(":;,。 ").strip()
+
+
+def _cut_at(closing: int, node: Node) -> int:
+    """Where a problem's text ends: at the closing lines (欢迎…, 联系电话…) when they fall inside it; a problem that
+    starts after them is itself evidence they were not the notice's end, and keeps its whole extent."""
+    return node.end if node.start >= closing else min(node.end, closing)
 
 
 def _closing_start(text: str, root: Node) -> int:
