@@ -464,7 +464,8 @@ def shares(
       one group leaves the others' intervals alone). NaN for a group of fewer than two notices with problems:
       one notice cannot show how notices vary.
     Values of `column`: category and status as in category_counts and status_distribution; any other problems
-    column by its values. A group without problems has no share (NaN).
+    column by its values, a problem whose value is null left out of both count and problems. A group without
+    problems has no share (NaN).
     """
     import numpy as np
     import pandas as pd

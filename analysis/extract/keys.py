@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from analysis.extract.gazetteer import MUNICIPALITIES, Place, resolve, township_units
+from analysis.tables import codes
 
 KEYS = ("admin_level", "agency_type", "review_kind", "adcode", "year")
 
@@ -44,13 +45,22 @@ def grouping_keys(text: str, facts: Mapping[str, Located | None]) -> dict[str, K
     reviewer, title, published_date, feedback_date (each Located, or None when unknown); None where no rule applies.
     """
     place = _most_specific_place(facts)
-    return {
+    keys = {
         "adcode": _adcode(place),
         "admin_level": admin_level(text, facts, place),
         "agency_type": agency_type(text, facts.get("issuer")),
         "review_kind": review_kind(text, facts),
         "year": _year(facts),
     }
+    # the rules write codes; a code table edited without them must fail here, not in a table's validation
+    for name, table in _CODE_TABLES.items():
+        found = keys[name]
+        if found is not None:
+            table().check(str(found.value))
+    return keys
+
+
+_CODE_TABLES = {"admin_level": codes.admin_levels, "agency_type": codes.agency_types, "review_kind": codes.review_kinds}
 
 
 # --- the place and its code ---------------------------------------------------------------------------------

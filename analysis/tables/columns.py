@@ -225,8 +225,6 @@ DOCUMENTS = Table(
             "year of published_date, else of feedback_date; null when neither is known",
             "通报日期所在年份，无通报日期时取反馈日期年份；均不详时为空",
             nullable=True,
-            minimum=1949,
-            maximum=2100,
         ),
         _count(
             "problems_reported",
