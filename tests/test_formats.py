@@ -321,6 +321,18 @@ def test_a_scanned_pdf_is_rejected_with_what_to_do(tmp_path: Path) -> None:
     assert message.endswith(": no text layer: a scanned PDF; OCR it first (2 page(s), none with extractable text)")
 
 
+def test_a_pdf_of_more_pages_than_the_limit_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 11: a 5,000-page PDF took over 300 s
+    monkeypatch.setenv("ANALYSIS_MAX_PDF_PAGES", "3")
+    message = rejection(write_pdf(tmp_path / "long.pdf", [["一页。"]] * 4))
+    assert message.endswith(
+        ": 4 pages, more than the 3 a notice may have — split the file, or raise ANALYSIS_MAX_PDF_PAGES"
+    )
+    assert read(write_pdf(tmp_path / "short.pdf", [["一页。"]] * 3)).text == "一页。\n一页。\n一页。"
+
+
 def test_a_pdf_of_empty_pages_is_rejected(tmp_path: Path) -> None:
     assert "no text layer: a scanned PDF" in rejection(write_pdf(tmp_path / "blank.pdf", [[], []]))
 

@@ -55,6 +55,7 @@ _ENVIRONMENT: dict[str, tuple[str, int]] = {
     "html_depth": ("ANALYSIS_MAX_HTML_DEPTH", 1),
     "html_tags": ("ANALYSIS_MAX_HTML_TAGS", 1),
     "text_chars": ("ANALYSIS_MAX_TEXT_CHARS", 1),
+    "pdf_pages": ("ANALYSIS_MAX_PDF_PAGES", 1),
 }
 
 
@@ -68,6 +69,7 @@ class Limits:
     html_depth: int = 512
     html_tags: int = 100_000
     text_chars: int = 500_000
+    pdf_pages: int = 1_000
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -644,14 +646,16 @@ def _roman(n: int) -> str:
 _PAGE_NUMBER = re.compile(r"[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+")
 
 
-def pdf_text(raw: bytes) -> Extracted:
+def pdf_text(raw: bytes, limits: Limits | None = None) -> Extracted:
     """The text layer of a PDF, page after page, keeping its lines; page-number lines at page edges dropped.
 
-    A PDF without any text (a scan) is refused: its words are pictures and must be recognised (OCR) first.
+    A PDF without any text (a scan) is refused: its words are pictures and must be recognised (OCR) first. So is one
+    of more than `limits.pdf_pages` pages, before any page is read: notices run to a few dozen pages.
     """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    limits = limits or Limits.from_env()
     notes: list[str] = []
     with _warnings.catch_warnings(record=True) as caught, _pypdf_log(notes):
         _warnings.simplefilter("always")
@@ -659,6 +663,11 @@ def pdf_text(raw: bytes) -> Extracted:
             reader = PdfReader(io.BytesIO(raw))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise FormatError("password-protected PDF — save an unprotected copy first")
+            if len(reader.pages) > limits.pdf_pages:
+                raise FormatError(
+                    f"{len(reader.pages)} pages, more than the {limits.pdf_pages} a notice may have — split the file, "
+                    f"or {limits.override('pdf_pages')}"
+                )
             pages = list(reader.pages)
         except FormatError:
             raise

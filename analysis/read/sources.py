@@ -46,7 +46,7 @@ NOTICE_SUFFIXES: tuple[str, ...] = tuple(TEXT_SOURCES)
 _EXTRACTORS: dict[str, Callable[[bytes, formats.Decoder, formats.Limits], formats.Extracted]] = {
     "html": formats.html_text,
     "docx": lambda raw, _decode, limits: formats.docx_text(raw, limits),
-    "pdf": lambda raw, _decode, _limits: formats.pdf_text(raw),
+    "pdf": lambda raw, _decode, limits: formats.pdf_text(raw, limits),
 }
 
 METADATA_COLUMNS: tuple[str, ...] = (
