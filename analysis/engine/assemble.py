@@ -1,7 +1,7 @@
 """Turn the chunks' parts into the one output layout, inside the new generation:
 
     <table>.parquet     one file per table (documents, problems, measures, amounts, evidence)
-    tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices)
+    tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices, 500 unless set)
     csv/, datapackage.json   CSV copies and their Frictionless descriptor (analysis.tables.package)
     texts/<doc_id>.txt  the text every span indexes
     audit/<doc_id>.html one page per notice showing each extracted value on its text
@@ -19,9 +19,10 @@ from pathlib import Path
 
 from analysis.engine.chunk import PARTS, TABLES
 
-# A workbook holds every table in memory while it is written, and Excel is no tool for more: above this many notices
+# A workbook holds every table in memory while it is written (about 30 ms per notice), and Excel is no tool for
+# more: above this many notices
 # the workbook is left out (said in one line); the Parquet and CSV copies are complete.
-WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "2000"))
+WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "500"))
 
 
 def duplicates(notices: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -63,9 +63,9 @@ def render_audit(doc_id: str, text: str, tables: dict[str, pd.DataFrame]) -> str
     body = _highlight(text, marks)
     findings = [f for f in str(doc["findings"] or "").split("; ") if f]
     warnings = [w for w in str(doc["warnings"] or "").split("; ") if w]
-    facts = tables["evidence"][tables["evidence"].doc_id == doc_id]
     rows = "".join(
-        f"<tr><th>{html.escape(str(f.field))}</th><td>{html.escape(str(f.value))}</td></tr>" for f in facts.itertuples()
+        f"<tr><th>{html.escape(str(f['field']))}</th><td>{html.escape(str(f['value']))}</td></tr>"
+        for f in _rows(tables["evidence"], doc_id)
     )
     legend = "".join(f'<span class="{c}">{html.escape(label)}</span>' for c, label in _LEGEND)
     counts = (
@@ -92,26 +92,28 @@ def render_audit(doc_id: str, text: str, tables: dict[str, pd.DataFrame]) -> str
 
 def _marks(doc_id: str, tables: dict[str, pd.DataFrame]) -> list[_Mark]:
     marks: list[_Mark] = []
-    problems = tables["problems"][tables["problems"].doc_id == doc_id]
-    for p in problems.itertuples():
-        tip = f"problem {p.problem_seq} {p.label} · {p.status} · {p.n_measures} measures"
-        marks.append(_Mark(p.span_start, p.span_end, "problem", str(p.problem_seq), tip))
-        if pd.notna(p.status_span_start):
-            status = p.status if isinstance(p.status, str) else "unmapped"
-            marks.append(_Mark(int(p.status_span_start), int(p.status_span_end), "status", str(p.problem_seq), status))
-    measures = tables["measures"][tables["measures"].doc_id == doc_id]
-    for m in measures.itertuples():
-        ident = f"{m.problem_seq}.{m.part}.{m.measure_seq}"
-        tip = f"problem {m.problem_seq} {m.part} {m.measure_seq}"
-        marks.append(_Mark(m.span_start, m.span_end, m.part, ident, tip))
-    amounts = tables["amounts"][tables["amounts"].doc_id == doc_id]
-    for a in amounts.itertuples():
-        tip = f"{a.yuan} 元 · {a.kind} · {a.part}" + (" · approx" if a.approx else "")
-        marks.append(_Mark(a.span_start, a.span_end, "amount", str(a.amount_seq), tip))
-    evidence = tables["evidence"][tables["evidence"].doc_id == doc_id]
-    for e in evidence.itertuples():
-        marks.append(_Mark(e.span_start, e.span_end, "fact", e.field, f"{e.field} = {e.value}"))
+    for p in _rows(tables["problems"], doc_id):
+        tip = f"problem {p['problem_seq']} {p['label']} · {p['status']} · {p['n_measures']} measures"
+        marks.append(_Mark(p["span_start"], p["span_end"], "problem", str(p["problem_seq"]), tip))
+        if pd.notna(p["status_span_start"]):
+            status = p["status"] if isinstance(p["status"], str) else "unmapped"
+            span = int(p["status_span_start"]), int(p["status_span_end"])
+            marks.append(_Mark(*span, "status", str(p["problem_seq"]), status))
+    for m in _rows(tables["measures"], doc_id):
+        ident = f"{m['problem_seq']}.{m['part']}.{m['measure_seq']}"
+        tip = f"problem {m['problem_seq']} {m['part']} {m['measure_seq']}"
+        marks.append(_Mark(m["span_start"], m["span_end"], m["part"], ident, tip))
+    for a in _rows(tables["amounts"], doc_id):
+        tip = f"{a['yuan']} 元 · {a['kind']} · {a['part']}" + (" · approx" if a["approx"] else "")
+        marks.append(_Mark(a["span_start"], a["span_end"], "amount", str(a["amount_seq"]), tip))
+    for e in _rows(tables["evidence"], doc_id):
+        marks.append(_Mark(e["span_start"], e["span_end"], "fact", e["field"], f"{e['field']} = {e['value']}"))
     return [m for m in marks if m.end > m.start]
+
+
+def _rows(frame: pd.DataFrame, doc_id: str) -> list[dict]:
+    # records, not itertuples: itertuples builds a namedtuple class on every call, most of a page's cost
+    return frame[frame["doc_id"] == doc_id].to_dict("records")
 
 
 def _highlight(text: str, marks: list[_Mark]) -> str:
