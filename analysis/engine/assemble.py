@@ -20,8 +20,7 @@ from pathlib import Path
 from analysis.engine.chunk import PARTS, TABLES
 
 # A workbook holds every table in memory while it is written (about 30 ms per notice), and Excel is no tool for
-# more: above this many notices
-# the workbook is left out (said in one line); the Parquet and CSV copies are complete.
+# more: above this many notices the workbook is left out (said in one line); the Parquet and CSV copies are complete.
 WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "500"))
 
 
