@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
@@ -274,6 +274,42 @@ def _yuan(value: str) -> Decimal:
     with localcontext() as context:
         context.prec = YUAN_PRECISION + 2
         return Decimal(int(amount)) if amount == amount.to_integral_value() else amount.normalize()
+
+
+@dataclass
+class Corrected:
+    """One notice's rows after its corrections, and what the corrections did."""
+
+    problems: list[dict]
+    measures: list[dict]
+    amounts: list[dict]
+    category_overrides: list[dict]  # set_category rows, applied after the classifier
+    stale: list[str]  # corrections that could not be applied: warnings of the notice
+    applied: int
+
+
+def correct_notice(
+    text: str,
+    doc_id: str,
+    problems: list[dict],
+    measures: list[dict],
+    amounts: list[dict],
+    corrections: Iterable[Correction],
+) -> Corrected:
+    """Apply the corrections of notice `doc_id` (from all `corrections`) to its rows; `text` is its source text.
+
+    Without corrections for it, every row's `corrections` column is empty."""
+    mine = [c for c in corrections if c.doc_id == doc_id]
+    if not mine:
+        for row in problems + amounts:
+            row["corrections"] = None
+        return Corrected(problems, measures, amounts, [], [], 0)
+    problems, measures, amounts, categories, stale = apply_corrections(text, problems, measures, amounts, mine)
+    overrides = [
+        {"doc_id": doc_id, "problem_seq": int(key.rsplit(":", 1)[1]), "category": c.value, "note": c.note}
+        for c, key in categories
+    ]
+    return Corrected(problems, measures, amounts, overrides, stale, len(mine) - len(stale))
 
 
 def apply_corrections(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.curate.consistency import findings
-from analysis.curate.corrections import Correction, apply_corrections
+from analysis.curate.corrections import Corrected, Correction, correct_notice
+from analysis.curate.given import GIVEN_FACTS, given_facts, given_keys
 from analysis.extract.amounts import find_amounts
-from analysis.extract.header import FIELDS as HEADER_FIELDS
 from analysis.extract.header import Fact, read_header
 from analysis.extract.infer import Inferred, fill_metadata, infer_metadata
 from analysis.extract.keys import Located, grouping_keys
@@ -45,10 +44,34 @@ def extract_text(text: str, doc_id: str = "inline") -> Extraction:
 
 
 def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Correction, ...] = ()) -> Extraction:
-    """Extract one notice, then apply the researcher's corrections for it.
+    """Extract one notice: read its parts from the text, then curate them — the researcher's corrections and what
+    metadata.csv gives win over the text — into the rows of every table.
 
     Raises NoticeError when the text is not a rectification notice at all.
     """
+    reading = _read(notice)
+    corrected = correct_notice(
+        notice.text, notice.doc_id, reading.problems, reading.measures, reading.amounts, corrections
+    )
+    return _rows(notice, reading, corrected)
+
+
+@dataclass
+class _Reading:
+    """What the text of one notice says, before any curation."""
+
+    text: str  # the normalised text every offset below indexes
+    spans: _Spans
+    problems: list[dict]
+    measures: list[dict]
+    amounts: list[dict]
+    facts: dict[str, Fact]
+    inferred: dict[str, Inferred | None]
+    warnings: list[str]
+    cut: bool
+
+
+def _read(notice: RawNotice) -> _Reading:
     norm = normalize(notice.text)
     text = norm.text
     if not _GENRE.search(text) or not _REVIEW.search(text):
@@ -59,21 +82,31 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
     root = build_outline(text)
     problems, warnings = find_problems(text, root)
     body_start = root.children[0].start if root.children else len(text)
-    first_problem = problems[0].start if problems else len(text)
     header = read_header(text, body_start)
-    totals = read_totals(text, 0, first_problem)
-    doc_id = notice.doc_id
+    totals = read_totals(text, 0, problems[0].start if problems else len(text))
     spans = _Spans(norm)
+    problem_rows = [_problem_row(notice.doc_id, seq, p, text, spans) for seq, p in enumerate(problems, start=1)]
+    amount_rows, amount_warnings = _amount_rows(notice, problems, text, spans)
+    return _Reading(
+        text=text,
+        spans=spans,
+        problems=problem_rows,
+        measures=_measure_rows(notice.doc_id, problems, text, spans),
+        amounts=amount_rows,
+        facts={**header.facts, **totals},
+        inferred=infer_metadata(text),
+        warnings=warnings + header.warnings + amount_warnings,
+        cut=is_cut(text),
+    )
 
-    problem_rows, measure_rows, unmapped = [], [], []
+
+def _measure_rows(doc_id: str, problems: list[Problem], text: str, spans: _Spans) -> list[dict]:
+    rows = []
     for seq, p in enumerate(problems, start=1):
-        problem_rows.append(_problem_row(doc_id, seq, p, text, spans))
-        if p.status is None:
-            unmapped.append(p.status_raw)
         for part, items in (("measure", p.measures), ("result", p.results)):
             for mseq, item in enumerate(items, start=1):
                 s, e = spans(item.start, item.end)
-                measure_rows.append(
+                rows.append(
                     {
                         "doc_id": doc_id,
                         "problem_seq": seq,
@@ -85,6 +118,11 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
                         "span_end": e,
                     }
                 )
+    return rows
+
+
+def _amount_rows(notice: RawNotice, problems: list[Problem], text: str, spans: _Spans) -> tuple[list[dict], list[str]]:
+    """Every amount of money with its problem and part, and a warning for each that cannot be stored exactly."""
 
     def part_at(offset: int) -> tuple[int | None, str]:
         for seq, p in enumerate(problems, start=1):
@@ -93,20 +131,20 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
                 return seq, inside[-1] if inside else "problem"
         return None, "preamble"
 
-    amount_rows = []
-    found_amounts = find_amounts(text, lambda o: part_at(o)[1])
-    warnings += [
+    found = find_amounts(text, lambda o: part_at(o)[1])
+    warnings = [
         f"amount '{text[a.start : a.end]}' has more precision or size than yuan are stored with: left out"
-        for a in found_amounts
+        for a in found
         if a.yuan is None
     ]
-    for aseq, a in enumerate((a for a in found_amounts if a.yuan is not None), start=1):
+    rows = []
+    for aseq, a in enumerate((a for a in found if a.yuan is not None), start=1):
         pseq, part = part_at(a.start)
         s, e = spans(a.start, a.end)
         cs, ce = spans(*a.context)
-        amount_rows.append(
+        rows.append(
             {
-                "doc_id": doc_id,
+                "doc_id": notice.doc_id,
                 "amount_seq": aseq,
                 "problem_seq": pseq,
                 "part": part,
@@ -120,100 +158,105 @@ def extract_notice(notice: RawNotice, corrections: list[Correction] | tuple[Corr
                 "span_end": e,
             }
         )
+    return rows, warnings
 
-    mine = [c for c in corrections if c.doc_id == doc_id]
-    category_overrides: list[dict] = []
-    stale: list[str] = []
-    if mine:
-        problem_rows, measure_rows, amount_rows, categories, stale = apply_corrections(
-            notice.text, problem_rows, measure_rows, amount_rows, mine
-        )
-        category_overrides = [
-            {"doc_id": doc_id, "problem_seq": int(key.rsplit(":", 1)[1]), "category": c.value, "note": c.note}
-            for c, key in categories
-        ]
-        unmapped = [p["status_raw"] for p in problem_rows if p["status"] is None]
-    else:
-        for row in problem_rows + amount_rows:
-            row["corrections"] = None
 
-    # City, county, province and issuer: given in metadata.csv, else read from the normalised text.
-    inferred = infer_metadata(text)
-    facts: dict[str, Fact] = {**header.facts, **totals}
-    evidence = [
-        {
-            "doc_id": doc_id,
-            "field": name,
-            "value": str(fact.value),
-            "span_start": s,
-            "span_end": e,
-            "quote": notice.text[s:e],
-        }
-        for name, fact in facts.items()
-        if fact.span is not None
-        for s, e in [spans(*fact.span)]
+def _rows(notice: RawNotice, reading: _Reading, corrected: Corrected) -> Extraction:
+    """The curated rows of every table: metadata.csv's values over the text's, each value with its evidence."""
+    metadata, metadata_inferred = fill_metadata(notice.metadata, reading.inferred)
+    facts_given, given_warnings = given_facts(notice.metadata)
+    warnings = [
+        *notice.warnings,
+        *reading.warnings,
+        *corrected.stale,
+        *given_warnings,
+        *_inference_warnings(reading, metadata, metadata_inferred, facts_given),
     ]
-    metadata, metadata_inferred = fill_metadata(notice.metadata, inferred)
-    evidence += [
-        {
-            "doc_id": doc_id,
-            "field": name,
-            "value": metadata[name],
-            "span_start": s,
-            "span_end": e,
-            "quote": notice.text[s:e],
-        }
-        for name in metadata_inferred
-        if (found := inferred[name]) is not None and found.start is not None and found.end is not None
-        for s, e in [spans(found.start, found.end)]
-    ]
-    given_facts, given_warnings = _given_facts(notice.metadata)
-    given_warnings += [
+    unmapped = [p["status_raw"] for p in corrected.problems if p["status"] is None]
+    document = _document_row(
+        notice,
+        reading.facts,
+        corrected.problems,
+        corrected.measures,
+        corrected.amounts,
+        unmapped,
+        warnings,
+        reading.cut,
+    )
+    document.update(metadata, **facts_given)
+    keys = grouping_keys(reading.text, _located(reading.text, document, reading.inferred, reading.facts))
+    keys_given = given_keys(notice.metadata)
+    document.update({k: None if key is None else key.value for k, key in keys.items()}, **keys_given)
+    given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
+    given += list(keys_given)
+    document["metadata_given"] = "; ".join(f for f in (*given, *facts_given) if document.get(f) is not None)
+    document["metadata_inferred"] = "; ".join(metadata_inferred)
+    document["corrections_applied"] = corrected.applied
+    evidence = _evidence(notice, reading, metadata, metadata_inferred, keys, keys_given)
+    return Extraction(
+        document,
+        corrected.problems,
+        corrected.measures,
+        corrected.amounts,
+        evidence,
+        warnings,
+        category_overrides=corrected.category_overrides,
+    )
+
+
+def _inference_warnings(
+    reading: _Reading, metadata: dict, metadata_inferred: list[str], facts_given: dict
+) -> list[str]:
+    warnings = [
         f"{name} '{found.value}' is ambiguous ({', '.join(found.candidates)}): the fields above it are left empty"
         for name in metadata_inferred
-        if (found := inferred[name]) is not None and found.candidates
+        if (found := reading.inferred[name]) is not None and found.candidates
     ]
     unread = [
-        name for name in _CORE_FACTS if metadata.get(name) is None and name not in given_facts and name not in facts
+        name
+        for name in _CORE_FACTS
+        if metadata.get(name) is None and name not in facts_given and name not in reading.facts
     ]
     if unread:
-        given_warnings.append(
+        warnings.append(
             f"not read from the text: {', '.join(unread)} — give them in metadata.csv if the notice states them"
         )
-    warnings = list(notice.warnings) + warnings + header.warnings + stale + given_warnings
-    document = _document_row(
-        notice, facts, problem_rows, measure_rows, amount_rows, unmapped, warnings, cut=is_cut(text)
-    )
-    document.update(metadata, **given_facts)
-    keys = grouping_keys(text, _located(text, document, inferred, facts))
-    given_keys = {k: v.strip() for k in GIVEN_KEYS if (v := notice.metadata.get(k) or "").strip()}
-    document.update({k: None if key is None else key.value for k, key in keys.items()}, **given_keys)
-    evidence += [
-        {
-            "doc_id": doc_id,
-            "field": name,
-            "value": str(key.value),
-            "span_start": s,
-            "span_end": e,
-            "quote": notice.text[s:e],
-            "rule": key.rule,
-        }
-        for name, key in keys.items()
-        if key is not None and name not in given_keys and key.start is not None and key.end is not None
-        for s, e in [spans(key.start, key.end)]
+    return warnings
+
+
+def _evidence(
+    notice: RawNotice,
+    reading: _Reading,
+    metadata: dict,
+    metadata_inferred: list[str],
+    keys: dict,
+    keys_given: dict[str, str],
+) -> list[dict]:
+    """One row per value read from the text (facts, places and issuer, grouping keys) with its span and quote."""
+    found: list[tuple[str, str, tuple[int, int], str | None]] = [
+        (name, str(fact.value), fact.span, None) for name, fact in reading.facts.items() if fact.span is not None
     ]
-    given = [f for f in ("city", "county", "province", "issuer") if f in metadata and f not in metadata_inferred]
-    given += list(given_keys)
-    document["metadata_given"] = "; ".join(f for f in (*given, *given_facts) if document.get(f) is not None)
-    document["metadata_inferred"] = "; ".join(metadata_inferred)
-    document["corrections_applied"] = len(mine) - len(stale)
-    return Extraction(
-        document, problem_rows, measure_rows, amount_rows, evidence, warnings, category_overrides=category_overrides
-    )
+    found += [
+        (name, metadata[name], (place.start, place.end), None)
+        for name in metadata_inferred
+        if (place := reading.inferred[name]) is not None and place.start is not None and place.end is not None
+    ]
+    found += [
+        (name, str(key.value), (key.start, key.end), key.rule)
+        for name, key in keys.items()
+        if key is not None and name not in keys_given and key.start is not None and key.end is not None
+    ]
+    rows = []
+    for name, value, span, rule in found:
+        s, e = reading.spans(*span)
+        row = {"doc_id": notice.doc_id, "field": name, "value": value, "span_start": s, "span_end": e}
+        row["quote"] = notice.text[s:e]
+        if rule is not None:
+            row["rule"] = rule
+        rows.append(row)
+    return rows
 
 
-# Grouping keys a row of data/raw/metadata.csv may state instead (optional columns, checked by analysis.read.sources).
-GIVEN_KEYS = ("admin_level", "agency_type", "review_kind", "adcode")
 _LOCATED_FACTS = ("title", "review_type", "review_scope", "reviewer", "published_date", "feedback_date")
 
 
@@ -245,32 +288,6 @@ def _located(
 
 # Facts every notice has, whether or not its text states them: each one not read is said so in a warning.
 _CORE_FACTS = ("issuer", "city", "review_type", "reviewer", "published_date")
-# Facts read from the text that a row of data/raw/metadata.csv may state instead (optional columns).
-GIVEN_FACTS = tuple(f for f in HEADER_FIELDS if f != "title")
-_REVIEW_TYPES = ("巡察", "巡视", "审计", "其他")
-
-
-def _given_facts(metadata: dict[str, str]) -> tuple[dict, list[str]]:
-    """Header facts given in metadata.csv, which win over the text; a value that cannot be used is a warning."""
-    given: dict = {}
-    warnings: list[str] = []
-    for name in GIVEN_FACTS:
-        raw = (metadata.get(name) or "").strip()
-        if not raw:
-            continue
-        if name in ("review_scope", "reviewer"):
-            given[name] = raw
-        elif name == "review_type":
-            if raw in _REVIEW_TYPES:
-                given[name] = raw
-            else:
-                warnings.append(f"metadata.csv review_type '{raw}' is not one of {', '.join(_REVIEW_TYPES)}: ignored")
-        else:
-            try:
-                given[name] = dt.date.fromisoformat(raw)
-            except ValueError:
-                warnings.append(f"metadata.csv {name} '{raw}' is not a YYYY-MM-DD date: ignored")
-    return given, warnings
 
 
 class _Spans:
