@@ -146,3 +146,22 @@ def test_a_run_killed_at_a_switch_point_leaves_a_whole_generation(notices: Path,
     report = extract_batch([notices], out, workers=1, progress=False)
     assert report.written and set(read_tables(out)["documents"]["doc_id"]) == set(SEEDS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notices", "old", "out"]
+
+
+def test_figures_are_a_generation_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import paths
+    from analysis.engine import generation, pipeline
+
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / ".gitkeep").write_text("", encoding="utf-8")
+    (figures / "status_by_city_zh.svg").write_text("<svg/>", encoding="utf-8")  # written before manifests existed
+    staging = generation.prepare(figures, legacy=pipeline._earlier_figure)
+    assert (staging / ".gitkeep").exists()  # the repository's placeholder is carried over
+    generation.discard(staging)
+
+    (figures / "my-figure.svg").write_text("<svg/>", encoding="utf-8")
+    monkeypatch.setattr(paths, "FIGURES", figures)
+    assert pipeline.render_figures() == 1  # refused before drawing anything
+    assert sorted(p.name for p in figures.iterdir()) == [".gitkeep", "my-figure.svg", "status_by_city_zh.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]

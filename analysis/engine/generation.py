@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.tables.outputs import MANIFEST
@@ -47,19 +48,21 @@ def kill_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def foreign_files(out_dir: Path) -> list[str]:
-    """Paths under `out_dir` (relative, sorted) that no generation of this tool wrote."""
+def foreign_files(out_dir: Path, legacy: Callable[[str], bool] | None = None) -> list[str]:
+    """Paths under `out_dir` (relative, sorted) that no generation of this tool wrote. In a folder that has no
+    manifest yet (written before generations), `legacy` says which top-level file names earlier versions wrote."""
     if not out_dir.exists():
         return []
     if not out_dir.is_dir() or out_dir.is_symlink():
         return ["."]
     owned = _owned(out_dir)
+    earlier = legacy if legacy is not None and not (out_dir / MANIFEST).is_file() else None
     found = []
     for root, folders, files in os.walk(out_dir):
         base = Path(root).relative_to(out_dir)
         for name in files:
             relative = (base / name).as_posix()
-            if relative not in owned:
+            if relative not in owned and not (earlier is not None and base == Path(".") and earlier(name)):
                 found.append(relative)
         for name in folders:
             if (Path(root) / name).is_symlink():
@@ -83,13 +86,15 @@ def _lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def prepare(out_dir: Path) -> Path:
+def prepare(out_dir: Path, legacy: Callable[[str], bool] | None = None) -> Path:
     """Check that `out_dir` may be replaced, repair an interrupted switch, clear stale generations, and return a new
-    empty generation folder beside it. Raises OutputFolderError, leaving everything as it was, when it may not."""
+    empty generation folder beside it. Raises OutputFolderError, leaving everything as it was, when it may not.
+
+    `legacy`: see `foreign_files`."""
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     _recover(out_dir)
-    foreign = foreign_files(out_dir)
+    foreign = foreign_files(out_dir, legacy)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise OutputFolderError(

@@ -130,18 +130,57 @@ def _report(report: BatchReport, out_dir: Path) -> int:
 
 
 def render_figures(language: str | None = None) -> int:
-    """Regenerate figures/ from data/processed, in both languages unless one is asked for (one process each)."""
+    """Regenerate figures/ from data/processed, in both languages unless one is asked for (one process each).
+
+    The figures are drawn into a new generation of the folder, which replaces the old one at once: a killed run
+    leaves the earlier figures whole, never a truncated file beside new ones."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from analysis.engine import generation
+
     languages = [language] if language else ["zh", "en"]
-    with ProcessPoolExecutor(max_workers=len(languages)) as pool:
-        written = [path for paths_of_one in pool.map(_render_language, languages) for path in paths_of_one]
+    try:
+        staging = generation.prepare(paths.FIGURES, legacy=_earlier_figure)
+    except OutputFolderError as exc:
+        print(f"FAILED {exc}", file=sys.stderr)
+        return 1
+    try:
+        if language:  # one language only: the other's figures stay as they are
+            _keep_other_languages(staging, languages)
+        with ProcessPoolExecutor(max_workers=len(languages)) as pool:
+            drawn = pool.map(_render_language, [staging] * len(languages), languages)
+            written = [path for paths_of_one in drawn for path in paths_of_one]
+        generation.write_manifest(staging)
+        generation.switch(staging, paths.FIGURES)
+    finally:
+        generation.discard(staging)
     print(f"wrote {len(written)} figure files to {shown(paths.FIGURES)}")
     return 0
 
 
-def _render_language(language: str) -> list[Path]:
+def _earlier_figure(name: str) -> bool:
+    """A figure file of a version that kept no manifest: <name>_zh.png, <name>_en.svg, …"""
+    import re
+
+    return re.fullmatch(r"[a-z0-9_]+_(?:zh|en)\.(?:png|svg)", name) is not None
+
+
+def _keep_other_languages(staging: Path, languages: list[str]) -> None:
+    import shutil
+
+    if not paths.FIGURES.is_dir():
+        return
+    for figure in paths.FIGURES.iterdir():
+        if (
+            figure.is_file()
+            and not figure.name.startswith(".")
+            and not any(figure.stem.endswith(f"_{one}") for one in languages)
+        ):
+            shutil.copy2(figure, staging / figure.name)
+
+
+def _render_language(out_dir: Path, language: str) -> list[Path]:
     from analysis.report.figures import render_all
     from analysis.tables.io import read_tables
 
-    return render_all(read_tables(paths.PROCESSED), paths.FIGURES, language)
+    return render_all(read_tables(paths.PROCESSED), out_dir, language)
