@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
@@ -186,45 +186,71 @@ def _row_problem(c: Correction, header: list[str], categories: list[tuple[str, .
     def column(name: str) -> str:
         return f"column {header.index(name) + 1} ({name})" if name in header else f"column {name} (absent)"
 
-    def shown(value: str) -> str:
-        return f"'{value}'" if value else "empty"
+    # In the order a reader fixes a row: which notice, what is corrected, where, to what.
+    return (
+        _doc_id_problem(c, column("doc_id"))
+        or _action_problem(c, column)
+        or _quote_problem(c, column("quote"))
+        or _value_problem(c, column("value"), categories)
+    )
 
+
+def _value_shown(value: str) -> str:
+    """A field as a message shows it: quoted, or the word empty."""
+    return f"'{value}'" if value else "empty"
+
+
+def _doc_id_problem(c: Correction, column: str) -> str | None:
+    """What is wrong with the row's doc_id (empty, or a path or file name rather than a notice's name), or None."""
     if not c.doc_id:
-        return f"{column('doc_id')}: empty — give the notice's file name without its extension, e.g. shenyang"
+        return f"{column}: empty — give the notice's file name without its extension, e.g. shenyang"
     name = Path(c.doc_id.replace("\\", "/"))
     if name.name != c.doc_id or name.suffix.lower() in (".txt", ".html", ".htm", ".docx", ".pdf"):
-        return f"{column('doc_id')}: '{c.doc_id}' — give the file name without folder or extension: {name.stem}"
+        return f"{column}: '{c.doc_id}' — give the file name without folder or extension: {name.stem}"
+    return None
+
+
+def _action_problem(c: Correction, column: Callable[[str], str]) -> str | None:
+    """What is wrong with the row's target and action (unknown, or an action of the other target), or None."""
     if c.target not in _ACTIONS:
-        return f"{column('target')}: {shown(c.target)} is not a target — valid: {', '.join(_ACTIONS)}"
+        return f"{column('target')}: {_value_shown(c.target)} is not a target — valid: {', '.join(_ACTIONS)}"
     if c.action not in _ACTIONS[c.target]:
         other = next((t for t, actions in _ACTIONS.items() if t != c.target and c.action in actions), None)
         hint = f" ({c.action} is an action for {_A[other]})" if other else ""
         return (
-            f"{column('action')}: {shown(c.action)} is not an action for {_A[c.target]}{hint} — valid: "
+            f"{column('action')}: {_value_shown(c.action)} is not an action for {_A[c.target]}{hint} — valid: "
             f"{', '.join(_ACTIONS[c.target])}"
         )
+    return None
+
+
+def _quote_problem(c: Correction, column: str) -> str | None:
     if not c.quote:
-        return f"{column('quote')}: empty — quote words of the notice that find the {c.target}"
-    value = column("value")
+        return f"{column}: empty — quote words of the notice that find the {c.target}"
+    return None
+
+
+def _value_problem(c: Correction, column: str, categories: list[tuple[str, ...]]) -> str | None:
+    """What is wrong with the row's value for its action, or None (actions without a value take any)."""
     if c.action == "set_status" and c.value not in STATUS_CODES:
-        return f"{value}: {shown(c.value)} is not a status code — valid: {', '.join(STATUS_CODES)}"
+        return f"{column}: {_value_shown(c.value)} is not a status code — valid: {', '.join(STATUS_CODES)}"
     if c.action == "set_kind" and c.value not in KIND_CODES:
-        return f"{value}: {shown(c.value)} is not a kind code — valid: {', '.join(KIND_CODES)}"
+        return f"{column}: {_value_shown(c.value)} is not a kind code — valid: {', '.join(KIND_CODES)}"
     if c.action == "set_approx" and c.value.lower() not in ("true", "false"):
-        return f"{value}: {shown(c.value)} is not valid for set_approx — valid: true, false"
+        return f"{column}: {_value_shown(c.value)} is not valid for set_approx — valid: true, false"
     if c.action == "set_category":
-        if not categories:
+        if not categories:  # read once per file, and only when a row needs it
             categories.append(_category_keys())
         keys = categories[0]
         if c.value not in keys:
             return (
-                f"{value}: {shown(c.value)} is not a category code of analysis/data/categories.csv — valid: "
+                f"{column}: {_value_shown(c.value)} is not a category code of analysis/data/categories.csv — valid: "
                 f"{', '.join(keys)}"
             )
     if c.action == "set_yuan":
         problem = yuan_problem(c.value)
         if problem:
-            return f"{value}: {problem}"
+            return f"{column}: {problem}"
     return None
 
 
@@ -329,57 +355,9 @@ def apply_corrections(
     categories: list[tuple[Correction, dict]] = []
     stale: list[str] = []
     for c in corrections:
-        if not c.quote:
-            stale.append(f"{c.where()}: a quote from the notice is needed to find the {c.target} — not applied")
-            continue
-        positions = [m.start() for m in re.finditer(re.escape(c.quote), text)] if c.quote else []
-        if c.target == "amount":
-            # The quote must overlap the amount itself: "核减资金924.37万元" or "924.37万元".
-            width = len(c.quote)
-            hits = [a for a in amounts if any(p < a["span_end"] and a["span_start"] < p + width for p in positions)]
-        else:
-            hits = [p for p in problems if any(p["span_start"] <= pos < p["span_end"] for pos in positions)]
-        if len(hits) != 1:
-            found = "no longer found in the notice" if not hits else f"found in {len(hits)} places"
-            stale.append(f"{c.where()}: quote {found} — correction not applied")
-            continue
-        target = hits[0]
-        field = _FIELDS.get(c.action)
-        if field is not None:
-            earlier = set_by.get((id(target), field))
-            if earlier is not None:
-                stale.append(f"{c.where()}: {field} already set by corrections line {earlier[0].line} — not applied")
-                continue
-            set_by[(id(target), field)] = (c, target)
-        if c.target == "amount":
-            _correct_amount(target, c, amounts)
-        elif c.action == "set_status":
-            target["status"] = c.value
-            _record(target, "status")
-        elif c.action == "set_category":
-            categories.append((c, target))
-            _record(target, "category")
-        elif c.action == "drop":
-            problems.remove(target)
-        elif c.action == "merge":
-            index = problems.index(target)
-            if index == 0:
-                stale.append(f"{c.where()}: the first problem has nothing before it to merge into")
-                continue
-            before = problems[index - 1]
-            before["span_end"] = max(before["span_end"], target["span_end"])
-            _record(before, "merged")
-            problems.remove(target)
-        elif c.action == "split":
-            anchor = next((p for p in positions if target["span_start"] < p < target["span_end"]), None)
-            if anchor is None:
-                stale.append(f"{c.where()}: the quote is where the problem starts — nothing to split off")
-                continue
-            new = dict(target, span_start=anchor, title=c.value or _first_sentence(text, anchor, target["span_end"]))
-            new.update(description=None, status_span_start=None, status_span_end=None, corrections="split")
-            target["span_end"] = anchor
-            _record(target, "split")
-            problems.insert(problems.index(target) + 1, new)
+        message = _apply_correction(c, text, problems, amounts, set_by, categories)
+        if message:
+            stale.append(message)
     problems, measures, amounts = _renumber(problems, measures, amounts)
     overrides: list[tuple[Correction, str]] = []
     for c, target in categories:
@@ -388,6 +366,93 @@ def apply_corrections(
         else:
             stale.append(f"{c.where()}: the problem was merged or dropped by a later correction — category not applied")
     return problems, measures, amounts, overrides, stale
+
+
+def _apply_correction(
+    c: Correction,
+    text: str,
+    problems: list[dict],
+    amounts: list[dict],
+    set_by: dict[tuple[int, str], tuple[Correction, dict]],
+    categories: list[tuple[Correction, dict]],
+) -> str | None:
+    """Apply one correction to the rows, in place; why it could not be applied, or None when it was."""
+    if not c.quote:
+        return f"{c.where()}: a quote from the notice is needed to find the {c.target} — not applied"
+    positions = [m.start() for m in re.finditer(re.escape(c.quote), text)]
+    hits = _quoted_rows(c, positions, problems, amounts)
+    if len(hits) != 1:
+        found = "no longer found in the notice" if not hits else f"found in {len(hits)} places"
+        return f"{c.where()}: quote {found} — correction not applied"
+    target = hits[0]
+    field = _FIELDS.get(c.action)
+    if field is not None:
+        earlier = set_by.get((id(target), field))
+        if earlier is not None:
+            return f"{c.where()}: {field} already set by corrections line {earlier[0].line} — not applied"
+        set_by[(id(target), field)] = (c, target)
+    if c.target == "amount":
+        _correct_amount(target, c, amounts)
+        return None
+    return _correct_problem(target, c, positions, text, problems, categories)
+
+
+def _quoted_rows(c: Correction, positions: list[int], problems: list[dict], amounts: list[dict]) -> list[dict]:
+    """The rows of the correction's target that its quote, found at `positions` in the text, points to."""
+    if c.target == "amount":
+        # The quote must overlap the amount itself: "核减资金924.37万元" or "924.37万元".
+        width = len(c.quote)
+        return [a for a in amounts if any(p < a["span_end"] and a["span_start"] < p + width for p in positions)]
+    return [p for p in problems if any(p["span_start"] <= pos < p["span_end"] for pos in positions)]
+
+
+def _correct_problem(
+    target: dict,
+    c: Correction,
+    positions: list[int],
+    text: str,
+    problems: list[dict],
+    categories: list[tuple[Correction, dict]],
+) -> str | None:
+    """Apply a problem's correction; why it could not be applied, or None when it was."""
+    if c.action == "set_status":
+        target["status"] = c.value
+        _record(target, "status")
+    elif c.action == "set_category":
+        categories.append((c, target))
+        _record(target, "category")
+    elif c.action == "drop":
+        problems.remove(target)
+    elif c.action == "merge":
+        return _merge_into_previous(target, c, problems)
+    elif c.action == "split":
+        return _split_at_quote(target, c, positions, text, problems)
+    return None
+
+
+def _merge_into_previous(target: dict, c: Correction, problems: list[dict]) -> str | None:
+    index = problems.index(target)
+    if index == 0:
+        return f"{c.where()}: the first problem has nothing before it to merge into"
+    before = problems[index - 1]
+    before["span_end"] = max(before["span_end"], target["span_end"])
+    _record(before, "merged")
+    problems.remove(target)
+    return None
+
+
+def _split_at_quote(target: dict, c: Correction, positions: list[int], text: str, problems: list[dict]) -> str | None:
+    """Split the problem where the quote is found inside it; the new problem's title is the value or its first
+    sentence."""
+    anchor = next((p for p in positions if target["span_start"] < p < target["span_end"]), None)
+    if anchor is None:
+        return f"{c.where()}: the quote is where the problem starts — nothing to split off"
+    new = dict(target, span_start=anchor, title=c.value or _first_sentence(text, anchor, target["span_end"]))
+    new.update(description=None, status_span_start=None, status_span_end=None, corrections="split")
+    target["span_end"] = anchor
+    _record(target, "split")
+    problems.insert(problems.index(target) + 1, new)
+    return None
 
 
 def _correct_amount(amount: dict, c: Correction, amounts: list[dict]) -> None:
