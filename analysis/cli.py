@@ -21,6 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("paths", nargs="+", type=Path)
     extract.add_argument("--out", type=Path, required=True, help="folder for the tables (not data/processed)")
     extract.add_argument("--no-audit", action="store_true", help="leave out the audit pages (very large corpora)")
+    extract.add_argument(
+        "--indicators",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="compute the indicator tables (default: for corpora up to 500 notices)",
+    )
     for command in (build_command, extract):
         command.add_argument(
             "--workers", type=_positive, default=None, help="worker processes (default: every core; 1 runs here)"
@@ -65,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.out.resolve() == paths.PROCESSED.resolve():
             parser.error("--out must not be data/processed: use `build` to rebuild it")
-        return extract_to(args.paths, args.out, workers=args.workers, audit=not args.no_audit)
+        return extract_to(
+            args.paths, args.out, workers=args.workers, audit=not args.no_audit, indicators=args.indicators
+        )
     if args.real is not None:
         from analysis.evaluate.real import evaluate_real, format_real
 

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.engine.batch import extract_batch
 from analysis.paths import RAW, ROOT
-from analysis.tables.columns import TABLES
+from analysis.tables.columns import INDICATOR_TABLES, TABLES
 from analysis.tables.io import read_tables
 from analysis.tables.package import descriptor
 
@@ -43,9 +43,11 @@ def test_the_descriptor_names_every_table_column_and_key() -> None:
     assert "complete" in status["constraints"]["enum"]
 
 
-def test_the_output_folder_carries_the_package(out: Path) -> None:
+def test_the_output_folder_carries_the_package_with_the_indicator_tables(out: Path) -> None:
     written = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
-    assert written == json.loads(json.dumps(descriptor()))
+    names = [resource["name"] for resource in written["resources"]]
+    assert names == [*TABLES, *INDICATOR_TABLES]  # a small corpus: the indicators are computed by default
+    assert written == json.loads(json.dumps(descriptor(names)))
     for resource in written["resources"]:
         assert (out / resource["path"]).is_file()
 

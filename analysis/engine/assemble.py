@@ -2,6 +2,7 @@
 
     <table>.parquet     one file per table (documents, problems, measures, amounts, evidence)
     tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices, 500 unless set)
+    <indicator>.parquet the indicator tables (analysis.indicators), for corpora up to INDICATORS_MAX_NOTICES notices
     csv/, datapackage.json   CSV copies and their Frictionless descriptor (analysis.tables.package)
     texts/<doc_id>.txt  the text every span indexes
     audit/<doc_id>.html one page per notice showing each extracted value on its text
@@ -22,6 +23,9 @@ from analysis.engine.chunk import PARTS, TABLES
 # A workbook holds every table in memory while it is written (about 30 ms per notice), and Excel is no tool for
 # more: above this many notices the workbook is left out (said in one line); the Parquet and CSV copies are complete.
 WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "500"))
+# The indicators compare every notice with the corpus, in memory: by default they are computed for corpora up to this
+# many notices, and on request (`indicators=True`, `--indicators`) for any.
+INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))
 
 
 def duplicates(notices: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -95,6 +99,26 @@ def keep_only(generation: Path, doc_ids: set[str]) -> None:
             for entry in entries:
                 if Path(entry.name).stem not in doc_ids:
                     os.unlink(entry.path)
+
+
+def write_indicators(generation: Path, notices: int, wanted: bool | None) -> list[str]:
+    """The indicator tables (analysis.indicators) as `<name>.parquet` beside the five; returns a line when they are
+    left out. `wanted`: True always, False never, None up to INDICATORS_MAX_NOTICES notices."""
+    if wanted is False:
+        return []
+    if wanted is None and notices > INDICATORS_MAX_NOTICES:
+        return [
+            f"indicator tables left out: {notices} notices are more than ANALYSIS_INDICATORS_MAX_NOTICES="
+            f"{INDICATORS_MAX_NOTICES}; ask for them with --indicators"
+        ]
+    from analysis.indicators.tables import indicator_tables, stored_texts
+    from analysis.tables.io import parquet_bytes, read_tables
+
+    tables = read_tables(generation)
+    texts = stored_texts(generation / "texts", tables["documents"]["doc_id"])
+    for name, frame in indicator_tables(tables, texts).items():
+        (generation / f"{name}.parquet").write_bytes(parquet_bytes(name, frame))
+    return []
 
 
 def write_copies(generation: Path, notices: int) -> list[str]:

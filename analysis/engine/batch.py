@@ -76,6 +76,7 @@ def extract_batch(
     audit: bool = True,
     corrections: Path | None = None,
     registered: Mapping[str, Path] | None = None,
+    indicators: bool | None = None,
 ) -> BatchReport:
     """Extract every notice among `paths` (files or folders) into the output folder `out_dir`.
 
@@ -85,6 +86,8 @@ def extract_batch(
     `audit=False` leaves out the audit pages (for very large corpora). `corrections` is a corrections file to apply
     (the default `extract` only). `registered` maps the doc_id of each notice that must not vanish to its raw file:
     one that cannot be extracted now keeps its rows from the earlier outputs (a missing file is a failure).
+    `indicators`: the indicator tables (timeliness, concreteness, boilerplate, reuse, recurrence) are computed over
+    the whole corpus: True always, False never, None for corpora up to `assemble.INDICATORS_MAX_NOTICES` notices.
 
     `extract` reads one notice, `finish` turns one chunk's extractions into tables (`tables_of` by default); both run
     in the workers, so with more than one worker they must be picklable. If `finish` fails or its tables break the
@@ -128,6 +131,7 @@ def extract_batch(
         if written:
             rows = assemble.merge_parts(staging, set(repeated))
             assemble.keep_only(staging, written_ids)
+            notes += assemble.write_indicators(staging, len(written_ids), indicators)
             notes += assemble.write_copies(staging, len(written_ids))
             generation.write_manifest(staging)
             generation.switch(staging, out_dir)

@@ -48,7 +48,14 @@ def extract_paths(inputs: Iterable[Path], metadata: dict[str, dict[str, str]] | 
     with tempfile.TemporaryDirectory(prefix="analysis-extract-") as scratch:
         out = Path(scratch) / "out"
         report = extract_batch(
-            inputs, out, workers=1, progress=False, metadata=metadata, audit=False, corrections=paths.CORRECTIONS
+            inputs,
+            out,
+            workers=1,
+            progress=False,
+            metadata=metadata,
+            audit=False,
+            corrections=paths.CORRECTIONS,
+            indicators=False,
         )
         if not report.written:
             empty = {name: conform(name, []) for name in TABLES}
@@ -90,6 +97,7 @@ def extract_to(
     audit: bool = True,
     executor: Executor | None = None,
     progress: bool | None = None,
+    indicators: bool | None = None,
 ) -> int:
     """Extract exactly the given files or folders into `out_dir`, leaving data/processed alone."""
     return _run(
@@ -100,6 +108,7 @@ def extract_to(
         executor=executor,
         progress=progress,
         corrections=paths.CORRECTIONS,
+        indicators=indicators,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analysis.tables.columns import TABLES
+from analysis.tables.columns import INDICATOR_TABLES, TABLES
 from analysis.tables.types import Column, Table
 
 CSV_FOLDER = "csv"
@@ -28,6 +28,11 @@ _FIELD_TYPES = {
 }
 
 
+def written_tables(out_dir: Path) -> list[str]:
+    """The tables, indicator tables included, that `out_dir` holds as `<table>.parquet`, in metadata order."""
+    return [name for name in (*TABLES, *INDICATOR_TABLES) if (out_dir / f"{name}.parquet").is_file()]
+
+
 def write_csv_copies(out_dir: Path) -> list[Path]:
     """Write `<out_dir>/csv/<table>.csv` from each `<out_dir>/<table>.parquet`; return the paths."""
     import pyarrow.csv as pacsv
@@ -36,7 +41,7 @@ def write_csv_copies(out_dir: Path) -> list[Path]:
     folder = out_dir / CSV_FOLDER
     folder.mkdir(exist_ok=True)
     written = []
-    for name in TABLES:
+    for name in written_tables(out_dir):
         source = pq.ParquetFile(out_dir / f"{name}.parquet")
         path = folder / f"{name}.csv"
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
@@ -47,22 +52,25 @@ def write_csv_copies(out_dir: Path) -> list[Path]:
     return written
 
 
-def descriptor(title: str = "Rectification notices (整改情况通报) as tables") -> dict:
-    """The Frictionless Data Package descriptor of the CSV copies, from the column metadata alone."""
+def descriptor(names: list[str] | None = None, title: str = "Rectification notices (整改情况通报) as tables") -> dict:
+    """The Frictionless Data Package descriptor of the CSV copies of tables `names` (default: the five), from the
+    column metadata alone."""
+    tables = {**TABLES, **INDICATOR_TABLES}
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
         "title": title,
         "description": "Tables extracted from Chinese rectification notices by the rectification-analysis suite; "
         "every extracted value carries the character span of the source text it was read from.",
-        "resources": [_resource(table) for table in TABLES.values()],
+        "resources": [_resource(tables[name]) for name in (names or list(TABLES))],
     }
 
 
 def write_descriptor(out_dir: Path) -> Path:
     """Write `<out_dir>/datapackage.json` (sorted keys, UTF-8: the same tables give the same bytes)."""
     path = out_dir / DESCRIPTOR
-    path.write_text(json.dumps(descriptor(), ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    package = descriptor(written_tables(out_dir))
+    path.write_text(json.dumps(package, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
