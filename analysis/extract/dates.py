@@ -56,32 +56,62 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
 def find_dates(text: str, start: int = 0, end: int | None = None, year: int | None = None) -> list[DateMention]:
     """Every date in text[start:end] in order; dates without a year take the year of the previous one."""
     stop = len(text) if end is None else end
-    mentions: list[DateMention] = []
+    # The spans already read as a date: each pass below only reads what the surer passes before it left.
     taken: list[tuple[int, int]] = []
+    mentions = (
+        _dates_with_year(text, start, stop, taken)
+        + _month_days(text, start, stop, taken)
+        + _compact_dates(text, start, stop, taken)
+    )
+    mentions.sort(key=lambda d: d.start)
+    # A year printed without a day (2021年3月至4月) is the context of the dates after it, as a full date is.
+    years = [(m.start(), int(m["y"])) for m in _YEAR_ONLY.finditer(text, start, stop) if _free(taken, m)]
+    return _with_day_only_ends(text, _with_context_years(text, mentions, years, year), stop)
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
 
+def _free(taken: list[tuple[int, int]], m: re.Match[str]) -> bool:
+    return all(m.end() <= s or m.start() >= e for s, e in taken)
+
+
+def _dates_with_year(text: str, start: int, stop: int, taken: list[tuple[int, int]]) -> list[DateMention]:
+    """The dates printed with year, month and day (2024年12月24日, 2024-12-24, 2023年3月9 whose 日 was lost)."""
+    mentions: list[DateMention] = []
     for pattern in (_FULL, _ISO, _DAY_MARK_LOST):
         for m in pattern.finditer(text, start, stop):
-            if not free(m.start(), m.end()):
+            if not _free(taken, m):
                 continue
             y, mo, d = (parse_number(m[k]) for k in "ymd")
             value = _date(y, mo, d) if y and mo and d else None
             mentions.append(DateMention(value, m.start(), m.end(), True, defective=pattern is _DAY_MARK_LOST))
             taken.append((m.start(), m.end()))
+    return mentions
+
+
+def _month_days(text: str, start: int, stop: int, taken: list[tuple[int, int]]) -> list[DateMention]:
+    """The dates printed without a year (3月9日), their value left to the context year."""
+    mentions: list[DateMention] = []
     for m in _MONTH_DAY.finditer(text, start, stop):
-        if free(m.start(), m.end()):
+        if _free(taken, m):
             mentions.append(DateMention(None, m.start(), m.end(), False))
             taken.append((m.start(), m.end()))
+    return mentions
+
+
+def _compact_dates(text: str, start: int, stop: int, taken: list[tuple[int, int]]) -> list[DateMention]:
+    """The digits that are a date whose 年/月 were lost (20241021日, 2025210), their value left to be resolved."""
+    mentions: list[DateMention] = []
     for m in _COMPACT.finditer(text, start, stop):
         after_range = m.start() > 0 and text[m.start() - 1] in _RANGE_MARKS  # 2023814日至1031: the range's end
-        if free(m.start(), m.end()) and (m["ri"] or len(m["digits"]) >= 7 or after_range):
+        if _free(taken, m) and (m["ri"] or len(m["digits"]) >= 7 or after_range):
             mentions.append(DateMention(None, m.start(), m.end(), False, defective=True))
             taken.append((m.start(), m.end()))
-    mentions.sort(key=lambda d: d.start)
-    # A year printed without a day (2021年3月至4月) is the context of the dates after it, as a full date is.
-    years = [(m.start(), int(m["y"])) for m in _YEAR_ONLY.finditer(text, start, stop) if free(m.start(), m.end())]
+    return mentions
+
+
+def _with_context_years(
+    text: str, mentions: list[DateMention], years: list[tuple[int, int]], year: int | None
+) -> list[DateMention]:
+    """The mentions in order, each without a value read with the year last printed before it (or `year`)."""
     resolved: list[DateMention] = []
     context_year = year
     for mention in mentions:
@@ -96,7 +126,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None, year: int | No
         if value is not None and year_given:
             context_year = value.year
         resolved.append(DateMention(value, mention.start, mention.end, year_given, mention.defective))
-    return _with_day_only_ends(text, resolved, stop)
+    return resolved
 
 
 def _with_day_only_ends(text: str, mentions: list[DateMention], stop: int) -> list[DateMention]:
