@@ -3,24 +3,28 @@
 Two steps, as in text-reuse studies of legislation (Wilkerson, Smith & Stramp 2015): cheap candidates, then an
 exact alignment of the candidates only.
 
-1. **Candidates.** The unit is the sentence (a run of text ended by 。！？； or a line break), not the notice: a
-   notice's signature is diluted by its length, so a two-line passage copied into a 70,000-character notice would
-   never reach any whole-notice similarity threshold, while the sentence it lives in is found whatever the notice's
-   length. Each sentence is reduced to its content characters (letters, digits, CJK: punctuation and spacing are
-   layout, not wording) and signed with a MinHash of its `SHINGLE`-character shingles. The hashing scheme, the
-   permutations and the banding (b bands of r rows for Jaccard `THRESHOLD`) are datasketch's (`MinHash`,
-   `MinHashLSH`); `signatures` applies them to thousands of sentences in one numpy pass and is tested equal to
-   datasketch's `MinHash`. The bands are not held in a `MinHashLSH` index: its Python dicts and sets cost about
-   5 KB per sentence (0.9 GB at 10^3 notices, measured), so each band's keys go to a file and sentences sharing a
-   band key are joined band by band (sort, then connected components), holding one band in memory at a time.
-   Joined sentences form clusters; a cluster found in more than `MAX_NOTICES` notices is corpus-wide stock wording
-   (the boilerplate indicator measures it) and yields no pairs, so the pairs stay few however large the corpus,
-   and its count is reported.
-2. **Alignment.** For each pair of notices with a sentence in a common cluster, the two lines (paragraphs) holding
-   the sentences are aligned with `difflib.SequenceMatcher` (autojunk off: its popularity heuristic would junk 的,
-   问, 题 in any Chinese line over 200 characters); every matching block with at least `MIN_PASSAGE` content
-   characters is a shared passage. A passage is verbatim by construction: `text_a[start_a:end_a] ==
-   text_b[start_b:end_b] == text`, which is what makes every claim checkable.
+1. **Candidates.** A shared passage is a run of identical text; so every run of `MIN_PASSAGE` content characters
+   (letters, digits, CJK: punctuation and spacing are layout, not wording) that two notices share must be found,
+   wherever it sits: a clause copied into an otherwise different sentence, or two lines copied into a 70,000-
+   character notice. Each line's content characters are cut into `K`-grams, hashed, and winnowed (of every `WINDOW`
+   consecutive K-grams the smallest hash is kept: Schleimer, Wilkerson & Aiken 2003), which guarantees that two
+   texts sharing a run of K + WINDOW - 1 = MIN_PASSAGE content characters share a fingerprint. Fingerprints go to
+   files split by hash and are joined one file at a time (sort, then runs of equal hashes), so memory holds one
+   notice while fingerprinting and one file while joining. A fingerprint found in more than `MAX_NOTICES` notices
+   is corpus-wide stock wording (the boilerplate indicator measures it) and yields no pairs, so the pairs stay few
+   however large the corpus; their count is reported.
+
+   Why not MinHash LSH (datasketch), first built here: signatures of sentences (Jaccard 0.5 over 4-gram
+   shingles) find a sentence copied whole, but not a 20-character run inside two different sentences. Against
+   every pair of the 125 real notices under tests/data sharing a run of 20 content characters (751 pairs), sentence
+   signatures found 34 and clause signatures 208; winnowing finds them by construction (git history: commit
+   7354dab, and the benchmark figures in benchmarks/reuse_results.json).
+2. **Alignment.** For each pair of notices sharing a fingerprint, the two lines (paragraphs) holding it are aligned
+   with `difflib.SequenceMatcher` (autojunk off: its popularity heuristic would junk 的, 问, 题 in any Chinese line
+   over 200 characters); every matching block with at least `MIN_PASSAGE` content characters is a shared passage.
+   A passage is verbatim by construction: `text_a[start_a:end_a] == text == text_b[start_b:end_b]` up to the width
+   of a character (full-width ，（１ and half-width ,(1 are one character in two widths, which sources mix), so
+   every claim can be checked by reading the two texts at those offsets.
 
 Spans index the stored texts (`texts/<doc_id>.txt`), the same texts every span of the tables indexes. The constants
 below fix the result: the same texts give the same rows, byte for byte.
@@ -31,33 +35,28 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SHINGLE = 4  # characters per shingle: 4-grams tell Chinese phrases apart (2-3 grams are shared by unrelated text)
-NUM_PERM = 64  # permutations per MinHash: the Jaccard estimate's standard error is about 0.06 at J = 0.5
-THRESHOLD = 0.5  # LSH Jaccard threshold between two sentences' shingle sets
-MINHASH_SEED = 1  # datasketch's permutation seed: fixed, so signatures (and results) are the same on every run
-MIN_UNIT = 12  # content characters a sentence needs to be indexed: shorter ones are headings and stock phrases
-MIN_PASSAGE = 20  # content characters a shared passage needs to be reported
-MAX_NOTICES = 20  # a sentence cluster in more notices is corpus-wide stock wording, not reuse between two notices
+K = 14  # content characters per fingerprinted K-gram (with WINDOW, sets the length found with certainty)
+WINDOW = 7  # K-grams per winnowing window: every run of K + WINDOW - 1 = 20 content characters is fingerprinted
+MIN_PASSAGE = K + WINDOW - 1  # content characters a shared passage needs to be reported (found with certainty)
+MAX_NOTICES = 20  # a fingerprint in more notices is corpus-wide stock wording, not reuse between two notices
+PARTITIONS = 16  # fingerprint files, split by the top bits of the hash: memory holds one at a time
 TEXT_CACHE = 64  # stored texts kept in memory while aligning (pairs are visited in order, so this suffices)
 ALIGN_CACHE = 50_000  # line pairs whose alignment is kept (a corpus that copies copies the same lines again)
-SIGN_CHUNK = 2_000  # sentences signed at once: bounds the shingles × permutations array (~40 MB at most)
-_SCHEME = "affine32"  # datasketch's hashing scheme: 32-bit values, mixed by MurmurHash3's finalizer, then permuted
-_PRIME = 0x01000193  # FNV-1 32-bit prime, the multiplier of shingle_hash
-_PRIME64 = 0x100000001B3  # FNV-1 64-bit prime, the multiplier of the band keys
+_PRIME64 = 0x100000001B3  # FNV-1 64-bit prime, the multiplier of the polynomial K-gram hash
+# full-width forms (U+FF01–FF5E) and the ideographic space to their ASCII twins, one character to one
+_WIDTH_FOLD = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
+_NO_HASH = 0xFFFFFFFFFFFFFFFF  # marks a K-gram across a line break: never the minimum of a window that has another
 
-_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _NOT_CONTENT = re.compile(r"[\W_]+")
 _CONTENT = re.compile(r"[^\W_]")
 
@@ -71,199 +70,114 @@ def content_length(text: str) -> int:
     return len(_CONTENT.findall(text))
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A sentence of a stored text: its span, the span of the line holding it, and its content characters."""
-
-    start: int
-    end: int
-    line_start: int
-    line_end: int
-    key: str
-
-
-def sentences(text: str) -> Iterator[Unit]:
-    """The sentences of `text` with at least `MIN_UNIT` content characters, in reading order."""
-    line_start = 0
-    for line in text.split("\n"):
-        line_end = line_start + len(line)
-        for match in _SENTENCE.finditer(line):
-            key = _NOT_CONTENT.sub("", match.group())
-            if len(key) >= MIN_UNIT:
-                yield Unit(line_start + match.start(), line_start + match.end(), line_start, line_end, key)
-        line_start = line_end + 1
-
-
-def shingle_hash(shingle: str) -> int:
-    """The 32-bit hash of one shingle (polynomial in its code points, FNV prime): the `hashfunc` datasketch would
-    use, so that `signatures` equals `datasketch.MinHash(hashfunc=shingle_hash)` fed the same shingles."""
-    value = 0
-    for char in shingle:
-        value = (value * _PRIME + ord(char)) & 0xFFFFFFFF
-    return value
-
-
-def _shingle_hashes(points: object) -> object:
-    """`shingle_hash` of every window of SHINGLE code points of a uint32 array, vectorised (uint32 arithmetic wraps
-    modulo 2^32, as the & in shingle_hash does)."""
+def _fmix64(value: object) -> object:
+    """MurmurHash3's 64-bit finalizer (element-wise on uint64, wrapping): spreads polynomial hashes over all bits."""
     import numpy as np
 
-    count = len(points) - SHINGLE + 1
-    value = np.zeros(count, dtype=np.uint32)
-    for offset in range(SHINGLE):
-        value = value * np.uint32(_PRIME) + points[offset : offset + count]
-    return value
+    value = value ^ (value >> np.uint64(33))
+    value = value * np.uint64(0xFF51AFD7ED558CCD)
+    value = value ^ (value >> np.uint64(33))
+    value = value * np.uint64(0xC4CEB9FE1A85EC53)
+    return value ^ (value >> np.uint64(33))
 
 
-@cache
-def _permutations() -> tuple[object, object, int, int]:
-    """datasketch's permutations (a, b) for NUM_PERM and MINHASH_SEED, and MinHashLSH's bands b × rows r for
-    THRESHOLD: the library decides both, this module only applies them to many sentences at once."""
-    from datasketch import MinHash, MinHashLSH
+def fingerprints(text: str) -> tuple[object, object]:
+    """The winnowed fingerprints of `text`: (hashes uint64, positions int64), a position being the offset in `text`
+    of the first character of the fingerprinted K-gram of content characters.
 
-    template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=_SCHEME)
-    index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    a, b = template.permutations
-    return a, b, index.b, index.r
-
-
-def signatures(keys: Sequence[str]) -> object:
-    """The MinHash signatures (uint32, len(keys) × NUM_PERM) of the SHINGLE-character shingles of each key, equal to
-    datasketch's MinHash (affine32 scheme, hashfunc=shingle_hash) but for all keys in one pass. Keys must hold at
-    least SHINGLE characters."""
+    K-grams are taken over the content characters of one line (punctuation and spacing skipped, a line break ends
+    them); of every WINDOW consecutive K-grams the one with the smallest hash is kept (the leftmost on a tie).
+    Two texts sharing a run of K + WINDOW - 1 content characters within a line share that window, hence a
+    fingerprint (Schleimer, Wilkerson & Aiken 2003, "Winnowing").
+    """
     import numpy as np
-    from datasketch.minhash import _fmix
+    from numpy.lib.stride_tricks import sliding_window_view
 
-    a, b, _, _ = _permutations()
-    lengths = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
-    points = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
-    hashes = _shingle_hashes(points)
-    # the windows inside one key: key k's start .. start + length - SHINGLE
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    per_key = lengths - SHINGLE + 1
-    first = np.concatenate(([0], np.cumsum(per_key)[:-1]))
-    windows = np.repeat(starts - first, per_key) + np.arange(int(per_key.sum()))
-    mixed = _fmix(hashes[windows], 32)[:, None] * a[None, :] + b[None, :]
-    return np.minimum.reduceat(mixed, first, axis=0)
-
-
-def _band_keys(signature: object, bands: int, rows: int) -> object:
-    """One uint64 per band and key (len(keys) × bands): the band's `rows` values mixed into 64 bits. Equal bands give
-    equal keys; unequal ones collide with probability about 2^-64."""
-    import numpy as np
-    from datasketch.minhash import _fmix
-
-    values = signature[:, : bands * rows].reshape(len(signature), bands, rows).astype(np.uint64)
-    key = np.zeros(values.shape[:2], dtype=np.uint64)
-    for row in range(rows):
-        key = _fmix(key * np.uint64(_PRIME64) + values[:, :, row], 64)
-    return key
+    empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    positions = np.fromiter((m.start() for m in _CONTENT.finditer(text)), dtype=np.int64)
+    if len(positions) < K + WINDOW - 1:
+        return empty
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    line = np.searchsorted(np.flatnonzero(points == ord("\n")), positions)
+    points = points[positions].astype(np.uint64)
+    count = len(points) - K + 1
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(K):
+        hashes = hashes * np.uint64(_PRIME64) + points[offset : offset + count]
+    hashes = _fmix64(hashes)
+    whole = line[:count] == line[K - 1 :]  # the K-gram lies within one line
+    hashes[~whole] = _NO_HASH
+    picked = sliding_window_view(hashes, WINDOW).argmin(axis=1) + np.arange(count - WINDOW + 1)
+    in_line = whole[: count - WINDOW + 1] & (line[: count - WINDOW + 1] == line[WINDOW - 1 : count])
+    picked = np.unique(picked[in_line & (hashes[picked] != _NO_HASH)])
+    return hashes[picked], positions[picked]
 
 
 @dataclass
 class ReuseStats:
-    """What the candidate step saw: notices, sentences, sentences with a near-duplicate elsewhere, clusters left
-    out as corpus-wide, candidate pairs of notices and of lines, passages, and the seconds spent signing."""
+    """What the candidate step saw: notices, fingerprints, fingerprints left out as corpus-wide wording, candidate
+    pairs of notices and of lines, passages, and the seconds spent fingerprinting."""
 
     notices: int = 0
-    sentences: int = 0
-    linked_sentences: int = 0
-    common_clusters: int = 0
+    fingerprints: int = 0
+    common_fingerprints: int = 0
     candidate_pairs: int = 0
     aligned_line_pairs: int = 0
     passages: int = 0
-    signing_s: float = 0.0
+    fingerprint_s: float = 0.0
 
 
-@dataclass
-class _Index:
-    """Sentence occurrences as flat 32-bit arrays (12 bytes per sentence, no Python object each); the band keys go
-    to one file per band in `folder`, so memory holds one band at a time, never all of them."""
-
-    folder: Path
-    doc: array = field(default_factory=lambda: array("i"))
-    line_start: array = field(default_factory=lambda: array("i"))
-    line_end: array = field(default_factory=lambda: array("i"))
+_RECORD = [("hash", "<u8"), ("doc", "<i4"), ("pos", "<i4")]  # one fingerprint on disk: 16 bytes
 
 
-def _build_index(doc_ids: Sequence[str], read: Callable[[str], str], stats: ReuseStats, folder: Path) -> _Index:
-    _, _, bands, rows = _permutations()
-    index = _Index(folder)
-    files = [(folder / f"band{band:02d}.u64").open("wb") for band in range(bands)]
+def _write_fingerprints(doc_ids: Sequence[str], read: Callable[[str], str], stats: ReuseStats, folder: Path) -> None:
+    """Every notice's fingerprints, appended to PARTITIONS files by the top bits of their hash: memory holds one
+    notice's fingerprints while writing and one partition while joining, whatever the number of notices."""
+    import numpy as np
+
+    files = [(folder / f"part{part:02d}.bin").open("wb") for part in range(PARTITIONS)]
+    shift = np.uint64(64 - PARTITIONS.bit_length() + 1)
     try:
         for number, doc_id in enumerate(doc_ids):
-            units = list(sentences(read(doc_id)))
-            for chunk in range(0, len(units), SIGN_CHUNK):
-                batch = units[chunk : chunk + SIGN_CHUNK]
-                started = time.perf_counter()
-                keys = _band_keys(signatures([unit.key for unit in batch]), bands, rows)
-                stats.signing_s += time.perf_counter() - started
-                for band, handle in enumerate(files):
-                    handle.write(keys[:, band].tobytes())
-                for unit in batch:
-                    index.doc.append(number)
-                    index.line_start.append(unit.line_start)
-                    index.line_end.append(unit.line_end)
-            stats.sentences += len(units)
+            started = time.perf_counter()
+            hashes, positions = fingerprints(read(doc_id))
+            records = np.empty(len(hashes), dtype=_RECORD)
+            records["hash"], records["doc"], records["pos"] = hashes, number, positions
+            part_of = (hashes >> shift).astype(np.int64)
+            for part in np.unique(part_of):
+                files[part].write(records[part_of == part].tobytes())
+            stats.fingerprints += len(hashes)
+            stats.fingerprint_s += time.perf_counter() - started
     finally:
         for handle in files:
             handle.close()
     stats.notices = len(doc_ids)
-    return index
 
 
-def _clusters(index: _Index) -> object:
-    """A cluster label per sentence: sentences sharing a band key with each other, transitively (connected
-    components, one band at a time)."""
-    import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    count = len(index.doc)
-    labels = np.arange(count, dtype=np.int64)
-    for path in sorted(index.folder.glob("band*.u64")):
-        keys = np.fromfile(path, dtype=np.uint64)
-        order = np.argsort(keys, kind="stable")
-        same = keys[order[1:]] == keys[order[:-1]]
-        source, target = labels[order[:-1][same]], labels[order[1:][same]]
-        graph = coo_matrix((np.ones(len(source), dtype=np.int8), (source, target)), shape=(count, count))
-        _, components = connected_components(graph, directed=False)
-        labels = components[labels]
-    return labels
-
-
-def _candidate_lines(index: _Index, stats: ReuseStats) -> list[tuple[int, int, int, int, int, int]]:
-    """(doc a, doc b, line a start, line a end, line b start, line b end) for every pair of sentences of two notices
-    in one cluster, a < b, deduplicated and sorted; clusters in more than MAX_NOTICES notices are left out."""
+def _candidates(folder: Path, stats: ReuseStats) -> list[tuple[int, int, int, int]]:
+    """(doc a, doc b, position in a, position in b) for every fingerprint two notices share, a < b, sorted; a
+    fingerprint found in more than MAX_NOTICES notices is corpus-wide wording and left out."""
     import numpy as np
 
-    if not index.doc:
-        return []
-    labels = _clusters(index)
-    docs = np.frombuffer(index.doc, dtype=np.int32)
-    sizes = np.bincount(labels)
-    linked = np.flatnonzero(sizes[labels] > 1)
-    stats.linked_sentences = len(linked)
-    # notices per cluster: distinct (cluster, notice) pairs counted per cluster
-    pairs = np.unique(np.stack([labels[linked], docs[linked]], axis=1), axis=0)
-    notices = np.bincount(pairs[:, 0], minlength=len(sizes)) if len(pairs) else np.zeros(len(sizes), dtype=np.int64)
-    stats.common_clusters = int((notices > MAX_NOTICES).sum())
-    kept = linked[(notices[labels[linked]] >= 2) & (notices[labels[linked]] <= MAX_NOTICES)]
-    kept = kept[np.lexsort((kept, labels[kept]))]
-    boundaries = np.flatnonzero(np.diff(labels[kept])) + 1
-    found: set[tuple[int, int, int, int, int, int]] = set()
-    for members in np.split(kept, boundaries):
-        for i, one in enumerate(members.tolist()):
-            for other in members[i + 1 :].tolist():
-                a, b = int(docs[one]), int(docs[other])
-                if a == b:
-                    continue
-                if a > b:
-                    one, other, a, b = other, one, b, a
-                found.add(
-                    (a, b, index.line_start[one], index.line_end[one], index.line_start[other], index.line_end[other])
-                )
-    stats.candidate_pairs = len({(a, b) for a, b, *_ in found})
+    found: set[tuple[int, int, int, int]] = set()
+    for path in sorted(folder.glob("part*.bin")):
+        records = np.fromfile(path, dtype=_RECORD)
+        if not len(records):
+            continue
+        records = records[np.argsort(records["hash"], kind="stable")]  # stable: docs ascend within a hash
+        new_hash = np.concatenate(([True], records["hash"][1:] != records["hash"][:-1]))
+        new_doc = new_hash | np.concatenate(([True], records["doc"][1:] != records["doc"][:-1]))
+        run = np.cumsum(new_hash) - 1
+        notices = np.bincount(run, weights=new_doc).astype(np.int64)
+        stats.common_fingerprints += int((notices > MAX_NOTICES).sum())
+        kept = np.flatnonzero((notices[run] >= 2) & (notices[run] <= MAX_NOTICES))
+        for members in np.split(kept, np.flatnonzero(np.diff(run[kept])) + 1):
+            entries = list(zip(records["doc"][members].tolist(), records["pos"][members].tolist(), strict=True))
+            for i, (a, pa) in enumerate(entries):
+                for b, pb in entries[i + 1 :]:
+                    if a != b:  # docs ascend, so a < b
+                        found.add((a, b, pa, pb))
+    stats.candidate_pairs = len({(a, b) for a, b, _, _ in found})
     return sorted(found)
 
 
@@ -285,8 +199,10 @@ class _Cache(OrderedDict):
 
 
 def _blocks(lines: tuple[str, str]) -> list[tuple[int, int, int]]:
-    """Matching blocks of two lines, trimmed of spacing at both ends, with at least MIN_PASSAGE content characters."""
-    line_a, line_b = lines
+    """Matching blocks of two lines, trimmed of spacing at both ends, with at least MIN_PASSAGE content characters.
+    Full-width and half-width forms of one character match (，and , are the same comma set in two fonts); the fold
+    maps one character to one, so offsets are unchanged."""
+    line_a, line_b = (line.translate(_WIDTH_FOLD) for line in lines)
     kept = []
     for i, j, size in SequenceMatcher(None, line_a, line_b, autojunk=False).get_matching_blocks():
         if size < MIN_PASSAGE:
@@ -299,6 +215,12 @@ def _blocks(lines: tuple[str, str]) -> list[tuple[int, int, int]]:
     return kept
 
 
+def _line(text: str, position: int) -> tuple[int, int]:
+    """The span of the line of `text` holding `position`."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, len(text) if end < 0 else end
+
+
 def iter_passages(
     doc_ids: Sequence[str], read: Callable[[str], str], stats: ReuseStats | None = None
 ) -> Iterator[tuple[str, int, int, str, int, int, int, str]]:
@@ -309,13 +231,14 @@ def iter_passages(
     """
     stats = stats if stats is not None else ReuseStats()
     ordered = sorted(dict.fromkeys(doc_ids))
-    with tempfile.TemporaryDirectory(prefix="reuse-bands-") as scratch:
-        candidates = _candidate_lines(_build_index(ordered, read, stats, Path(scratch)), stats)
+    with tempfile.TemporaryDirectory(prefix="reuse-fingerprints-") as scratch:
+        _write_fingerprints(ordered, read, stats, Path(scratch))
+        candidates = _candidates(Path(scratch), stats)
     texts = _Cache(TEXT_CACHE, lambda number: read(ordered[number]))
     alignments = _Cache(ALIGN_CACHE, _blocks)
-    stats.aligned_line_pairs = len(candidates)
     pair: tuple[int, int] | None = None
     rows: set[tuple[int, int, int]] = set()
+    lines: set[tuple[int, int]] = set()  # line pairs of the current pair already aligned
 
     def flush() -> Iterator[tuple[str, int, int, str, int, int, int, str]]:
         a, b = pair
@@ -325,13 +248,19 @@ def iter_passages(
             yield (ordered[a], start_a, start_a + size, ordered[b], start_b, start_b + size, size,
                    text_a[start_a : start_a + size])  # fmt: skip
 
-    for a, b, a0, a1, b0, b1 in candidates:
+    for a, b, position_a, position_b in candidates:
         if (a, b) != pair:
             if pair is not None:
                 yield from flush()
-            pair, rows = (a, b), set()
-        line_a, line_b = texts.get_or_make(a)[a0:a1], texts.get_or_make(b)[b0:b1]
-        for i, j, size in alignments.get_or_make((line_a, line_b)):
+            pair, rows, lines = (a, b), set(), set()
+        text_a, text_b = texts.get_or_make(a), texts.get_or_make(b)
+        a0, a1 = _line(text_a, position_a)
+        b0, b1 = _line(text_b, position_b)
+        if (a0, b0) in lines:
+            continue
+        lines.add((a0, b0))
+        stats.aligned_line_pairs += 1
+        for i, j, size in alignments.get_or_make((text_a[a0:a1], text_b[b0:b1])):
             rows.add((a0 + i, b0 + j, size))
     if pair is not None:
         yield from flush()
