@@ -61,17 +61,7 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
     in_text = _places_named(text)
     context = [m.place for m in in_text if m.place is not None]
     source, confidence = "issuer", issuer.confidence if issuer else "low"
-    zone = _zone(issuer)
-    named_in_issuer = _issuer_places(issuer)
-    township = [] if named_in_issuer else _township(issuer)
-    settled, unsettled = _settled(named_in_issuer or township, context)
-    if township and unsettled is not None:
-        unsettled = None  # a township's name is not a county's: left out, not written into the county field
-    if zone is not None:
-        result["county"] = zone[0]
-        city = zone[1].candidates[0]
-        if not any(p.code == city.code for p, _, _ in settled):
-            settled.append((city, zone[1], False))
+    settled, unsettled, result["county"] = _places_of_issuer(issuer, context)
     if not settled and unsettled is None:
         source, confidence = "text", "low"
         settled, unsettled = _settled(_most_named(in_text), context)
@@ -87,6 +77,40 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
         result[field] = Inferred(unsettled.text, *_mention_span(unsettled), source, "low", None, labels)
     if deepest is None:
         return result
+    _fill_from_place(result, deepest, settled, in_text, source, confidence)
+    if result["county"] is None and county_body:
+        result["county"] = _county_from_text(in_text, deepest[0])
+    return result
+
+
+def _places_of_issuer(
+    issuer: Inferred | None, context: list[Place]
+) -> tuple[list[tuple[Place, PlaceMention, bool]], PlaceMention | None, Inferred | None]:
+    """The places the issuer names, settled by the places of the text (`context`): the settled ones, the ambiguous
+    name left unsettled (or None), and the development zone the issuer is (its county field, or None)."""
+    zone = _zone(issuer)
+    named_in_issuer = _issuer_places(issuer)
+    township = [] if named_in_issuer else _township(issuer)
+    settled, unsettled = _settled(named_in_issuer or township, context)
+    if township and unsettled is not None:
+        unsettled = None  # a township's name is not a county's: left out, not written into the county field
+    if zone is None:
+        return settled, unsettled, None
+    city = zone[1].candidates[0]
+    if not any(p.code == city.code for p, _, _ in settled):
+        settled.append((city, zone[1], False))
+    return settled, unsettled, zone[0]
+
+
+def _fill_from_place(
+    result: dict[str, Inferred | None],
+    deepest: tuple[Place, PlaceMention, bool],
+    settled: list[tuple[Place, PlaceMention, bool]],
+    in_text: list[PlaceMention],
+    source: str,
+    confidence: str,
+) -> None:
+    """Fill the county, city and province still empty in `result` from the deepest settled place and its units."""
     place, mention, by_context = deepest
     # The province is the text's when it names the province or a prefecture-level city; a county alone (晋江市)
     # places the notice in its prefecture, but the text then does not say which province (the labelling convention).
@@ -108,9 +132,6 @@ def infer_metadata(text: str, title: str | None = None, issuer_hint: str | None 
             _weaker(confidence, "medium") if by_context else confidence,
             _code(place, field),
         )
-    if result["county"] is None and county_body:
-        result["county"] = _county_from_text(in_text, place)
-    return result
 
 
 # Where a notice names who it is and whom it concerns: title, header and preamble at the top, signature at the end.
