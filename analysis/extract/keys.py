@@ -125,30 +125,63 @@ def admin_level(text: str, facts: Mapping[str, Located | None], unit: _Unit | No
     central or ministry team with no place named; the level word an issuer named generically opens with (市司法局)."""
     issuer = facts.get("issuer")
     name = _PARTY_PREFIX.sub("", issuer.value) if issuer is not None and isinstance(issuer.value, str) else ""
-    township = _TOWNSHIP_BODY.search(name) or _TOWNSHIP_NAMED.match(name)
-    if township and not (_TOWNSHIP_BODY.search(name) or township_units(township.group())):
-        township = None
-    if issuer is not None and township:
-        return _within(text, issuer, township.group(), "township", f"{township.group()}: a township body")
+    township = _township_key(text, issuer, name)
+    if township is not None:
+        return township
     county = facts.get("county")
     if county is not None:
         return Key("county", county.start, county.end, f"{county.value}: a county-level unit or zone")
     if unit is None:
         unit = _most_specific_place(facts)
     reviewer = facts.get("reviewer")
+    generic = _GENERIC_LEVEL.get(name[:1]) if name else None
+    return (
+        _county_below_city_key(text, issuer, name, generic, reviewer, unit)
+        or _place_level_key(unit)
+        or _key_without_place(text, issuer, name, generic, reviewer)
+    )
+
+
+def _township_key(text: str, issuer: Located | None, name: str) -> Key | None:
+    """Township, when the issuer is a township's or street's body (茂租镇党委, 张范街道社区卫生服务中心)."""
+    township = _TOWNSHIP_BODY.search(name) or _TOWNSHIP_NAMED.match(name)
+    if township and not (_TOWNSHIP_BODY.search(name) or township_units(township.group())):
+        township = None
+    if issuer is not None and township:
+        return _within(text, issuer, township.group(), "township", f"{township.group()}: a township body")
+    return None
+
+
+def _county_below_city_key(
+    text: str, issuer: Located | None, name: str, generic: str | None, reviewer: Located | None, unit: _Unit | None
+) -> Key | None:
+    """County, for a body no place names as a county: inspected by a county-level committee's group, or named by
+    区/县 only below a known city."""
     below = reviewer is not None and isinstance(reviewer.value, str) and _COUNTY_TEAM.match(reviewer.value)
     if below and reviewer is not None and (unit is None or unit.place.level != "county"):
         return _within(text, reviewer, reviewer.value[:2], "county", f"inspected by a {reviewer.value[:2]} team")
-    generic = _GENERIC_LEVEL.get(name[:1]) if name else None
     if issuer is not None and generic == "county" and unit is not None and unit.place.level == "prefecture":
         return _within(text, issuer, name, "county", f"issuer named by 区/县 only, in {unit.place.name}")
-    if unit is not None:
-        level = _PLACE_LEVEL[unit.place.level]
-        if level == "province" and unit.place.name in MUNICIPALITIES:
-            rule = f"{unit.place.name} is a municipality: its own bodies are provincial"
-        else:
-            rule = f"{unit.place.name} is a {unit.place.level}-level unit"
-        return Key(level, unit.where.start, unit.where.end, rule)
+    return None
+
+
+def _place_level_key(unit: _Unit | None) -> Key | None:
+    """The level of the most specific place (a municipality's own bodies are provincial)."""
+    if unit is None:
+        return None
+    level = _PLACE_LEVEL[unit.place.level]
+    if level == "province" and unit.place.name in MUNICIPALITIES:
+        rule = f"{unit.place.name} is a municipality: its own bodies are provincial"
+    else:
+        rule = f"{unit.place.name} is a {unit.place.level}-level unit"
+    return Key(level, unit.where.start, unit.where.end, rule)
+
+
+def _key_without_place(
+    text: str, issuer: Located | None, name: str, generic: str | None, reviewer: Located | None
+) -> Key | None:
+    """With no place named: central for a national body or one a central team inspected, else the level word the
+    issuer's name opens with (市司法局)."""
     if issuer is not None and _CENTRAL_BODY.search(name):
         return _within(text, issuer, name, "central", f"{name}: a national body")
     if reviewer is not None and isinstance(reviewer.value, str) and _CENTRAL_TEAM.match(reviewer.value):
