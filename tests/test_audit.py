@@ -173,3 +173,28 @@ def test_highlighting_in_one_sweep_covers_each_piece_as_the_quadratic_reference_
         found = [(inner or outer, classes.split() if classes else []) for classes, inner, outer in pieces]
         expected = _naive_highlight(text, marks)
         assert [(piece, classes) for piece, classes in expected if piece] == found
+
+
+@needs_browser
+def test_a_whole_city_report_of_a_hostile_notice_runs_no_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 11: the city report put the city (metadata.csv) and the doc_id (file name) into Markdown unescaped;
+    # here the whole report is executed and rendered as a researcher gets it, then opened in the browser
+    from analysis import paths
+    from analysis.engine.pipeline import build_tables
+    from analysis.report import notebooks as nb
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    name = "evil`<img src=x onerror=alert(14)>`"
+    text = (RAW / "shenyang.txt").read_text(encoding="utf-8").replace("。", "。" + HOSTILE, 3)
+    (raw / f"{name}.txt").write_text(text, encoding="utf-8")
+    metadata = {f"{name}.txt": {"issuer": HOSTILE, "city": "东营市" + HOSTILE}}
+    processed = tmp_path / "processed"
+    assert build_tables(raw, processed, metadata, workers=1) == 0
+    monkeypatch.setenv(nb.PROCESSED_ENV, str(processed))
+    template = paths.NOTEBOOKS / nb.CITY_TEMPLATE
+    page = nb.write_html(nb.execute_notebook(template, {"doc_id": name}), tmp_path / "report.html")
+    dom = dump_dom(page, tmp_path)
+    assert "data-pwned" not in dom and '<img src="x"' not in dom and "alert(14)" in dom
