@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from analysis.extract.markers import starts_with_marker
 from analysis.extract.vocab import find_status
 
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space become their half-width forms, one character for one,
@@ -196,8 +197,7 @@ _BREAK = re.compile(r"\n\n*")  # not \n+: `re` finds a literal first character f
 
 def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
     """Remove line breaks that fall inside a sentence (PDF or web conversion), keep paragraph breaks."""
-    # Imported here: `outline` depends on this module for nothing, but on marker patterns we share.
-    from analysis.extract.markers import starts_with_marker
+    wrap_width = _wrap_width(text)
 
     def decide(m: re.Match[str]) -> str:
         before_start = text.rfind("\n", 0, m.start()) + 1
@@ -206,36 +206,52 @@ def _join_broken_lines(text: str, origin: list[int]) -> tuple[str, list[int]]:
         after = text[m.end() : after_end if after_end >= 0 else len(text)]
         if not before or not after:
             return m.group()
-        last = before[-1]
-        if before.startswith("—") or before.endswith("会议上"):
-            return m.group()  # a dateline under the title (——2024年12月24日在…会议上) stands alone
-        if ">" in before or _LAID_OUT.search(before):
-            return m.group()  # a breadcrumb (首页 > 信息公开 > 工作进展) or a table (文  号 …) is page chrome
-        if "关于" in after and after.endswith(_TITLE_ENDINGS):
-            return m.group()  # a title starts its own line
-        if last in _BREAK_INSIDE:
-            return ""
-        if last in _SENTENCE_END or starts_with_marker(after):
-            return m.group()
-        if wrap_width is not None and len(before) >= wrap_width - _WRAP_SLACK:
-            return ""  # a full line of a hard-wrapped text (a PDF): the page's edge broke it, not its author
-        if last in _LINE_END_OK:
-            return m.group()
-        if before.endswith(_TITLE_ENDINGS) or _LABELLED.match(before) or _CHROME_LABEL.search(before):
-            return m.group()
-        # A labelled line (日期:…) starts afresh, unless a long paragraph broke off mid-word before it (市大数据管 /
-        # 理中心问题:…): a line of 20 characters or more, not a heading, ending in a character of a word continues.
-        if _LABELLED.match(after) and (len(before) < 20 or not _CJK.match(last) or starts_with_marker(before)):
-            return m.group()
-        # A numbered heading is one clause; it ends at its line even without punctuation, unless the next line is
-        # only the heading's broken-off tail (`…等级保护测` + `评。`).
-        if starts_with_marker(before) and "。" not in before:
-            tail = len(before) >= 20 and _TAIL.fullmatch(after) and not find_status(after, anchored=True)
-            return "" if tail else m.group()
-        return "" if len(before) >= 20 else m.group()
+        return m.group() if _keeps_break(before, after, wrap_width) else ""
 
-    wrap_width = _wrap_width(text)
     return _rewrite(text, origin, _BREAK, decide)
+
+
+def _keeps_break(before: str, after: str, wrap_width: int | None) -> bool:
+    """Whether the line break between the lines `before` and `after` (neither empty) is the author's."""
+    if _stands_alone(before, after):
+        return True
+    last = before[-1]
+    if last in _BREAK_INSIDE:
+        return False
+    if last in _SENTENCE_END or starts_with_marker(after):
+        return True
+    if wrap_width is not None and len(before) >= wrap_width - _WRAP_SLACK:
+        return False  # a full line of a hard-wrapped text (a PDF): the page's edge broke it, not its author
+    return _ends_without_stop(before, after)
+
+
+def _stands_alone(before: str, after: str) -> bool:
+    """Whether the break sets off a line that stands alone whatever its ending: a dateline, page chrome, a title."""
+    if before.startswith("—") or before.endswith("会议上"):
+        return True  # a dateline under the title (——2024年12月24日在…会议上) stands alone
+    if ">" in before or _LAID_OUT.search(before):
+        return True  # a breadcrumb (首页 > 信息公开 > 工作进展) or a table (文  号 …) is page chrome
+    return "关于" in after and after.endswith(_TITLE_ENDINGS)  # a title starts its own line
+
+
+def _ends_without_stop(before: str, after: str) -> bool:
+    """Whether a line that ends without a sentence's stop, short of the page's edge, still ends where its author
+    ended it."""
+    last = before[-1]
+    if last in _LINE_END_OK:
+        return True
+    if before.endswith(_TITLE_ENDINGS) or _LABELLED.match(before) or _CHROME_LABEL.search(before):
+        return True
+    # A labelled line (日期:…) starts afresh, unless a long paragraph broke off mid-word before it (市大数据管 /
+    # 理中心问题:…): a line of 20 characters or more, not a heading, ending in a character of a word continues.
+    if _LABELLED.match(after) and (len(before) < 20 or not _CJK.match(last) or starts_with_marker(before)):
+        return True
+    # A numbered heading is one clause; it ends at its line even without punctuation, unless the next line is
+    # only the heading's broken-off tail (`…等级保护测` + `评。`).
+    if starts_with_marker(before) and "。" not in before:
+        tail = len(before) >= 20 and _TAIL.fullmatch(after) and not find_status(after, anchored=True)
+        return not tail
+    return len(before) < 20
 
 
 # How many characters shorter than the widest lines a line may be and still fill its line: a paragraph's first line
