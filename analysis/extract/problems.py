@@ -358,57 +358,72 @@ def _problem_nodes(text: str, section: Node, level: str, carries: dict[Node, boo
     """The items at the problem level; where one carries nothing itself but its sub-items do (2.巡视巡察、审计等反馈
     问题整改不到位 → ①审计反馈问题整改不到位 + 整改完成情况:), it groups problems and its sub-items are the problems."""
     nodes: list[Node] = []
+    # Read while walking: an item given the unnumbered problems it holds as children is then walked into.
     for node in section.walk():
-        if node.level != level or not _may_be_problem(text, node, section):
-            continue
-        if not node.children and _ASPECT.search(_heading(text, node)) and section.parent is not None:
-            # An aspect whose own text holds unnumbered items (学习贯彻…不够深入 / 整改情况:…): they are the problems.
-            run_ins = _run_in_nodes(text, node, node.own_end)
-            if run_ins:
-                node.children = run_ins
-                nodes += run_ins
-                continue
-        if not node.children and section.parent is not None:
-            # An item whose heading line is followed by unnumbered lines, each over its labelled field ((一)…不到位。
-            # / 理论学习有计划无行动。 / 整改情况:…): the lines carry the fields, so they are the problems and the
-            # item groups them, as 针对“…”的问题 under 1.关于“…”的问题.
-            labelled = [
-                n
-                for n in _run_in_nodes(text, node, node.own_end, only="f")
-                # 一是…。 is a measure; 主要表现为… describes the item's own problem
-                if n.start > node.heading_end
-                and not _LIST_START.match(text, n.start)
-                and not _DESCRIPTION_LEAD.match(text, n.start)
-            ]
-            if labelled and not text[node.heading_end : labelled[0].start].strip():  # the line below the heading
-                for later, follows in zip(labelled, [*labelled[1:], None], strict=True):
-                    later.end = later.own_end = follows.start if follows else node.own_end
-                node.children = labelled
-                nodes += labelled
-                continue
-        if not node.children and section.parent is not None and (shi_lines := _shi_heading_lines(text, node)):
-            node.children = shi_lines
-            nodes += shi_lines
-            continue
-        own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
-        inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
-        if inner:
-            depth = min(len(d.ancestors()) for d in inner)
-            nodes += [d for d in inner if len(d.ancestors()) == depth]
-        else:
-            nodes.append(node)
-    # Mixed depth the other way round: beside a 项 whose sub-items are the problems, an item of the 项's level that
-    # carries the fields itself is a problem too (1.职能履行不到位。整改完成情况:… beside 2.… → ①… ②…).
+        if node.level == level and _may_be_problem(text, node, section):
+            nodes += _problems_of_item(text, node, section, carries)
+    return sorted(nodes + _carrying_siblings(text, section, carries, nodes), key=lambda n: n.start)
+
+
+def _problems_of_item(text: str, node: Node, section: Node, carries: dict[Node, bool]) -> list[Node]:
+    """The problems an item at the problem level stands for: the unnumbered ones it holds (they become its
+    children); else, when it names no problem itself, its shallowest sub-items that are problems; else itself."""
+    if not node.children and section.parent is not None:
+        unnumbered = _unnumbered_problems(text, node)
+        if unnumbered:
+            node.children = unnumbered
+            return unnumbered
+    own = carries.get(node) or _names_problem(text, node)  # 问题5 stays a problem, whatever its sub-items carry
+    inner = [] if own else [d for d in node.walk() if carries.get(d) and _is_problem_heading(text, d)]
+    if not inner:
+        return [node]
+    depth = min(len(d.ancestors()) for d in inner)
+    return [d for d in inner if len(d.ancestors()) == depth]
+
+
+def _unnumbered_problems(text: str, node: Node) -> list[Node]:
+    """The problems an item without sub-items holds in unnumbered parts of its text, or [] when it holds none."""
+    if _ASPECT.search(_heading(text, node)):
+        # An aspect whose own text holds unnumbered items (学习贯彻…不够深入 / 整改情况:…): they are the problems.
+        run_ins = _run_in_nodes(text, node, node.own_end)
+        if run_ins:
+            return run_ins
+    return _labelled_lines(text, node) or _shi_heading_lines(text, node)
+
+
+def _labelled_lines(text: str, node: Node) -> list[Node]:
+    """An item whose heading line is followed by unnumbered lines, each over its labelled field ((一)…不到位。
+    / 理论学习有计划无行动。 / 整改情况:…): the lines carry the fields, so they are the problems and the item groups
+    them, as 针对“…”的问题 under 1.关于“…”的问题. Each line then runs to the next; [] when the item has none."""
+    labelled = [
+        n
+        for n in _run_in_nodes(text, node, node.own_end, only="f")
+        # 一是…。 is a measure; 主要表现为… describes the item's own problem
+        if n.start > node.heading_end
+        and not _LIST_START.match(text, n.start)
+        and not _DESCRIPTION_LEAD.match(text, n.start)
+    ]
+    if not labelled or text[node.heading_end : labelled[0].start].strip():  # not the line below the heading
+        return []
+    for later, follows in zip(labelled, [*labelled[1:], None], strict=True):
+        later.end = later.own_end = follows.start if follows else node.own_end
+    return labelled
+
+
+def _carrying_siblings(text: str, section: Node, carries: dict[Node, bool], nodes: list[Node]) -> list[Node]:
+    """Mixed depth the other way round: beside a 项 whose sub-items are the problems (`nodes`), an item of the 项's
+    level that carries the fields itself is a problem too (1.职能履行不到位。整改完成情况:… beside 2.… → ①… ②…)."""
     chosen = set(nodes)
     groups = {n.parent for n in nodes if n.parent is not None and n.parent is not section and n.parent not in chosen}
+    siblings: list[Node] = []
     for group in groups:
         for sibling in group.parent.children if group.parent is not None else []:
             if sibling in groups or sibling in chosen or not carries.get(sibling):
                 continue
             if _may_be_problem(text, sibling, section) and not any(d in chosen for d in sibling.walk()):
-                nodes.append(sibling)
+                siblings.append(sibling)
                 chosen.add(sibling)
-    return sorted(nodes, key=lambda n: n.start)
+    return siblings
 
 
 def _shi_heading_lines(text: str, node: Node) -> list[Node]:
@@ -673,14 +688,7 @@ def _closing_start(text: str, root: Node) -> int:
 
 
 def _read_problem(text: str, node: Node, section: Node, code: str, section_title: str, default, end: int) -> Problem:
-    levels = [
-        a
-        for a in node.ancestors()
-        if a is not section and a not in section.ancestors() and not is_status_group(_heading(text, a))
-    ]
-    headings = [_heading(text, a) for a in levels] + [None, None, None]
-    if section_title and _ASPECT.search(section_title):
-        headings.insert(0, section_title)
+    headings = _headings_above(text, node, section, section_title)
     bracket = _bracketed_status(text, node)
     heading_end = bracket[0] if bracket else node.heading_end
     title_span, title_stop = _title(text, node, heading_end)
@@ -720,21 +728,42 @@ def _read_problem(text: str, node: Node, section: Node, code: str, section_title
         problem.regions.append(("measure", measures_start, measures_end))
     for label, _label_start, label_end, stop in fields:
         _read_field(text, problem, label, label_end, stop)
-    if problem.status_span is None and bracket:
-        status = bracket[1]
+    if problem.status_span is None:
+        _read_unlabelled_status(text, problem, bracket[1] if bracket else None, title_stop, end, default)
+    return problem
+
+
+def _headings_above(text: str, node: Node, section: Node, section_title: str) -> list[str | None]:
+    """The headings of the items between the section and the problem, outermost first (status groups skipped), the
+    section's own title first when it names an aspect; padded with None to area, topic and subtopic at least."""
+    levels = [
+        a
+        for a in node.ancestors()
+        if a is not section and a not in section.ancestors() and not is_status_group(_heading(text, a))
+    ]
+    headings: list[str | None] = [_heading(text, a) for a in levels] + [None, None, None]
+    if section_title and _ASPECT.search(section_title):
+        headings.insert(0, section_title)
+    return headings
+
+
+def _read_unlabelled_status(
+    text: str, problem: Problem, bracketed: StatusMatch | None, title_stop: int, end: int, default: StatusMatch | None
+) -> None:
+    """The status of a problem without a status field, surest first: in brackets after its heading, a short sentence
+    after the heading, the item's last sentence; else the section's (`default`), without a span; else unstated."""
+    status = bracketed
+    if status is None:
+        status = _lead_status(text, title_stop, end)
+    if status is None:
+        status = _closing_status(text, problem.node, end)
+    if status is not None:
         problem.status, problem.status_raw = status.code, status.phrase
         problem.status_span = (status.start, status.end)
-    if problem.status_span is None and (lead := _lead_status(text, title_stop, end)) is not None:
-        problem.status, problem.status_raw = lead.code, lead.phrase
-        problem.status_span = (lead.start, lead.end)
-    if problem.status_span is None and (closing := _closing_status(text, node, end)) is not None:
-        problem.status, problem.status_raw = closing.code, closing.phrase
-        problem.status_span = (closing.start, closing.end)
-    if problem.status_span is None and default is not None:
+    elif default is not None:
         problem.status, problem.status_raw = default.code, default.phrase
     if problem.status_span is None and problem.status_raw is None:
         problem.status = "unstated"
-    return problem
 
 
 def _lead_status(text: str, start: int, end: int) -> StatusMatch | None:
