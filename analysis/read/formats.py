@@ -355,35 +355,12 @@ def _check_zip(raw: bytes, limits: Limits) -> None:
     A declared size can lie, so every member is inflated here and counted, never more than the limit plus one
     chunk; what Word reads as XML (a member starting with "<" or a byte-order mark) is counted apart.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise FormatError(
-            f"not a Word .docx file ({type(exc).__name__}) — an old binary .doc must be saved as .docx first"
-        ) from None
-    declared = sum(info.file_size for info in members)
-    declared_xml = sum(info.file_size for info in members if info.filename.endswith((".xml", ".rels")))
-    if declared > limits.docx_bytes:
-        _too_large("inflates to", declared, limits, "docx_bytes")
-    if declared_xml > limits.docx_xml_bytes:
-        _too_large("holds XML of", declared_xml, limits, "docx_xml_bytes")
+    archive, members = _open_zip(raw)
+    _check_declared_sizes(members, limits)
     total = xml = 0
     try:
         for info in members:
-            with archive.open(info) as member:
-                chunk = member.read(min(_ZIP_CHUNK, limits.docx_bytes - total + 1))
-                is_xml = chunk[:64].lstrip().startswith(_XML_START)
-                while chunk:
-                    total += len(chunk)
-                    if total > limits.docx_bytes:
-                        _too_large("inflates to more than", limits.docx_bytes, limits, "docx_bytes")
-                    if is_xml:
-                        xml += len(chunk)
-                        if xml > limits.docx_xml_bytes:
-                            _too_large("holds XML of more than", limits.docx_xml_bytes, limits, "docx_xml_bytes")
-                    budget = min(limits.docx_bytes - total, limits.docx_xml_bytes - xml if is_xml else _ZIP_CHUNK)
-                    chunk = member.read(min(_ZIP_CHUNK, budget + 1))
+            total, xml = _inflate_counted(archive, info, limits, total, xml)
     except FormatError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
@@ -391,6 +368,47 @@ def _check_zip(raw: bytes, limits: Limits) -> None:
             f"damaged .docx: a member cannot be inflated ({type(exc).__name__}: {_one_line(exc)}) — "
             "is the file complete? save it again from Word"
         ) from None
+
+
+def _open_zip(raw: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise FormatError(
+            f"not a Word .docx file ({type(exc).__name__}) — an old binary .doc must be saved as .docx first"
+        ) from None
+    return archive, members
+
+
+def _check_declared_sizes(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    declared = sum(info.file_size for info in members)
+    declared_xml = sum(info.file_size for info in members if info.filename.endswith((".xml", ".rels")))
+    if declared > limits.docx_bytes:
+        _too_large("inflates to", declared, limits, "docx_bytes")
+    if declared_xml > limits.docx_xml_bytes:
+        _too_large("holds XML of", declared_xml, limits, "docx_xml_bytes")
+
+
+def _inflate_counted(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, total: int, xml: int
+) -> tuple[int, int]:
+    """Inflate one member in chunks, counting it into the bytes (`total`) and XML bytes (`xml`) of the members before
+    it; the new counts, or FormatError as soon as one passes its limit."""
+    with archive.open(info) as member:
+        chunk = member.read(min(_ZIP_CHUNK, limits.docx_bytes - total + 1))
+        is_xml = chunk[:64].lstrip().startswith(_XML_START)
+        while chunk:
+            total += len(chunk)
+            if total > limits.docx_bytes:
+                _too_large("inflates to more than", limits.docx_bytes, limits, "docx_bytes")
+            if is_xml:
+                xml += len(chunk)
+                if xml > limits.docx_xml_bytes:
+                    _too_large("holds XML of more than", limits.docx_xml_bytes, limits, "docx_xml_bytes")
+            budget = min(limits.docx_bytes - total, limits.docx_xml_bytes - xml if is_xml else _ZIP_CHUNK)
+            chunk = member.read(min(_ZIP_CHUNK, budget + 1))
+    return total, xml
 
 
 def _too_large(what: str, size: int, limits: Limits, name: str) -> None:
