@@ -154,42 +154,54 @@ def _first_bad_byte(path: Path) -> str:
 
 
 def _metadata_rows(reader, where: str, columns: str) -> Iterator[tuple[str, dict[str, str]]]:
-    header = next(reader, None)
-    if header is None:
-        raise NoticeError(f"{where}: empty metadata file — the first line must be: {columns}")
-    missing = [c for c in METADATA_COLUMNS if c not in header]
-    if missing:
-        raise NoticeError(f"{where}: missing column(s) {', '.join(missing)} — the header must include: {columns}")
-
+    header = _checked_header(next(reader, None), where, columns)
     first_line: dict[str, int] = {}
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
-        if len(values) != len(header):
-            raise NoticeError(
-                f"{where}: line {line}: {len(values)} fields, the header has {len(header)} — "
-                "quote fields that contain commas"
-            )
-        row = dict(zip(header, values, strict=True))
-        name = row["file"].strip()
-        if not name or Path(name).name != name:
-            raise NoticeError(f"{where}: line {line}: 'file' must be a bare file name, got {row['file']!r}")
-        if name in first_line:
-            raise NoticeError(f"{where}: line {line}: {name} is listed twice (also line {first_line[name]})")
-        digest = row["sha256"].strip()
-        if digest and not _SHA256.fullmatch(digest):
-            raise NoticeError(f"{where}: line {line}: sha256 {digest!r} is not 64 lowercase hex digits")
-        if row["date_received"].strip():
-            try:
-                date.fromisoformat(row["date_received"].strip())
-            except ValueError:
-                raise NoticeError(
-                    f"{where}: line {line}: date_received {row['date_received']!r} is not a YYYY-MM-DD date"
-                ) from None
-        _check_keys(row, where, line)
+        name, row = _checked_row(values, header, where, line, first_line)
         first_line[name] = line
         yield name, row
+
+
+def _checked_header(header: list[str] | None, where: str, columns: str) -> list[str]:
+    if header is None:
+        raise NoticeError(f"{where}: empty metadata file — the first line must be: {columns}")
+    missing = [c for c in METADATA_COLUMNS if c not in header]
+    if missing:
+        raise NoticeError(f"{where}: missing column(s) {', '.join(missing)} — the header must include: {columns}")
+    return header
+
+
+def _checked_row(
+    values: list[str], header: list[str], where: str, line: int, first_line: dict[str, int]
+) -> tuple[str, dict[str, str]]:
+    """One metadata row's file name and its values by column; NoticeError, naming the line, for a row that cannot be
+    used. `first_line`: the line of each file name listed before it."""
+    if len(values) != len(header):
+        raise NoticeError(
+            f"{where}: line {line}: {len(values)} fields, the header has {len(header)} — "
+            "quote fields that contain commas"
+        )
+    row = dict(zip(header, values, strict=True))
+    name = row["file"].strip()
+    if not name or Path(name).name != name:
+        raise NoticeError(f"{where}: line {line}: 'file' must be a bare file name, got {row['file']!r}")
+    if name in first_line:
+        raise NoticeError(f"{where}: line {line}: {name} is listed twice (also line {first_line[name]})")
+    digest = row["sha256"].strip()
+    if digest and not _SHA256.fullmatch(digest):
+        raise NoticeError(f"{where}: line {line}: sha256 {digest!r} is not 64 lowercase hex digits")
+    if row["date_received"].strip():
+        try:
+            date.fromisoformat(row["date_received"].strip())
+        except ValueError:
+            raise NoticeError(
+                f"{where}: line {line}: date_received {row['date_received']!r} is not a YYYY-MM-DD date"
+            ) from None
+    _check_keys(row, where, line)
+    return name, row
 
 
 def _check_keys(row: dict[str, str], where: str, line: int) -> None:
@@ -287,6 +299,29 @@ def read_notice(
     # Provenance first (after the size limit: a file too large is never read): a changed file is reported as
     # changed, whatever else is wrong with it.
     warnings: list[str] = []
+    digest, row = _registered_row(path, raw, metadata, where, warnings)
+    text, encoding = _checked_text(source, raw, where, warnings, limits)
+    text, converted = _simplified(text, warnings)
+
+    return RawNotice(
+        doc_id=path.stem,
+        path=path,
+        source_file=path.name,
+        sha256=digest,
+        text=text,
+        encoding=encoding,
+        converted_from_traditional=converted,
+        metadata=dict(row),
+        warnings=tuple(warnings),
+        text_source=source,
+    )
+
+
+def _registered_row(
+    path: Path, raw: bytes, metadata: dict[str, dict[str, str]] | None, where: str, warnings: list[str]
+) -> tuple[str, dict[str, str]]:
+    """The file's sha256 and its metadata row ({} when it has none, with a warning); NoticeError when the file is no
+    longer the one registered."""
     digest = hashlib.sha256(raw).hexdigest()
     if metadata is None:
         beside = path.parent / RAW_METADATA.name
@@ -303,7 +338,12 @@ def read_notice(
         warnings.append(f"no metadata row for {path.name} — register it in metadata.csv with sha256 {digest}")
     elif not registered:
         warnings.append(f"metadata row for {path.name} has no sha256 — add {digest}")
+    return digest, row
 
+
+def _checked_text(source: str, raw: bytes, where: str, warnings: list[str], limits: formats.Limits) -> tuple[str, str]:
+    """The notice's text and its encoding, decoded or extracted from `raw`; NoticeError for a file with no text, too
+    much text, or binary content."""
     if not raw:
         raise NoticeError(f"{where}: empty file (0 bytes) — nothing to extract")
     if source == "file":
@@ -324,21 +364,7 @@ def read_notice(
             f"{where}: binary file ({controls} of {len(text)} characters are control characters) — "
             "not a text notice; extract its text to a UTF-8 .txt first"
         )
-
-    text, converted = _simplified(text, warnings)
-
-    return RawNotice(
-        doc_id=path.stem,
-        path=path,
-        source_file=path.name,
-        sha256=digest,
-        text=text,
-        encoding=encoding,
-        converted_from_traditional=converted,
-        metadata=dict(row),
-        warnings=tuple(warnings),
-        text_source=source,
-    )
+    return text, encoding
 
 
 def _read_bytes(path: Path, where: str, limits: formats.Limits) -> bytes:
