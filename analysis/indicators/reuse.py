@@ -39,6 +39,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,14 @@ def content_length(text: str) -> int:
     return len(_CONTENT.findall(text))
 
 
+@cache
+def _content_table() -> object:
+    """Whether each code point is a content character: str.isalnum, which is what _CONTENT ([^\\W_]) matches."""
+    import numpy as np
+
+    return np.fromiter((chr(point).isalnum() for point in range(0x110000)), dtype=bool, count=0x110000)
+
+
 def _fmix64(value: object) -> object:
     """MurmurHash3's 64-bit finalizer (element-wise on uint64, wrapping): spreads polynomial hashes over all bits."""
     import numpy as np
@@ -94,10 +103,10 @@ def fingerprints(text: str) -> tuple[object, object]:
     from numpy.lib.stride_tricks import sliding_window_view
 
     empty = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    positions = np.fromiter((m.start() for m in _CONTENT.finditer(text)), dtype=np.int64)
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    positions = np.flatnonzero(_content_table()[points])
     if len(positions) < K + WINDOW - 1:
         return empty
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     line = np.searchsorted(np.flatnonzero(points == ord("\n")), positions)
     points = points[positions].astype(np.uint64)
     count = len(points) - K + 1
