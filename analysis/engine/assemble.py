@@ -74,12 +74,10 @@ def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
 
     rows: dict[str, int] = {}
     for name in TABLES:
-        parts = sorted((generation / PARTS / name).glob("part-*.parquet"))
-        # the parts' pandas metadata too, so that pandas.read_parquet gives the nullable dtypes `conform` gives
-        schema = arrow_schema(name).with_metadata(pq.read_schema(parts[0]).metadata)
+        schema = arrow_schema(name)
         rows[name] = 0
         with pq.ParquetWriter(generation / f"{name}.parquet", schema, compression="snappy") as writer:
-            for part in parts:
+            for part in sorted((generation / PARTS / name).glob("part-*.parquet")):
                 table = pq.read_table(part, schema=schema)
                 if dropped:
                     table = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=_strings(dropped))))
