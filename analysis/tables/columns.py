@@ -560,11 +560,12 @@ def _side_offset(name: str, side: str, en: str, zh: str, *, nullable: bool = Fal
 
 REUSE_PASSAGES = Table(
     "reuse_passages",
-    description_en="One row per passage two notices share verbatim (analysis.indicators.reuse): candidates from "
-    "MinHash LSH over sentences, then alignment of the lines holding them. text_a[start_a:end_a] == "
-    "text_b[start_b:end_b] == text, in the stored texts (texts/<doc_id>.txt).",
-    description_zh="两份通报逐字相同的段落，每段一行：先以句子的 MinHash LSH 找候选，再对齐所在行；"
-    "两份原文在各自区间内的文字与 text 完全相同。",
+    description_en="One row per passage two notices share verbatim (analysis.indicators.reuse): every run of 20 "
+    "letters, digits or CJK characters two notices share is found by winnowed fingerprints, then the two lines "
+    "holding it are aligned. text_a[start_a:end_a] == text == text_b[start_b:end_b] up to the width of a character "
+    "(， and ,), in the stored texts (texts/<doc_id>.txt).",
+    description_zh="两份通报逐字相同的段落，每段一行：以指纹（winnowing）找出两份通报共有的每一段不少于 20 字的文字，"
+    "再对齐所在行；两份原文在各自区间内的文字与 text 相同（全角、半角视为同一字符）。",
     primary_key=("doc_id_a", "start_a", "doc_id_b", "start_b"),
     columns=(
         _side(
