@@ -14,7 +14,6 @@ from analysis.engine.batch import STAGES, TABLES, extract_batch, tables_of
 from analysis.extract import Extraction, extract_notice
 from analysis.paths import RAW, TEST_DATA
 from analysis.read.sources import RawNotice, read_notice
-from analysis.tables.columns import INDICATOR_TABLES
 from analysis.tables.io import read_tables
 
 BAD = TEST_DATA / "bad_inputs"
@@ -86,7 +85,7 @@ def test_bad_files_fail_alone_and_the_rest_is_written(notices: Path, tmp_path: P
     # binary, dongying | empty, shenyang | suining: one row group per chunk that has rows, in one file per table
     assert row_groups(out / "problems.parquet") == 3
     assert {p.name for p in out.iterdir()} == {
-        *(f"{name}.parquet" for name in (*TABLES, *INDICATOR_TABLES)),  # a small corpus: indicators by default
+        *(f"{name}.parquet" for name in TABLES),
         *("tables.xlsx", "csv", "datapackage.json", "texts", "audit", ".written-by-analysis"),
     }
     assert sorted(p.name for p in (out / "texts").iterdir()) == [f"{name}.txt" for name in SEEDS]

@@ -76,7 +76,7 @@ def extract_batch(
     audit: bool = True,
     corrections: Path | None = None,
     registered: Mapping[str, Path] | None = None,
-    indicators: bool | None = None,
+    indicators: bool | None = False,
 ) -> BatchReport:
     """Extract every notice among `paths` (files or folders) into the output folder `out_dir`.
 
@@ -87,7 +87,8 @@ def extract_batch(
     (the default `extract` only). `registered` maps the doc_id of each notice that must not vanish to its raw file:
     one that cannot be extracted now keeps its rows from the earlier outputs (a missing file is a failure).
     `indicators`: the indicator tables (timeliness, concreteness, boilerplate, reuse, recurrence) are computed over
-    the whole corpus: True always, False never, None for corpora up to `assemble.INDICATORS_MAX_NOTICES` notices.
+    the whole corpus: True always, False never (the default here), None for corpora up to
+    `assemble.INDICATORS_MAX_NOTICES` notices (what `build` and `extract` do).
 
     `extract` reads one notice, `finish` turns one chunk's extractions into tables (`tables_of` by default); both run
     in the workers, so with more than one worker they must be picklable. If `finish` fails or its tables break the

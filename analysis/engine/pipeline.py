@@ -86,7 +86,13 @@ def build_tables(raw: Path, processed: Path, metadata: dict[str, dict[str, str]]
     researcher restores the file or removes its metadata row."""
     registered = {Path(name).stem: raw / name for name, row in metadata.items() if row.get("sha256", "").strip()}
     return _run(
-        [raw], processed, workers=workers, metadata=metadata, corrections=paths.CORRECTIONS, registered=registered
+        [raw],
+        processed,
+        workers=workers,
+        metadata=metadata,
+        corrections=paths.CORRECTIONS,
+        registered=registered,
+        indicators=None,
     )
 
 
