@@ -206,14 +206,14 @@ def test_every_figure_has_a_caption_with_source_and_n(corpus, monkeypatch):
 def test_a_county_notice_does_not_name_its_prefecture_in_english():
     documents = pd.DataFrame(
         {
-            "doc_id": ["chongyi", "n000007-zibo", "n000009-ganzhou", "x1"],
-            "city": ["赣州市", "淄博市", "赣州市", "某市"],
-            "county": ["崇义县", None, None, None],
+            "doc_id": ["chongyi", "n000007-zibo", "n000009-ganzhou", "x1", "02_beijing-tongzhou-rongmeiti"],
+            "city": ["赣州市", "淄博市", "赣州市", "某市", "北京市"],
+            "county": ["崇义县", None, None, None, None],
         }
     )
     with style.language("en"):
         labels = style.city_labels(documents)
-    assert labels == {"赣州市": "Ganzhou", "淄博市": "Zibo", "某市": "某市"}
+    assert labels == {"赣州市": "Ganzhou", "淄博市": "Zibo", "某市": "某市", "北京市": "北京市"}
     with style.language("en"):
         alone = style.city_labels(documents.iloc[[0]])
     assert alone == {"赣州市": "赣州市"}  # no romanised name of the city itself: the Chinese name, not Chongyi

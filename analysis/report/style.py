@@ -53,6 +53,9 @@ PART_LABELS = {
     "preamble": ("问题以外的正文", "outside the problems"),
 }
 
+# A doc_id that names its city: one romanised word, after the benchmark generator's index if any.
+_ROMANISED_DOC_ID = re.compile(r"(?:n\d+-)?([A-Za-z]{2,})")
+
 _state: dict[str, str | None] = {"language": None}  # None: follow ANALYSIS_LANG, else Chinese
 
 
@@ -120,13 +123,14 @@ def category_label(key: str) -> str:
 
 
 def city_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """City name per city in the current language: 沈阳市 in Chinese; in English, the romanised name its doc_ids
-    give, else the Chinese name.
+    """City name per city in the current language: 沈阳市 in Chinese; in English, the romanised name a doc_id gives,
+    else the Chinese name.
 
-    The English name is the longest run of Latin letters of the first doc_id of a notice issued at the city's own
-    level (shenyang → Shenyang; n000012-zibo → Zibo). A county's notice (its `county` column filled) names the
-    county, not its prefecture, so it never names the city: 崇义县's chongyi does not become 赣州市's English name.
-    The group OTHER (the groups a figure folds together) is named 其他 / Other.
+    Only a doc_id that is one romanised word (shenyang → Shenyang), optionally after the benchmark generator's
+    index (n000012-zibo → Zibo), names a city, and only when its notice is issued at the city's own level: a
+    county's notice (its `county` column filled) names the county, so 崇义县's chongyi never becomes 赣州市's
+    English name. Descriptive doc_ids (02_beijing-tongzhou-rongmeiti) name nothing. The group OTHER (the groups a
+    figure folds together) is named 其他 / Other.
     """
     from analysis.compare import document_cities
 
@@ -141,9 +145,8 @@ def city_labels(documents: pd.DataFrame) -> dict[str, str]:
     for doc_id, city in sorted(cities.items()):
         if labels.get(city, city) != city:
             continue
-        runs = re.findall(r"[A-Za-z]+", doc_id) if own_level[doc_id] else []
-        latin = max(runs, key=len) if runs else ""
-        labels[city] = city if get_language() == "zh" or len(latin) < 2 else latin.title()
+        romanised = _ROMANISED_DOC_ID.fullmatch(doc_id) if own_level[doc_id] else None
+        labels[city] = city if get_language() == "zh" or romanised is None else romanised.group(1).title()
     if OTHER in labels:
         labels[OTHER] = other_label()
     return labels
