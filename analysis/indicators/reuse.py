@@ -50,7 +50,7 @@ K = 14  # content characters per fingerprinted K-gram (with WINDOW, sets the len
 WINDOW = 7  # K-grams per winnowing window: every run of K + WINDOW - 1 = 20 content characters is fingerprinted
 MIN_PASSAGE = K + WINDOW - 1  # content characters a shared passage needs to be reported (found with certainty)
 MAX_NOTICES = 20  # a fingerprint in more notices is corpus-wide stock wording, not reuse between two notices
-PARTITIONS = 16  # fingerprint files, split by the top bits of the hash: memory holds one at a time
+PARTITIONS = 64  # fingerprint files, split by the top bits of the hash: memory holds one at a time (a power of 2)
 TEXT_CACHE = 64  # stored texts kept in memory while aligning (pairs are visited in order, so this suffices)
 ALIGN_CACHE = 50_000  # line pairs whose alignment is kept (a corpus that copies copies the same lines again)
 _PRIME64 = 0x100000001B3  # FNV-1 64-bit prime, the multiplier of the polynomial K-gram hash
