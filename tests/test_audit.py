@@ -127,17 +127,22 @@ def test_findings_and_warnings_are_listed(extraction, tmp_path: Path) -> None:
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>'
 
 
-@needs_browser
-def test_hostile_text_metadata_and_file_names_run_no_script(tmp_path: Path) -> None:
-    # issue 11: every value that reaches a page is text, never markup; the browser says whether any script ran
-    from analysis.engine.pipeline import extract_paths
-
+def hostile_notice(tmp_path: Path) -> tuple[Path, str, dict[str, dict[str, str]]]:
+    """A folder holding one notice with script in its text, its file name, and its metadata's issuer and city."""
     folder = tmp_path / "in"
     folder.mkdir()
     name = "evil`<img src=x onerror=alert(14)>`"
     text = (RAW / "shenyang.txt").read_text(encoding="utf-8").replace("。", "。" + HOSTILE, 3)
     (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    metadata = {f"{name}.txt": {"issuer": HOSTILE, "city": "东营市" + HOSTILE}}
+    return folder, name, {f"{name}.txt": {"issuer": HOSTILE, "city": "东营市" + HOSTILE}}
+
+
+@needs_browser
+def test_hostile_text_metadata_and_file_names_run_no_script(tmp_path: Path) -> None:
+    # issue 11: every value that reaches a page is text, never markup; the browser says whether any script ran
+    from analysis.engine.pipeline import extract_paths
+
+    folder, _, metadata = hostile_notice(tmp_path)
     result = extract_paths([folder], metadata)
     (doc_id,) = result.texts
     page = tmp_path / "page.html"
@@ -185,12 +190,7 @@ def test_a_whole_city_report_of_a_hostile_notice_runs_no_script(
     from analysis.engine.pipeline import build_tables
     from analysis.report import notebooks as nb
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    name = "evil`<img src=x onerror=alert(14)>`"
-    text = (RAW / "shenyang.txt").read_text(encoding="utf-8").replace("。", "。" + HOSTILE, 3)
-    (raw / f"{name}.txt").write_text(text, encoding="utf-8")
-    metadata = {f"{name}.txt": {"issuer": HOSTILE, "city": "东营市" + HOSTILE}}
+    raw, name, metadata = hostile_notice(tmp_path)
     processed = tmp_path / "processed"
     assert build_tables(raw, processed, metadata, workers=1) == 0
     monkeypatch.setenv(nb.PROCESSED_ENV, str(processed))
