@@ -46,6 +46,7 @@ STATED = re.compile(
 )
 _PARTY_FRAME = re.compile(r"^中共|^中国共产党|(?:党组|党委|党工委|党总支|党支部|委员会)$")
 _SPACE = re.compile(r"\s+")
+_TITLE_FRAME = re.compile(r"^(?:关于|针对)|[“”\"‘’]|的?问题(?:的)?(?:整改)?(?:情况)?$")
 _RELATIVE = "市县区省本"  # first characters of an issuer named relative to its place (市审计局, 区委巡察办, 本局)
 
 ROUND_COLUMNS = ["issuer_key", "doc_id_earlier", "doc_id_later", "date_earlier", "date_later", "reason"]
@@ -136,9 +137,11 @@ def round_pairs(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def problem_text(problems: pd.DataFrame) -> pd.Series:
-    """What is compared: the problem's title and description, spacing removed."""
+    """What is compared: the problem's title without the frame many titles share (关于“…”问题的整改情况, 针对…的问题,
+    which made 农村违建频发 and 政治引领有短板 look alike), then its description; spacing removed."""
     description = problems["description"].astype("object").where(problems["description"].notna(), "")
-    return (problems["title"].astype(str) + "。" + description.astype(str)).str.replace(_SPACE, "", regex=True)
+    title = problems["title"].astype(str).str.replace(_SPACE, "", regex=True).str.replace(_TITLE_FRAME, "", regex=True)
+    return (title + "。" + description.astype(str)).str.replace(_SPACE, "", regex=True)
 
 
 def similarity_matrix(later: Sequence[str], earlier: Sequence[str]) -> object:
