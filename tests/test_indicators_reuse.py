@@ -192,3 +192,15 @@ def test_the_group_figure_folds_groups_and_keeps_the_diagonal() -> None:
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0] == "甲市" and len(labels) == 3  # 甲市, one more city, and the folded rest
     assert f"{110 / 300:.1%}" in [t.get_text() for t in ax.texts]  # a–b within 甲市, on the diagonal
+
+
+def test_the_recall_truth_counts_shared_runs_up_to_the_cap() -> None:
+    from analysis.evaluate.reuse_recurrence import pairs_sharing_a_run, reuse_recall
+
+    run = "坚持以习近平新时代中国特色社会主义思想为指导推进"[: reuse.MIN_PASSAGE]
+    texts = {"a": f"甲，{run}。\n", "b": f"乙{run[:5]}，{run[5:]}\n", "c": f"{run[:-1]}\n"}
+    assert pairs_sharing_a_run(texts) == {("a", "b")}  # punctuation inside the run does not matter to the truth
+    truth, found, both = reuse_recall(texts)
+    assert (truth, found, both) == (1, 0, 0)  # but a passage is verbatim: b's comma splits the run
+    crowd = {f"n{i:02d}": f"{run}\n" for i in range(reuse.MAX_NOTICES + 1)}
+    assert pairs_sharing_a_run(crowd) == set()
