@@ -440,3 +440,21 @@ def test_data_in_markdown_is_text_never_markup(hostile: str) -> None:
     assert re.findall(r"<(\w+)", rendered) == ["h2", "a"] and '<a class="anchor-link"' in rendered
     text = re.sub(r"<[^>]+>", "", rendered)
     assert html.unescape(text).strip() == hostile + "¶"
+
+
+def test_indicators_are_read_as_the_build_stored_them_or_computed_alike(
+    processed: Path, tables: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    from analysis.indicators.tables import indicator_tables, stored_texts
+    from analysis.tables.columns import INDICATOR_TABLES
+
+    stored = nb.load_indicators(processed)
+    assert set(stored) == set(INDICATOR_TABLES)
+    computed = indicator_tables(tables, stored_texts(processed / "texts", tables["documents"]["doc_id"]))
+    for name in INDICATOR_TABLES:
+        pd.testing.assert_frame_equal(stored[name], computed[name])
+    # a folder without them (a large corpus extracted without --indicators): computed on the spot
+    bare = tmp_path / "bare"
+    shutil.copytree(processed, bare, ignore=shutil.ignore_patterns(*(f"{name}.parquet" for name in INDICATOR_TABLES)))
+    for name, frame in nb.load_indicators(bare).items():
+        pd.testing.assert_frame_equal(frame, computed[name])

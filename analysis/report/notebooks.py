@@ -104,6 +104,24 @@ def load_tables(in_dir: Path | None = None) -> dict[str, pd.DataFrame]:
         raise TablesMissingError(f"the tables in {folder} are out of date: run `make data` first\n{exc}") from exc
 
 
+def load_indicators(
+    in_dir: Path | None = None, tables: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The indicator tables (timeliness, concreteness, boilerplate, reuse, recurrence) of `in_dir` (default
+    `processed_dir()`): as `build` and `extract` stored them, or computed now from its tables and texts when the folder
+    has none (a corpus of more than 500 notices extracted without `--indicators`)."""
+    from analysis.tables.columns import INDICATOR_TABLES
+    from analysis.tables.io import read_table
+
+    folder = in_dir if in_dir is not None else processed_dir()
+    if all((folder / f"{name}.parquet").is_file() for name in INDICATOR_TABLES):
+        return {name: read_table(name, folder) for name in INDICATOR_TABLES}
+    from analysis.indicators.tables import indicator_tables, stored_texts
+
+    tables = tables if tables is not None else load_tables(folder)
+    return indicator_tables(tables, stored_texts(folder / "texts", tables["documents"]["doc_id"]))
+
+
 def audit_page(doc_id: str, in_dir: Path | None = None) -> str:
     """The audit page the build wrote for `doc_id` (under `<processed>/audit/`)."""
     page = (in_dir if in_dir is not None else processed_dir()) / "audit" / f"{doc_id}.html"
