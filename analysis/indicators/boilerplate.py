@@ -118,14 +118,21 @@ def count_notices(texts: Iterable[str], n: int = N) -> DocumentFrequency:
 
 def common_mask(text: str, df: DocumentFrequency, k: int) -> np.ndarray:
     """Per character of `text`: whether some n-gram covering it occurs in at least k notices."""
+    return _covered(_notice_counts(text, df), len(text), df.n, k)
+
+
+def _notice_counts(text: str, df: DocumentFrequency) -> np.ndarray:
+    """Per n-gram of `text`, in order: in how many notices it occurs."""
     hashes = ngram_hashes(text, df.n)
-    mask = np.zeros(len(text), dtype=bool)
-    if len(hashes) == 0:
-        return mask
-    starts = np.flatnonzero(df.estimate(hashes) >= k)
+    return df.estimate(hashes) if len(hashes) else np.zeros(0, dtype=np.int64)
+
+
+def _covered(counts: np.ndarray, length: int, n: int, k: int) -> np.ndarray:
+    mask = np.zeros(length, dtype=bool)
+    starts = np.flatnonzero(counts >= k)
     if len(starts):
-        size = len(text) + 1
-        edges = np.bincount(starts, minlength=size) - np.bincount(starts + df.n, minlength=size)
+        size = length + 1
+        edges = np.bincount(starts, minlength=size) - np.bincount(starts + n, minlength=size)
         mask = np.cumsum(edges[:-1]) > 0
     return mask
 
@@ -262,20 +269,28 @@ def boilerplate_tables(
 def sensitivity(
     texts: dict[str, str], ns: Iterable[int] = (6, 8, 10, 12), ks: Iterable[int] | None = None
 ) -> pd.DataFrame:
-    """Mean common share of the notices for each n and k (k defaults to 2 … the number of notices).
+    """Mean common share of the notices for each n and k (default: every k from 2 to the number of notices for up to
+    20 notices, else a grid from 2 to that number that includes the default threshold).
 
-    Rows (n, k, mean_common_share, min, max): how much of the score is the choice of thresholds.
+    Rows (n, k, mean_common_share, min, max): how much of the score is the choice of thresholds. Each notice's n-gram
+    counts are looked up once per n, whatever the number of ks.
     """
     import pandas as pd
 
-    rows = []
-    ks = list(range(2, len(texts) + 1)) if ks is None else list(ks)
+    ks = _default_ks(len(texts)) if ks is None else list(ks)
     visible = {doc_id: _visible(text) for doc_id, text in texts.items()}
+    rows = []
     for n in ns:
         df = count_notices(texts.values(), n)
+        shares: dict[int, list[float]] = {k: [] for k in ks}
+        for doc_id, text in texts.items():
+            counts = _notice_counts(text, df)
+            for k in ks:
+                value = share(_covered(counts, len(text), n, k), visible[doc_id])
+                if value is not None:
+                    shares[k].append(value)
         for k in ks:
-            shares = [share(common_mask(text, df, k), visible[doc_id]) for doc_id, text in texts.items()]
-            values = [s for s in shares if s is not None]
+            values = shares[k]
             rows.append(
                 {
                     "n": n,
@@ -286,3 +301,10 @@ def sensitivity(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _default_ks(notices: int) -> list[int]:
+    if notices <= 20:
+        return list(range(2, notices + 1))
+    grid = {2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, threshold(notices), notices}
+    return sorted(k for k in grid if 2 <= k <= notices)
