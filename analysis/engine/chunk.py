@@ -222,19 +222,22 @@ def _write_texts_and_pages(
     kept: list[tuple[Extraction, str]], frames: dict[str, pd.DataFrame], generation: Path, audit: bool
 ) -> None:
     """The text every span indexes, exactly as extracted, and (unless switched off) the notice's audit page."""
-    from analysis.report.audit import render_audit
+    from analysis.report.audit import render_page
 
     texts, pages = generation / "texts", generation / "audit"
     texts.mkdir(exist_ok=True)
     if audit:
         pages.mkdir(exist_ok=True)
-    by_doc = {name: dict(tuple(frame.groupby("doc_id", sort=False))) for name, frame in frames.items()}
+        # the chunk's validated rows as records, grouped once: no DataFrame work per page
+        by_doc: dict[str, dict[str, list[dict]]] = {}
+        for name, frame in frames.items():
+            for row in frame.to_dict("records"):
+                by_doc.setdefault(row["doc_id"], {table: [] for table in frames})[name].append(row)
     for extraction, text in kept:
         doc_id = extraction.document["doc_id"]
         (texts / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="")
         if audit:
-            own = {name: groups.get(doc_id, frames[name].iloc[0:0]) for name, groups in by_doc.items()}
-            (pages / f"{doc_id}.html").write_text(render_audit(doc_id, text, own), encoding="utf-8")
+            (pages / f"{doc_id}.html").write_text(render_page(doc_id, text, by_doc[doc_id]), encoding="utf-8")
 
 
 def peak_rss_mb() -> float:

@@ -7,6 +7,7 @@ from, and lists the notice's consistency findings and warnings.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -57,15 +58,20 @@ class _Mark:
 
 
 def render_audit(doc_id: str, text: str, tables: dict[str, pd.DataFrame]) -> str:
-    """The audit page of one notice; `text` is the text its spans index."""
-    doc = tables["documents"].set_index("doc_id").loc[doc_id]
-    marks = _marks(doc_id, tables)
-    body = _highlight(text, marks)
+    """The audit page of one notice; `text` is the text its spans index, `tables` the tables holding its rows."""
+    return render_page(doc_id, text, {name: _rows(frame, doc_id) for name, frame in tables.items()})
+
+
+def render_page(doc_id: str, text: str, rows: Mapping[str, list[dict]]) -> str:
+    """The audit page of one notice from its own rows of each table (as records), without pandas: the engine renders
+    thousands of pages this way from each chunk's records."""
+    (doc,) = rows["documents"]
+    body = _highlight(text, _marks(rows))
     findings = [f for f in str(doc["findings"] or "").split("; ") if f]
     warnings = [w for w in str(doc["warnings"] or "").split("; ") if w]
-    rows = "".join(
+    facts = "".join(
         f"<tr><th>{html.escape(str(f['field']))}</th><td>{html.escape(str(f['value']))}</td></tr>"
-        for f in _rows(tables["evidence"], doc_id)
+        for f in rows["evidence"]
     )
     legend = "".join(f'<span class="{c}">{html.escape(label)}</span>' for c, label in _LEGEND)
     counts = (
@@ -84,29 +90,29 @@ def render_audit(doc_id: str, text: str, tables: dict[str, pd.DataFrame]) -> str
 <p>highlighted: <span id="shown"></span></p>
 <p class="legend">{legend}</p>
 <h3>Findings and warnings</h3><ul id="findings">{items or "<li>none</li>"}</ul>
-<h3>Header facts</h3><table id="facts">{rows}</table>
+<h3>Header facts</h3><table id="facts">{facts}</table>
 </div>
 <div id="text">{body}</div></body></html>
 """
 
 
-def _marks(doc_id: str, tables: dict[str, pd.DataFrame]) -> list[_Mark]:
+def _marks(rows: Mapping[str, list[dict]]) -> list[_Mark]:
     marks: list[_Mark] = []
-    for p in _rows(tables["problems"], doc_id):
+    for p in rows["problems"]:
         tip = f"problem {p['problem_seq']} {p['label']} · {p['status']} · {p['n_measures']} measures"
         marks.append(_Mark(p["span_start"], p["span_end"], "problem", str(p["problem_seq"]), tip))
         if pd.notna(p["status_span_start"]):
             status = p["status"] if isinstance(p["status"], str) else "unmapped"
             span = int(p["status_span_start"]), int(p["status_span_end"])
             marks.append(_Mark(*span, "status", str(p["problem_seq"]), status))
-    for m in _rows(tables["measures"], doc_id):
+    for m in rows["measures"]:
         ident = f"{m['problem_seq']}.{m['part']}.{m['measure_seq']}"
         tip = f"problem {m['problem_seq']} {m['part']} {m['measure_seq']}"
         marks.append(_Mark(m["span_start"], m["span_end"], m["part"], ident, tip))
-    for a in _rows(tables["amounts"], doc_id):
+    for a in rows["amounts"]:
         tip = f"{a['yuan']} 元 · {a['kind']} · {a['part']}" + (" · approx" if a["approx"] else "")
         marks.append(_Mark(a["span_start"], a["span_end"], "amount", str(a["amount_seq"]), tip))
-    for e in _rows(tables["evidence"], doc_id):
+    for e in rows["evidence"]:
         marks.append(_Mark(e["span_start"], e["span_end"], "fact", e["field"], f"{e['field']} = {e['value']}"))
     return [m for m in marks if m.end > m.start]
 
