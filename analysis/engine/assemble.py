@@ -1,7 +1,7 @@
 """Turn the chunks' parts into the one output layout, inside the new generation:
 
     <table>.parquet     one file per table (documents, problems, measures, amounts, evidence)
-    tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices, 500 unless set)
+    tables.xlsx         the same tables for reading by eye (corpora up to WORKBOOK_MAX_NOTICES notices, 200 unless set)
     <indicator>.parquet the indicator tables (analysis.indicators), for corpora up to INDICATORS_MAX_NOTICES notices
     csv/, datapackage.json   CSV copies and their Frictionless descriptor (analysis.tables.package)
     texts/<doc_id>.txt  the text every span indexes
@@ -22,7 +22,7 @@ from analysis.engine.chunk import PARTS, TABLES
 
 # A workbook holds every table in memory while it is written (about 30 ms per notice), and Excel is no tool for
 # more: above this many notices the workbook is left out (said in one line); the Parquet and CSV copies are complete.
-WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "500"))
+WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "200"))
 # The indicators compare every notice with the corpus, in memory: by default they are computed for corpora up to this
 # many notices, and on request (`indicators=True`, `--indicators`) for any.
 INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))

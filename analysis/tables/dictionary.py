@@ -18,7 +18,7 @@ Generated from `analysis/tables/` by `python -m analysis.tables`; do not edit by
 
 The extraction produces five tables. `python -m analysis build` and `extract` (one engine, `analysis.engine`) write
 each as `<table>.parquet` (the canonical copy, with the types below), as `csv/<table>.csv` described by a Frictionless
-`datapackage.json`, and, for up to 500 notices, as one Excel workbook with a sheet per table (a convenience copy).
+`datapackage.json`, and, for up to 200 notices, as one Excel workbook with a sheet per table (a convenience copy).
 Read them back with `analysis.tables.io.read_tables(directory)`. Every table carries `doc_id`. Spans are character
 offsets `[start, end)` into the decoded source text of the notice: Python `str` indices into the text after decoding
 the raw bytes and dropping a byte-order mark, before any normalisation.
