@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from analysis.engine.chunk import PARTS, TABLES
@@ -74,11 +75,10 @@ def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
 
     rows: dict[str, int] = {}
     for name in TABLES:
-        schema = arrow_schema(name)
         rows[name] = 0
-        with pq.ParquetWriter(generation / f"{name}.parquet", schema, compression="snappy") as writer:
+        with pq.ParquetWriter(generation / f"{name}.parquet", arrow_schema(name), compression="snappy") as writer:
             for part in sorted((generation / PARTS / name).glob("part-*.parquet")):
-                table = pq.read_table(part, schema=schema)
+                table = pq.ParquetFile(part).read()
                 if dropped:
                     table = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=_strings(dropped))))
                 if table.num_rows:
@@ -86,6 +86,20 @@ def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
                     rows[name] += table.num_rows
     shutil.rmtree(generation / PARTS)
     return rows
+
+
+@contextmanager
+def system_allocator() -> Iterator[None]:
+    """Assemble with the system allocator: pyarrow's default pool keeps the pages of every part it read, the system's
+    returns them (the parent's peak at 2,000 notices: 243 MB with the default pool, 154 MB with this)."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def keep_only(generation: Path, doc_ids: set[str]) -> None:

@@ -130,10 +130,11 @@ def extract_batch(
         written = bool(written_ids)
         rows: dict[str, int] = {}
         if written:
-            rows = assemble.merge_parts(staging, set(repeated))
-            assemble.keep_only(staging, written_ids)
-            notes += assemble.write_indicators(staging, len(written_ids), indicators)
-            notes += assemble.write_copies(staging, len(written_ids))
+            with assemble.system_allocator():
+                rows = assemble.merge_parts(staging, set(repeated))
+                assemble.keep_only(staging, written_ids)
+                notes += assemble.write_indicators(staging, len(written_ids), indicators)
+                notes += assemble.write_copies(staging, len(written_ids))
             generation.write_manifest(staging)
             generation.switch(staging, out_dir)
     finally:
