@@ -35,7 +35,7 @@ import calendar
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -196,66 +196,105 @@ def _role(text: str, start: int, end: int) -> tuple[str, int]:
 def find_times(text: str, start: int = 0, end: int | None = None, year: int | None = None) -> list[TimeMention]:
     """Every time expression in text[start:end], in order; `year` is the year of context before the first one."""
     stop = len(text) if end is None else end
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, int, str, str, dt.date | None]] = []  # start, end, role, kind, value
+    # Surest readings first: each later pass reads only what the passes before it left free.
+    found = _Found(text)
+    _add_dates(found, start, stop, year)
+    _add_partial_dates(found, start, stop)
+    years = sorted((a, v.year) for a, _b, _r, _k, v in found.mentions if v is not None)
+    _add_months_only(found, start, stop, years, year)
+    _add_phrases(found, start, stop, years, year)
+    found.mentions.sort()
+    return [TimeMention(text[a:b], a, b, role, kind, value) for a, b, role, kind, value in found.mentions]
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
 
-    def add(a: int, b: int, kind: str, value: dt.date | None, role: str | None = None) -> None:
-        chosen, b2 = (role, b) if role else _role(text, a, b)
-        found.append((a, b2, chosen, kind, value))
-        taken.append((a, b2))
+@dataclass
+class _Found:
+    """The time expressions of a text found so far, as (start, end, role, kind, value), and the spans they take."""
 
-    for mention in find_dates(text, start, stop, year):
+    text: str
+    mentions: list[tuple[int, int, str, str, dt.date | None]] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, m: re.Match[str]) -> bool:
+        return all(m.end() <= s or m.start() >= e for s, e in self.taken)
+
+    def add(self, a: int, b: int, kind: str, value: dt.date | None, role: str | None = None) -> None:
+        """Add a mention, its role read from the words around it unless given."""
+        chosen, b2 = (role, b) if role else _role(self.text, a, b)
+        self.mentions.append((a, b2, chosen, kind, value))
+        self.taken.append((a, b2))
+
+
+def _context_year(years: list[tuple[int, int]], pos: int, year: int | None) -> int | None:
+    """The year of the last dated mention before `pos` (`years`: (start, year) in order), else `year`."""
+    return next((y for a, y in reversed(years) if a < pos), year)
+
+
+def _add_dates(found: _Found, start: int, stop: int, year: int | None) -> None:
+    for mention in find_dates(found.text, start, stop, year):
         if mention.value is None and mention.defective:
             continue  # digits with no reading (the 2025 of 截至2025年…): the partial forms below may read them
-        add(mention.start, mention.end, "date", mention.value)
+        found.add(mention.start, mention.end, "date", mention.value)
+
+
+def _add_partial_dates(found: _Found, start: int, stop: int) -> None:
+    """A year with a month, a quarter, a half or its end (2024年6月底, 2025年第四季度), or alone."""
+    text = found.text
     for m in _PARTIAL.finditer(text, start, stop):
-        if not free(m.start(), m.end()):
+        if not found.free(m):
             continue
         y = parse_number(m["y"])
         if y is None:
             continue
-        groups = (m["m"], m["d"], m["part"], m["q"], m["half"], m["ye"])
-        if not any(groups):
-            # A year alone: a time only when punctuation or a time word follows it.
-            if text.startswith("度", m.end()) or not _YEAR_AS_TIME.match(text, m.end()):
-                add(m.start(), m.end(), "date", None, role="name")
-                continue
-            role, b = _role(text, m.start(), m.end())
-            add(m.start(), b, "date", None, role=role)
+        if not any((m["m"], m["d"], m["part"], m["q"], m["half"], m["ye"])):
+            _add_year_alone(found, m)
             continue
         month = parse_number(m["m"]) if m["m"] else None
         day = parse_number(m["d"]) if m["d"] else None
         value = _period_end(y, month, day, m["part"], m["q"], m["half"], m["ye"])
         if month is not None and day is None and m["part"] in (None, "份") and _DEADLINE_AFTER.match(text, m.end()):
             value = None  # 2025年4月前: before April begins, or by its end? Two readings, so no date
-        add(m.start(), m.end(), "date", value)
-    years = sorted((a, v.year) for a, _b, _r, _k, v in found if v is not None)
+        found.add(m.start(), m.end(), "date", value)
+
+
+def _add_year_alone(found: _Found, m: re.Match[str]) -> None:
+    """A year alone: a time only when punctuation or a time word follows it, else the name of something (2024年度)."""
+    if found.text.startswith("度", m.end()) or not _YEAR_AS_TIME.match(found.text, m.end()):
+        found.add(m.start(), m.end(), "date", None, role="name")
+        return
+    role, b = _role(found.text, m.start(), m.end())
+    found.add(m.start(), b, "date", None, role=role)
+
+
+def _add_months_only(found: _Found, start: int, stop: int, years: list[tuple[int, int]], year: int | None) -> None:
+    """A month without a year (6月底前), in the year written last before it."""
+    text = found.text
     for m in _MONTH_ONLY.finditer(text, start, stop):
-        if not free(m.start(), m.end()):
+        if not found.free(m):
             continue
-        context = next((y for a, y in reversed(years) if a < m.start()), year)
+        context = _context_year(years, m.start(), year)
         value = None
         ambiguous = not m["d"] and m["part"] in (None, "份") and _DEADLINE_AFTER.match(text, m.end())
         if context is not None and not text.endswith(_EVERY_YEAR, 0, m.start()) and not ambiguous:
             value = _period_end(context, int(m["m"]), int(m["d"]) if m["d"] else None, m["part"], None, None, None)
-        add(m.start(), m.end(), "date", value)
+        found.add(m.start(), m.end(), "date", value)
+
+
+def _add_phrases(found: _Found, start: int, stop: int, years: list[tuple[int, int]], year: int | None) -> None:
+    """The time phrases of the vocabulary (年底前, 立行立改, 长期坚持): deadlines, dated only for a year's end."""
     phrases = time_phrases()
-    if phrases:
-        pattern = re.compile("|".join(sorted(map(re.escape, phrases), key=len, reverse=True)))
-        for m in pattern.finditer(text, start, stop):
-            if not free(m.start(), m.end()):
-                continue
-            kind = phrases[m[0]]
-            value = None
-            if kind == "year_end":
-                context = next((y for a, y in reversed(years) if a < m.start()), year)
-                value = dt.date(context, 12, 31) if context is not None else None
-            add(m.start(), m.end(), kind, value, role="deadline")
-    found.sort()
-    return [TimeMention(text[a:b], a, b, role, kind, value) for a, b, role, kind, value in found]
+    if not phrases:
+        return
+    pattern = re.compile("|".join(sorted(map(re.escape, phrases), key=len, reverse=True)))
+    for m in pattern.finditer(found.text, start, stop):
+        if not found.free(m):
+            continue
+        kind = phrases[m[0]]
+        value = None
+        if kind == "year_end":
+            context = _context_year(years, m.start(), year)
+            value = dt.date(context, 12, 31) if context is not None else None
+        found.add(m.start(), m.end(), kind, value, role="deadline")
 
 
 def find_deadlines(text: str, start: int = 0, end: int | None = None, year: int | None = None) -> list[TimeMention]:
