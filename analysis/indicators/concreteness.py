@@ -182,6 +182,12 @@ def _named_unit(unit: str, text: str, start: int) -> bool:
 def owner_flag(text: str) -> Flag:
     """The first named owner: a field, 由X牵头, 会同X, or a role, Party body or named unit acting in its clause."""
     p = _patterns()
+    stated = _stated_owner(p, text)
+    return stated if stated is not None else _acting_owner(p, text)
+
+
+def _stated_owner(p: _Patterns, text: str) -> Flag | None:
+    """The first owner a field, 由X牵头 or 会同X names (a generic one, or a co-actor not placed, skipped), or None."""
     for pattern in (p.field, p.lead, p.co_actor):
         for m in pattern.finditer(text):
             who = m.groupdict().get("who")
@@ -189,26 +195,34 @@ def owner_flag(text: str) -> Flag:
             if generic or (pattern is p.co_actor and not p.placed.match(who or "")):
                 continue
             return _flag(m)
+    return None
+
+
+def _acting_owner(p: _Patterns, text: str) -> Flag:
+    """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     found = []
     for pattern in (p.role, p.body, p.unit):
-        for m in pattern.finditer(text):
-            before = _clause_before(text, m.start())
-            if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
-                continue
-            if pattern is not p.role and p.cited_before.search(before):
-                continue
-            if pattern is not p.unit and p.name_after.match(text, m.end()):
-                continue  # 党组会议记录, 班子成员岗位…: a name or an object, not an actor
-            if pattern is p.unit and not _named_unit(m[0], text, m.start()):
-                continue
-            if _inside(p.book, text, m.start()):
-                continue
+        m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m)), None)
+        if m is not None:
             found.append((m.start(), m.end()))
-            break
     if not found:
         return NO
     start, end = min(found)
     return Flag(True, start, end)
+
+
+def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -> bool:
+    """Whether a role, body or unit mention is an actor of its clause, not generic, an object, cited or a name."""
+    before = _clause_before(text, m.start())
+    if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
+        return False
+    if pattern is not p.role and p.cited_before.search(before):
+        return False
+    if pattern is not p.unit and p.name_after.match(text, m.end()):
+        return False  # 党组会议记录, 班子成员岗位…: a name or an object, not an actor
+    if pattern is p.unit and not _named_unit(m[0], text, m.start()):
+        return False
+    return not _inside(p.book, text, m.start())
 
 
 def _inside(pattern: re.Pattern[str], text: str, pos: int) -> bool:
