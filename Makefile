@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: help all env data reports test lint lock timings bench bench-reuse bench-boilerplate corpus-notebooks fuzz clean
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 all: env data reports ## build everything: environment, data/processed, figures, rendered notebooks
 
