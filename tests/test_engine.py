@@ -165,3 +165,20 @@ def test_figures_are_a_generation_too(tmp_path: Path, monkeypatch: pytest.Monkey
     assert pipeline.render_figures() == 1  # refused before drawing anything
     assert sorted(p.name for p in figures.iterdir()) == [".gitkeep", "my-figure.svg", "status_by_city_zh.svg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figures"]
+
+
+def test_a_second_run_on_the_same_folder_is_refused_while_the_first_writes(notices: Path, tmp_path: Path) -> None:
+    from analysis.engine import generation
+
+    out = tmp_path / "out"
+    extract_batch([notices], out, workers=1, progress=False, audit=False)
+    before = files(out)
+    first = generation.prepare(out)  # a run in progress holds the folder
+    try:
+        with pytest.raises(OutputFolderError, match="another run is writing there now"):
+            extract_batch([notices], out, workers=1, progress=False)
+        assert first.is_dir()  # its generation was not cleared as stale
+    finally:
+        generation.discard(first)
+    assert files(out) == before
+    assert extract_batch([notices], out, workers=1, progress=False, audit=False).written  # free again

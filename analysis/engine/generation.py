@@ -93,6 +93,18 @@ def prepare(out_dir: Path, legacy: Callable[[str], bool] | None = None) -> Path:
     `legacy`: see `foreign_files`."""
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out_dir if out_dir.is_dir() else parent)
+    try:
+        staging = _prepared(out_dir, legacy)
+    except BaseException:
+        _unlock(lock)
+        raise
+    _LOCKS[staging] = lock
+    return staging
+
+
+def _prepared(out_dir: Path, legacy: Callable[[str], bool] | None) -> Path:
+    parent = out_dir.parent
     _recover(out_dir)
     foreign = foreign_files(out_dir, legacy)
     if foreign:
@@ -150,8 +162,34 @@ def switch(staging: Path, out_dir: Path) -> None:
 
 
 def discard(staging: Path) -> None:
-    """Remove a generation that will not be switched to."""
+    """Remove a generation that will not be switched to (or the previous one, after a switch); end the run's lock."""
     shutil.rmtree(staging, ignore_errors=True)
+    _unlock(_LOCKS.pop(staging, None))
+
+
+# Generation folder → the descriptor of the output folder this run has locked.
+_LOCKS: dict[Path, int | None] = {}
+
+
+def _lock(folder: Path) -> int | None:
+    """An exclusive lock on `folder` for this run: a second run on the same output would clear this one's generation
+    as stale. Raises OutputFolderError when another run holds it."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): two runs on one folder at once are not detected there
+        return None
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise OutputFolderError(f"{folder}: another run is writing there now — wait for it to finish") from None
+    return descriptor
+
+
+def _unlock(descriptor: int | None) -> None:
+    if descriptor is not None:
+        os.close(descriptor)
 
 
 _RENAME_EXCHANGE = 2
