@@ -151,7 +151,7 @@ def extract_batch(
         bytes_read=sum(r.bytes_read for r in results),
         written=written,
         notes=notes,
-        summaries=[line for r in results for line in r.summaries] if len(files) <= SUMMARY_MAX_NOTICES else [],
+        summaries=[line for r in results for line in r.summaries],
         seconds=_seconds(results, started),
         peak_rss_mb=_memory(results),
     )
@@ -213,7 +213,7 @@ def _run(
     try:
         chunks = ([Path(f) for f in files[i : i + chunk_size]] for i in range(0, len(files), chunk_size))
         tasks = (
-            ChunkTask(index, chunk, staging, *rows.of(chunk), extract, finish, audit)
+            ChunkTask(index, chunk, staging, *rows.of(chunk), extract, finish, audit, len(files) <= SUMMARY_MAX_NOTICES)
             for index, chunk in enumerate(chunks)
         )
         return run_tasks(tasks, workers, shown_progress, executor)

@@ -61,6 +61,7 @@ class ChunkTask:
     extract: Extract
     finish: Finish
     audit: bool
+    summaries: bool  # a line per notice for the report: only for small runs, so a corpus's lines never pile up
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -112,7 +113,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         pid=os.getpid(),
         peak_rss_mb=peak_rss_mb(),
         notices=[(e.document["doc_id"], e.document["sha256"]) for e, _ in kept],
-        summaries=[summary_line(e) for e, _ in kept],
+        summaries=[summary_line(e) for e, _ in kept] if task.summaries else [],
         messages=messages,
     )
 
