@@ -29,24 +29,32 @@ def fresh_run(module: str, folder: Path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def benchmark(module: str, n: int, seed: int, repeat: bool) -> dict:
-    """The corpus of n notices (generated if needed), measured once (twice when `repeat`)."""
+Variant = Callable[[Path], Path]  # the cached corpus folder → the folder to measure (e.g. every notice made distinct)
+
+
+def benchmark(module: str, n: int, seed: int, repeat: bool, variant: Variant | None = None) -> dict:
+    """The corpus of n notices (generated if needed, then turned by `variant`), measured once (twice when
+    `repeat`)."""
     corpus, _ = corpus_for(n, seed)
+    folder = variant(corpus.folder) if variant else corpus.folder
     load = os.getloadavg()[0]
-    run = fresh_run(module, corpus.folder)
+    run = fresh_run(module, folder)
     result = {"n": n, "seed": seed, "corpus_mb": round(corpus.bytes / 2**20, 1), **run}
+    if variant:
+        result["distinct"] = True
     if repeat:
-        result["byte_identical_rerun"] = fresh_run(module, corpus.folder)["sha256"] == run["sha256"]
+        result["byte_identical_rerun"] = fresh_run(module, folder)["sha256"] == run["sha256"]
     result["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]
     return result
 
 
 def record(path: Path, runs: list[dict]) -> None:
-    """Merge `runs` into the JSON file at `path` (one entry per N; entries for other N are kept)."""
+    """Merge `runs` into the JSON file at `path` (one entry per N and variant; other entries are kept)."""
     old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"runs": []}
-    by_n = {r["n"]: r for r in old["runs"]} | {r["n"]: r for r in runs}
+    by_key = {(r["n"], r.get("distinct", False)): r for r in [*old["runs"], *runs]}
     path.write_text(
-        json.dumps({"runs": [by_n[n] for n in sorted(by_n)]}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"runs": [by_key[key] for key in sorted(by_key)]}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
     )
 
 
@@ -57,12 +65,16 @@ def main(
     results: Path,
     target_seconds: float,
     argv: list[str] | None = None,
+    distinct: Variant | None = None,
 ) -> None:
-    """The command line of an indicator's benchmark: `--n`, `--seed`, `--no-record` (and the internal --measure)."""
+    """The command line of an indicator's benchmark: `--n`, `--seed`, `--no-record`, `--distinct` when the benchmark
+    has that variant (and the internal --measure)."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10_000], help="corpus sizes")
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
     parser.add_argument("--no-record", action="store_true", help=f"do not update {results.name}")
+    if distinct:
+        parser.add_argument("--distinct", action="store_true", help="make every notice's text new before measuring")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -70,7 +82,8 @@ def main(
         print(json.dumps(measure(args.measure, args.out)))
         return
     CACHE.mkdir(exist_ok=True)
-    runs = [benchmark(module, n, args.seed, repeat=n == min(args.n)) for n in args.n]
+    variant = distinct if getattr(args, "distinct", False) else None
+    runs = [benchmark(module, n, args.seed, repeat=n == min(args.n), variant=variant) for n in args.n]
     for run in runs:
         print(json.dumps(run, ensure_ascii=False))
         if run["n"] == 10_000:

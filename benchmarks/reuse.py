@@ -15,19 +15,12 @@ generated corpus.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import os
 import resource
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from analysis.paths import ROOT
-from benchmarks.run import CACHE, corpus_for
+from benchmarks import indicator_harness as harness
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "reuse_results.json"
@@ -102,54 +95,9 @@ def measure(folder: Path, out: Path) -> dict:
     }
 
 
-def _measured(folder: Path) -> dict:
-    with tempfile.TemporaryDirectory(prefix="reuse-", dir=CACHE) as scratch:
-        out = Path(scratch) / "passages.parquet"
-        command = [sys.executable, "-m", "benchmarks.reuse", "--measure", str(folder), "--out", str(out)]
-        done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    return json.loads(done.stdout.splitlines()[-1])
-
-
-def benchmark(n: int, seed: int, repeat: bool, distinct: bool = False) -> dict:
-    """The corpus of n notices (generated if needed), measured once (twice when `repeat`)."""
-    corpus, _ = corpus_for(n, seed)
-    folder = distinct_corpus(corpus.folder) if distinct else corpus.folder
-    load = os.getloadavg()[0]
-    run = _measured(folder)
-    result = {"n": n, "seed": seed, "distinct": distinct, "corpus_mb": round(corpus.bytes / 2**20, 1), **run}
-    if repeat:
-        result["byte_identical_rerun"] = _measured(folder)["sha256"] == run["sha256"]
-    result["load_average"] = [round(load, 2), round(os.getloadavg()[0], 2)]
-    return result
-
-
 def main(argv: list[str] | None = None) -> None:
     """Command line; see the module docstring."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 10_000], help="corpus sizes")
-    parser.add_argument("--seed", type=int, default=0, help="generator seed")
-    parser.add_argument("--no-record", action="store_true", help=f"do not update {RESULTS.name}")
-    parser.add_argument("--distinct", action="store_true", help="make every notice's sentences new (see novel)")
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.out)))
-        return
-    CACHE.mkdir(exist_ok=True)
-    runs = [benchmark(n, args.seed, repeat=n == min(args.n), distinct=args.distinct) for n in args.n]
-    for run in runs:
-        print(json.dumps(run, ensure_ascii=False))
-        if run["n"] == 10_000:
-            verdict = "meets" if run["wall_s"] < TARGET_SECONDS_AT_10K else "misses"
-            print(f"10^4 notices: {run['wall_s']} s, {verdict} the target of {TARGET_SECONDS_AT_10K:g} s")
-    if not args.no_record:
-        old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {"runs": []}
-        by_n = {(r["n"], r.get("distinct", False)): r for r in old["runs"]} | {(r["n"], r["distinct"]): r for r in runs}
-        RESULTS.write_text(
-            json.dumps({"runs": [by_n[key] for key in sorted(by_n)]}, ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
+    harness.main("benchmarks.reuse", __doc__, measure, RESULTS, TARGET_SECONDS_AT_10K, argv, distinct=distinct_corpus)
 
 
 if __name__ == "__main__":
