@@ -151,7 +151,7 @@ def _coded_problems(problems: pd.DataFrame, column: str) -> tuple[pd.DataFrame, 
         return frame, list(codes.categories().keys)
     if column == "status":
         frame = problems.assign(status=problems["status"].astype(object).fillna(UNMAPPED))
-        return frame, [*codes.statuses().keys, UNMAPPED]
+        return frame, list(codes.status_order())
     frame = problems.assign(**{column: problems[column].astype(object).map(_label)})
     return frame, []
 

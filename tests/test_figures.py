@@ -15,7 +15,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from analysis.report import figures, style
-from analysis.tables.codes import CATEGORIES_CSV
+from analysis.tables.codes import CATEGORIES_CSV, UNMAPPED
 from analysis.tables.columns import AMOUNT_PARTS, KINDS, STATUSES
 
 DOCUMENTS = pd.DataFrame(
@@ -172,7 +172,7 @@ def test_language_comes_from_the_environment_unless_set(monkeypatch):
 @pytest.mark.parametrize(
     ("labels", "codes"),
     [
-        (style.STATUS_LABELS, [*STATUSES, style.UNMAPPED]),
+        (style.STATUS_LABELS, [*STATUSES, UNMAPPED]),
         (style.KIND_LABELS, list(KINDS)),
         (style.PART_LABELS, list(AMOUNT_PARTS)),
     ],

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 from analysis.engine.time_limit import NoticeTimeout, time_limit
 from analysis.extract import Extraction
 from analysis.read.sources import NoticeError, RawNotice, read_notice, shown
+from analysis.tables import columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("documents", "problems", "measures", "amounts", "evidence")
+TABLES = tuple(columns.TABLES)  # the five, in the column metadata's order
 STAGES = ("read", "extract", "finish", "conform", "write")
 PARTS = ".parts"  # inside a generation: <table>/part-NNNNN.parquet, merged into <table>.parquet at the end
 

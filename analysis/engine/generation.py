@@ -20,18 +20,11 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from analysis.tables.columns import TABLES
 from analysis.tables.outputs import MANIFEST
 
 # Files and folders of earlier versions, which kept no manifest at the top (texts/ and audit/ kept their own).
-_LEGACY_NAMES = {
-    "documents.parquet",
-    "problems.parquet",
-    "measures.parquet",
-    "amounts.parquet",
-    "evidence.parquet",
-    "tables.xlsx",
-    ".gitkeep",
-}
+_LEGACY_NAMES = {*(f"{name}.parquet" for name in TABLES), "tables.xlsx", ".gitkeep"}
 _LEGACY_FOLDERS = ("texts", "audit")
 KEEP_ALWAYS = (".gitkeep",)  # a placeholder a repository keeps in its output folder: carried into every generation
 # Environment variable naming a point at which the run kills itself with SIGKILL: the kill tests' fault injection.

@@ -20,7 +20,7 @@ from analysis import compare, paths
 from analysis.extract import GIVEN_FACTS
 from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.report import style
-from analysis.tables import TABLES
+from analysis.tables import TABLES, codes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -537,7 +537,7 @@ def problem_list(tables: dict[str, pd.DataFrame], doc_id: str) -> pd.DataFrame:
     per_problem = amounts["problem_seq"].dropna().astype("int64").value_counts()
     frame = problems.assign(
         category=problems["category"].astype(object).map(style.category_label),
-        status=problems["status"].astype(object).fillna(style.UNMAPPED).map(style.status_label),
+        status=problems["status"].astype(object).fillna(codes.UNMAPPED).map(style.status_label),
         n_amounts=problems["problem_seq"].astype("int64").map(per_problem).fillna(0).astype("int64"),
     )
     columns = ["problem_seq", "label", "title", "category", "status", "n_measures", "n_results", "n_amounts"]

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.tables import codes
-from analysis.tables.codes import UNMAPPED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +40,7 @@ COLUMN_WIDTHS_MM = {1: 85.0, 2: 174.0}
 MIN_FONT_PT = 7.0
 SEQUENTIAL_CMAP = "Blues"  # one hue from light to dark: readable with every colour-vision deficiency; 0 is white
 
-STATUS_ORDER = (*codes.statuses().keys, UNMAPPED)
+STATUS_ORDER = codes.status_order()
 STATUS_COLORS = codes.statuses().colours()
 STATUS_LABELS = codes.statuses().names()
 KIND_LABELS = codes.amount_kinds().names()

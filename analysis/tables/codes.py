@@ -151,6 +151,11 @@ def statuses() -> CodeTable:
     return read_code_table(STATUSES_CSV, "status")
 
 
+def status_order() -> tuple[str, ...]:
+    """Every status code, then 'unmapped' (a phrase found that matches none): the order of every table and figure."""
+    return (*statuses().keys, UNMAPPED)
+
+
 @cache
 def amount_kinds() -> CodeTable:
     """What an amount of money is: involved, recovered, …; amounts of different kinds are never added."""
