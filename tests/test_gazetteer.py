@@ -435,6 +435,8 @@ def test_a_township_body_is_placed_by_its_township() -> None:
         "和政县",
         "622925",
     )
+    # real_check4/06_huojia: the county itself named in the text (by its inspection group) settles the township
+    assert values(notice("太山镇党委", "获嘉县专项巡察组"))["county"] == ("获嘉县", "410724")
 
 
 def test_an_issuer_named_by_its_level_is_of_the_county_level_city_the_text_names() -> None:

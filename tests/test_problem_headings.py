@@ -396,6 +396,17 @@ def test_a_summary_for_the_whole_list_gives_its_status_to_every_item():
     ]
 
 
+def test_an_aim_for_the_whole_list_is_no_status():
+    text = HEAD + (
+        "一、组织整改落实情况\n"
+        "(一)党委扛牢主体责任。注重标本兼治,确保巡察发现问题全部整改到位。\n"
+        "二、巡察反馈问题整改进展情况\n"
+        "1.结余药品使用不规范。\n"
+        "整改情况:一是全面排查盘点药品结余,建立台账。二是修订管理规定,"
+    )
+    assert rows(extract_text(text), "title", "status", "truncated") == [("结余药品使用不规范", None, True)]
+
+
 def test_real_whole_list_status():
     assert rows(real("64"), "label", "title", "status") == [("1.", "关于理论学习不深入的问题", "complete")]
 

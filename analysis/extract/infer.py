@@ -347,8 +347,9 @@ def _settled(
 
 
 def _inside_or_around(options: tuple[Place, ...], around: list[Place]) -> tuple[Place, ...]:
-    """The options inside one of the units named around them, or containing one."""
-    return tuple(o for o in options if any(a.code != o.code and (a.contains(o) or o.contains(a)) for a in around))
+    """The options named around them, inside one of the units named there, or containing one (a township's name
+    shared by two counties is settled by the county the text names)."""
+    return tuple(o for o in options if any(a.code == o.code or a.contains(o) or o.contains(a) for a in around))
 
 
 def _county_from_text(mentions: list[PlaceMention], within: Place) -> Inferred | None:

@@ -127,6 +127,8 @@ _CLOSING = re.compile(
 # 目前第一项、第二项、第四项问题已经整改完成,第三项问题持续整改跟踪中: statuses given to the items by their ordinals.
 _ORDINALS = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}[项个条类](?:问题)?[、和及与]?)+[^,;。\n]{0,30}")
 _ALL_DONE = re.compile(r"(?:问题|目前|现)[^。;\n]{0,12}?(?P<s>已全部|全部已?|均已)(?:完成整改|整改完成|整改到位|完成)")
+# An aim is not a fact: 确保巡察发现问题全部整改到位, 力争…全部完成 state what is wanted, not what was done.
+_AIM = re.compile(r"确保|力争|争取|务必|推动|努力|以期|要求")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,3})[项个条类]")
 
 
@@ -262,7 +264,7 @@ def _whole_list_status(text: str, problems: list[Problem]) -> None:
     its status to each item that states none."""
     outside = [(0, problems[0].start), (problems[-1].end, len(text))]
     for start, end in outside:
-        m = _ALL_DONE.search(text, start, end)
+        m = next((m for m in _ALL_DONE.finditer(text, start, end) if not _is_aim(text, m.start("s"))), None)
         status = find_status(text, m.start("s"), m.end()) if m else None
         if status is not None:
             for problem in problems:
@@ -270,6 +272,12 @@ def _whole_list_status(text: str, problems: list[Problem]) -> None:
                     problem.status, problem.status_raw = status.code, status.phrase
                     problem.status_span = (status.start, status.end)
             return
+
+
+def _is_aim(text: str, at: int) -> bool:
+    """Whether the clause that runs up to `at` states an aim (确保…, 力争…) rather than what was done."""
+    clause = max(text.rfind(ch, 0, at) for ch in ",,。;;\n") + 1
+    return _AIM.search(text, clause, at) is not None
 
 
 def _all_counted_done(text: str, problems: list[Problem]) -> None:
