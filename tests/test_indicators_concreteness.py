@@ -42,6 +42,24 @@ def _span(text: str, flag: str) -> str | None:
         ("科室负责人作书面检讨。", "has_deliverable", "书面检讨"),
         ("组织学习《数据安全法》。", "has_deliverable", None),
         ("严格执行《议事规则》。", "has_deliverable", None),
+        # the second revision's rules (tests/data/measure_quality/README.md)
+        ("每月10日前更新共享上月数据。", "has_deadline", "每月10日前"),
+        ("重点统计2024年12月村级证明办理量。", "has_deadline", None),
+        ("2025年1—6月为43件，差评量下降。", "has_deadline", None),
+        ("每月10日前更新共享上月数据。", "has_quantity", None),
+        ("对建设工期即将超过1年的项目发出提醒。", "has_quantity", "1"),
+        ("已联合公安、民政、卫健等部门建立机制。", "has_owner", "联合公安、民政、卫健等部门"),
+        ("督促公安、民政、卫健等部门上传信息。", "has_owner", "公安、民政、卫健等部门"),
+        ("将发改、资建、住更等单位集中办公。", "has_owner", None),
+        ("市政数局与市公安局拟定合作机制送审稿。", "has_owner", "与市公安局"),
+        ("一是与局办公室做好工作沟通与配合。", "has_owner", None),
+        ("在市协同办公平台增设提醒功能。", "has_owner", None),
+        ("6月，签署运维项目的补充协议。", "has_deliverable", "签署运维项目的补充协议"),
+        ("已完成上一期项目的退款工作。", "has_deliverable", "已完成上一期项目的退款"),
+        ("在后续信息化系统建设过程中，注明著作权归属。", "has_deliverable", None),
+        ("为后续制定改革方案理清思路。", "has_deliverable", None),
+        ("通过梳理各部门提交的事权运行情况报告。", "has_deliverable", None),
+        ("同步对政务信创云进行扩容。", "has_deliverable", "信创云进行扩容"),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -95,43 +113,71 @@ def test_largest_remainder_allocates_the_whole_sample() -> None:
 
 # --------------------------------------------------------------------------------------------- hand-coded sample
 
-# Measured with `python -m analysis.evaluate.concreteness` (the blind first run, the tuned run and this final run are
-# in tests/data/measure_quality/README.md). Floors, not targets: a rule change that loses precision or recall fails
-# here. "fresh" (60 measures coded after the rules were frozen) is the one part no rule was revised on.
+# Measured with `python -m analysis.evaluate.concreteness` (every run is in tests/data/measure_quality/README.md).
+# Floors, not targets: a rule change that loses precision or recall fails here. tune, holdout and fresh were all used
+# to write the second revision, so their figures are fits; "fresh2" (123 measures coded blind, never tuned on) is the
+# honest measure, and three of its figures are below the 0.9 target (owner P 0.889 and R 0.750, deliverable R 0.701);
+# those floors are the measurement, not the target.
 FLOORS = {
     "tune": {
         "has_deadline": (1.0, 1.0),
-        "has_owner": (0.93, 0.93),
+        "has_owner": (0.96, 0.96),
         "has_quantity": (1.0, 1.0),
-        "has_deliverable": (0.95, 1.0),
+        "has_deliverable": (1.0, 1.0),
     },
     "holdout": {
-        "has_deadline": (0.92, 1.0),
-        "has_owner": (0.87, 0.82),
-        "has_quantity": (1.0, 0.94),
-        "has_deliverable": (0.96, 0.96),
+        "has_deadline": (0.96, 1.0),
+        "has_owner": (1.0, 0.88),
+        "has_quantity": (1.0, 1.0),
+        "has_deliverable": (1.0, 1.0),
     },
     "fresh": {
-        "has_deadline": (0.92, 0.92),
-        "has_owner": (0.94, 0.94),
-        "has_quantity": (0.93, 1.0),
-        "has_deliverable": (0.92, 0.82),
+        "has_deadline": (1.0, 1.0),
+        "has_owner": (1.0, 1.0),
+        "has_quantity": (1.0, 1.0),
+        "has_deliverable": (1.0, 1.0),
+    },
+    "fresh2": {
+        "has_deadline": (1.0, 1.0),
+        "has_owner": (0.88, 0.75),  # below the 0.9 target
+        "has_quantity": (0.97, 0.97),
+        "has_deliverable": (0.97, 0.70),  # recall below the 0.9 target
     },
 }
 
 
 @pytest.fixture(scope="module")
 def sample() -> list[dict]:
-    return evaluation.read_sample() + evaluation.read_sample(evaluation.FRESH)
+    return (
+        evaluation.read_sample() + evaluation.read_sample(evaluation.FRESH) + evaluation.read_sample(evaluation.FRESH2)
+    )
 
 
-def test_the_sample_is_200_measures_a_third_held_out_and_60_fresh(sample: list[dict]) -> None:
-    assert [sum(row["split"] == name for row in sample) for name in ("tune", "holdout", "fresh")] == [133, 67, 60]
-    assert {row["source"] for row in sample} == {"seed", "real", "real_check", "real_check2", "real_check3"}
-    assert len({row["sample_id"] for row in sample}) == 260
+def test_the_sample_is_200_measures_a_third_held_out_60_fresh_and_123_fresh2(sample: list[dict]) -> None:
+    splits = ("tune", "holdout", "fresh", "fresh2")
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123]
+    assert {row["source"] for row in sample} == {
+        "seed",
+        "real",
+        "real_check",
+        "real_check2",
+        "real_check3",
+        "real_check4",
+    }
+    assert len({row["sample_id"] for row in sample}) == 383
+    # fresh2 holds no measure of the earlier sets (no overlapping span in the same notice)
+    earlier = [row for row in sample if row["split"] != "fresh2"]
+    for row in (row for row in sample if row["split"] == "fresh2"):
+        a, b = int(row["span_start"]), int(row["span_end"])
+        assert not any(
+            (e["source"], e["doc_id"]) == (row["source"], row["doc_id"])
+            and a < int(e["span_end"])
+            and int(e["span_start"]) < b
+            for e in earlier
+        ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "fresh"])
+@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2"])
 def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict], split: str) -> None:
     scores = evaluation.score(row for row in sample if row["split"] == split)
     for flag in FLAGS:
@@ -142,4 +188,9 @@ def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict],
 
 def test_the_report_prints_every_flag(sample: list[dict]) -> None:
     printed = evaluation.report(sample)
-    assert all(flag in printed for flag in FLAGS) and "holdout (n=67)" in printed and "fresh (n=60)" in printed
+    assert (
+        all(flag in printed for flag in FLAGS)
+        and "holdout (n=67)" in printed
+        and "fresh (n=60)" in printed
+        and "fresh2 (n=123)" in printed
+    )

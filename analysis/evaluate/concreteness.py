@@ -1,9 +1,10 @@
 """Precision and recall of the concreteness flags against the hand-coded sample (tests/data/measure_quality).
 
 `python -m analysis.evaluate.concreteness` prints, for each flag, precision and recall on the tuning part, the
-held-out part, the fresh check set (fresh.csv, coded later) and all of them, and lists every disagreement.
-`draw_sample` is the rule that chose the sample's measures (the hand flags were then added by reading each text);
-it is kept so that the choice can be rerun and checked.
+held-out part, the fresh check set (fresh.csv, coded later), the second fresh check set (fresh2.csv, coded blind and
+never tuned on) and all of them, and lists every disagreement. `draw_sample` and `draw_fresh2` are the rules that
+chose the measures (the hand flags were then added by reading each text); they are kept so that the choice can be
+rerun and checked.
 """
 
 from __future__ import annotations
@@ -21,11 +22,16 @@ from analysis.indicators.concreteness import FLAGS, measure_flags
 SAMPLE_DIR = paths.TEST_DATA / "measure_quality"
 SAMPLE = SAMPLE_DIR / "sample.csv"
 FRESH = SAMPLE_DIR / "fresh.csv"  # coded after the sample's rules were tuned, before the owner rules were revised
+FRESH2 = SAMPLE_DIR / "fresh2.csv"  # drawn and coded blind before the second revision; never tuned on
+FRESH2_SEED = 16
+FRESH2_SIZE = 120
+FRESH2_FIRST_ID = 261
+FRESH2_LATE_FOLDERS = ("real_check4",)  # appeared after fresh2's draw: all its measures were added, coded blind
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh")
+SPLITS = ("tune", "holdout", "fresh", "fresh2")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
@@ -104,11 +110,60 @@ def draw_sample(size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[dict]:
     ]
 
 
-def read_sample(path: Path = SAMPLE) -> list[dict]:
-    """The hand-coded sample: one dict per measure, the four hand flags as bools."""
+def _overlaps(m: dict, taken: dict[tuple[str, str], list[tuple[int, int]]]) -> bool:
+    spans = taken.get((m["source"], m["doc_id"]), [])
+    return any(int(m["span_start"]) < b and a < int(m["span_end"]) for a, b in spans)
+
+
+def _real_measures(folders: Sequence[str]) -> list[dict]:
+    return [m for name in folders for m in _extracted_measures(name, paths.TEST_DATA / name / "docs")]
+
+
+def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
+    """The second fresh check set: measures not in sample.csv or fresh.csv, drawn by a fixed rule before coding.
+
+    A measure counts as already coded when its span overlaps the span of a coded measure of the same source and
+    notice (so a measure the extractor now cuts differently is still recognised). Half of `size` is meant for
+    measures of the real notices of other agencies: all of the uncoded ones are taken when there are no more than
+    half, else half are drawn with `random.Random(seed)`. The rest of `size` is drawn with the same generator from the
+    five seeds' measures, allocated to each seed in proportion to its number of uncoded measures (largest
+    remainder). When the draw was made, the real folders (`REAL_FOLDERS`) held no uncoded measure, so all of `size`
+    came from the seeds; every measure of `FRESH2_LATE_FOLDERS`, which appeared after the draw, was then added (all
+    of them, or half of `size` drawn after the seeds when there are more). Rows are numbered from `FRESH2_FIRST_ID`
+    in the order drawn; `split` is "fresh2". The folders are fixed so that the draw reruns to the same rows while the
+    extractor cuts the measures as it did then (the CSV stores each text, so it does not depend on that).
+    """
+    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for row in read_sample(SAMPLE, flags=False) + read_sample(FRESH, flags=False):
+        taken.setdefault((row["source"], row["doc_id"]), []).append((int(row["span_start"]), int(row["span_end"])))
+    rng = random.Random(seed)
+    real = [m for m in _real_measures(REAL_FOLDERS) if not _overlaps(m, taken)]
+    chosen = real if len(real) <= size // 2 else rng.sample(real, size // 2)
+    seeds = [m for m in _extracted_measures("seed", paths.RAW) if not _overlaps(m, taken)]
+    by_doc: dict[str, list[dict]] = {}
+    for m in seeds:
+        by_doc.setdefault(m["doc_id"], []).append(m)
+    alloc = _largest_remainder({k: len(v) for k, v in by_doc.items()}, min(size - len(chosen), len(seeds)))
+    for doc_id in sorted(by_doc):
+        chosen += sorted(rng.sample(by_doc[doc_id], alloc[doc_id]), key=lambda m: (m["problem_seq"], m["measure_seq"]))
+    late = [m for m in _real_measures(FRESH2_LATE_FOLDERS) if not _overlaps(m, taken)]
+    chosen += late if len(late) <= size // 2 else rng.sample(late, size // 2)
+    return [
+        {
+            "sample_id": FRESH2_FIRST_ID + i,
+            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
+            "split": "fresh2",
+            "text": m["text"],
+        }
+        for i, m in enumerate(chosen)
+    ]
+
+
+def read_sample(path: Path = SAMPLE, flags: bool = True) -> list[dict]:
+    """The hand-coded sample: one dict per measure, the four hand flags as bools (left as read when not `flags`)."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    for row in rows:
+    for row in rows if flags else ():
         for flag in FLAGS:
             if row[flag] not in ("0", "1"):
                 raise ValueError(f"{path}: sample {row['sample_id']}: {flag} must be 0 or 1, not {row[flag]!r}")
@@ -155,7 +210,7 @@ def report(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rows = read_sample() + read_sample(FRESH)
+    rows = read_sample() + read_sample(FRESH) + read_sample(FRESH2)
     print(report(rows))
     if "--quiet" not in args:
         print()

@@ -76,6 +76,10 @@ class _Patterns:
     generic_before: re.Pattern[str]
     generic_inside: re.Pattern[str]
     name_after: re.Pattern[str]
+    elect_after: re.Pattern[str]
+    counterpart: re.Pattern[str]
+    counterpart_before: re.Pattern[str]
+    enumerated: re.Pattern[str]
     placed: re.Pattern[str]
     acting_before: re.Pattern[str]
     cited_before: re.Pattern[str]
@@ -90,26 +94,43 @@ class _Patterns:
     build: re.Pattern[str]
     built: re.Pattern[str]
     recover: re.Pattern[str]
+    refunded: re.Pattern[str]
     standalone: re.Pattern[str]
+    frame_after: re.Pattern[str]
+    noun_after: re.Pattern[str]
+    recurring_deadline: re.Pattern[str]
+    period_before: re.Pattern[str]
+    period_after: re.Pattern[str]
     cite_before: re.Pattern[str]
     list_marker: re.Pattern[str]
 
 
 @cache
 def _patterns() -> _Patterns:
-    o, q, d = "has_owner", "has_quantity", "has_deliverable"
+    o, q, d, t = "has_owner", "has_quantity", "has_deliverable", "has_deadline"
     clause = rf"[^{_CLAUSE_END}]"
     sentence = r"[^。；;\n]"
     places = _alt(o, "place_prefix")
-    placed_unit = rf"(?:{places}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')})(?![学技研普室])"
+    # 办 ends a unit (镇农社办), not a word (办公, 办理, 办事, 办件, 办结): 市协同办公平台 names no unit
+    not_word = r"(?![学技研普室])(?!(?<=办)[公理事件结法])"
+    placed_unit = rf"(?:{places}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')}){not_word}"
     section = rf"{_CJK_RUN}{{2,10}}?(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分])"
+    # units named one by one before 等部门 (公安、民政、卫健等部门): named, though the list ends in 等
+    name_char = rf"(?:(?![{''.join(sorted(_NOT_IN_NAMES))}]){_CJK_RUN})"
+    enumerated = rf"(?:{name_char}{{2,8}}、)+{name_char}{{2,8}}?等(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
         lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
-        co_actor=re.compile(rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}))"),
+        co_actor=re.compile(
+            rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}){not_word}|{enumerated})"
+        ),
         role=re.compile(rf"(?:{_alt(o, 'role')})"),
         body=re.compile(rf"(?:{_alt(o, 'body')})(?!织)(?!.{{0,3}}第一议题)"),
         name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})"),
+        elect_after=re.compile(rf"{clause}{{0,6}}(?:{_alt(o, 'elect_after')})"),
+        counterpart=re.compile(_alt(o, "counterpart_verb")),
+        counterpart_before=re.compile(rf"(?:{_alt(o, 'counterpart_marker')}){clause}{{0,4}}$"),
+        enumerated=re.compile(enumerated),
         unit=re.compile(rf"{placed_unit}|{section}"),
         generic_before=re.compile(rf"(?:{_alt(o, 'generic')}){clause}{{0,10}}$"),
         generic_inside=re.compile(rf"(?:{_alt(o, 'generic')}|等)"),
@@ -126,11 +147,23 @@ def _patterns() -> _Patterns:
         fixed=re.compile(_alt(q, "fixed_name")),
         quote=re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]{0,80}》"),
         book=re.compile(r"《[^》]{1,80}》?"),
-        make=re.compile(rf"(?:{_alt(d, 'make_verb')}){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"),
+        make=re.compile(
+            rf"(?:{_alt(d, 'make_verb')})(?!的){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"
+            rf"|(?:{_alt(d, 'hand_in_verb')})(?!的){clause}{{0,24}}?(?:{_alt(d, 'handed_in')})"
+        ),
         build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
-        built=re.compile(rf"(?:{_alt(d, 'system')})(?:{_alt(d, 'built_after')})"),
+        built=re.compile(rf"(?:{_alt(d, 'system')})(?:进行|实施)?(?:{_alt(d, 'built_after')})"),
         recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){sentence}{{0,40}}?\d[\d.,]*\s*(?:万|亿)?元"),
+        refunded=re.compile(rf"(?:{_alt(d, 'done')}){clause}{{0,16}}?(?:{_alt(d, 'recover_verb')})"),
         standalone=re.compile(_alt(d, "standalone")),
+        frame_after=re.compile(_alt(d, "frame_after")),
+        noun_after=re.compile(_alt(d, "noun_after")),
+        recurring_deadline=re.compile(
+            rf"(?:{_alt(t, 'recurring')})(?:的)?(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})"
+            r"(?:日|号|个工作日)(?:前|之前|以前)"
+        ),
+        period_before=re.compile(rf"(?:{_alt(t, 'period_before')})$"),
+        period_after=re.compile(rf"(?:{_alt(t, 'period_after')})[\d一二两三四五六七八九十增下上降减]"),
         cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
         list_marker=re.compile(
             r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
@@ -146,17 +179,40 @@ def _clause_before(text: str, start: int) -> str:
     return text[i:start]
 
 
+def _clause_after(text: str, end: int) -> str:
+    """The text of the clause after `end` (to the next clause mark)."""
+    i = end
+    while i < len(text) and text[i] not in _CLAUSE_END:
+        i += 1
+    return text[end:i]
+
+
 def _flag(match: re.Match[str] | None) -> Flag:
     return Flag(True, match.start(), match.end()) if match else NO
 
 
 def deadline_flag(text: str) -> Flag:
-    """A deadline or a dated action: the first time mention that is not a name, an as-of date or an open horizon."""
-    titles = _patterns().quote
+    """A deadline or a dated action: the first time mention that is not a name, an open horizon or the period of a
+    statistic or of an object (统计2024年12月…, 对2024年以来…信息, 2025年1—6月为43件), or a recurring day limit
+    (每月10日前)."""
+    p = _patterns()
+    hits = [(m.start(), m.end()) for m in p.recurring_deadline.finditer(text)][:1]
     for t in find_times(text):
-        if t.role in ("deadline", "at", "since", "asof") and t.kind != "open" and not _inside(titles, text, t.start):
-            return Flag(True, t.start, t.end)
-    return NO
+        if t.role not in ("deadline", "at", "since", "asof") or t.kind == "open" or _inside(p.quote, text, t.start):
+            continue
+        if _statistic_period(p, text, t.start, t.end) or any(a <= t.start < b for a, b in hits):
+            continue
+        hits.append((t.start, t.end))
+        break
+    if not hits:
+        return NO
+    start, end = min(hits)
+    return Flag(True, start, end)
+
+
+def _statistic_period(p: _Patterns, text: str, start: int, end: int) -> bool:
+    """Whether a time mention is the period a figure or an object covers, not when the action is done."""
+    return bool(p.period_before.search(_clause_before(text, start)) or p.period_after.match(text, end))
 
 
 def _subject_position(text: str, start: int) -> bool:
@@ -191,9 +247,12 @@ def _stated_owner(p: _Patterns, text: str) -> Flag | None:
     for pattern in (p.field, p.lead, p.co_actor):
         for m in pattern.finditer(text):
             who = m.groupdict().get("who")
-            generic = who is not None and p.generic_inside.search(who)
-            if generic or (pattern is p.co_actor and not p.placed.match(who or "")):
+            listed = who is not None and p.enumerated.fullmatch(who)
+            generic = who is not None and not listed and p.generic_inside.search(who)
+            if generic or (pattern is p.co_actor and not (listed or p.placed.match(who or ""))):
                 continue
+            if pattern is p.co_actor and p.counterpart.search(_clause_after(text, m.end())):
+                continue  # 与市委编办沟通, 与…平台对接: a counterpart, not a co-actor
             return _flag(m)
     return None
 
@@ -201,10 +260,12 @@ def _stated_owner(p: _Patterns, text: str) -> Flag | None:
 def _acting_owner(p: _Patterns, text: str) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     found = []
-    for pattern in (p.role, p.body, p.unit):
+    for pattern in (p.role, p.body, p.unit, p.enumerated):
         m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m)), None)
         if m is not None:
-            found.append((m.start(), m.end()))
+            # a list read from its verb (督促公安、民政…等部门): the span starts at the first unit
+            lead = re.match(_alt("has_owner", "acting_after"), m[0]) if pattern is p.enumerated else None
+            found.append((m.start() + (lead.end() if lead else 0), m.end()))
     if not found:
         return NO
     start, end = min(found)
@@ -218,9 +279,15 @@ def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -
         return False
     if pattern is not p.role and p.cited_before.search(before):
         return False
-    if pattern is not p.unit and p.name_after.match(text, m.end()):
-        return False  # 党组会议记录, 班子成员岗位…: a name or an object, not an actor
+    if pattern is not p.unit and (p.name_after.match(text, m.end()) or p.elect_after.match(text, m.end())):
+        return False  # 党组会议记录, 班子成员岗位, 党总支部支委会换届…: a name or an object, not an actor
+    if p.counterpart_before.search(before) and p.counterpart.search(_clause_after(text, m.end())):
+        return False  # 与区委理论学习中心组充分对标: a counterpart, not an actor
     if pattern is p.unit and not _named_unit(m[0], text, m.start()):
+        return False
+    if pattern is p.enumerated and not (
+        _subject_position(text, m.start()) or p.acting_before.search(_clause_before(text, m.start()))
+    ):
         return False
     return not _inside(p.book, text, m.start())
 
@@ -233,6 +300,7 @@ def quantity_flag(text: str) -> Flag:
     """The first number that counts something: not a time, an ordinal, a list marker, a code or a fixed name."""
     p = _patterns()
     blocked = [(t.start, t.end) for t in find_times(text)]
+    blocked += [(m.start(), m.end()) for m in p.recurring_deadline.finditer(text)]
     blocked += [(m.start(), m.end()) for m in p.fixed.finditer(text)]
     blocked += [(m.start(), m.end()) for m in p.quote.finditer(text)]
     marker = p.list_marker.match(text)
@@ -245,8 +313,10 @@ def quantity_flag(text: str) -> Flag:
                 continue
             if m.start() > 0 and text[m.start() - 1] == "第":
                 continue
-            if pattern is p.number and text.startswith(("号", "年"), m.end()):
-                continue  # a document number (〔2023〕21号) or a year the time grammar did not take
+            if pattern is p.number and (
+                text.startswith("号", m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3)
+            ):
+                continue  # a document number (〔2023〕21号) or a year the time grammar did not take (not 超过1年)
             hits.append((m.start(), m.end()))
             break
     if not hits:
@@ -259,9 +329,9 @@ def deliverable_flag(text: str) -> Flag:
     """The first thing produced: a document or ledger made, a system built, money recovered, a 书面检讨."""
     p = _patterns()
     hits = []
-    for pattern in (p.make, p.build, p.built, p.recover, p.standalone):
+    for pattern in (p.make, p.build, p.built, p.recover, p.refunded, p.standalone):
         for m in pattern.finditer(text):
-            if pattern in (p.make, p.build) and p.cite_before.search(_clause_before(text, m.start())):
+            if pattern in (p.make, p.build, p.built) and not _produced(p, pattern, text, m):
                 continue
             hits.append((m.start(), m.end()))
             break
@@ -269,6 +339,17 @@ def deliverable_flag(text: str) -> Flag:
         return NO
     start, end = min(hits)
     return Flag(True, start, end)
+
+
+def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -> bool:
+    """Whether a document or system mention is an output: not cited or used (学习《…》, 利用…平台, 为后续制定…),
+    not a frame (在新签订的合同中, 在形成…方案前, 系统建设过程中), not a noun compound (建设工程, 平台建设项目)."""
+    if p.cite_before.search(_clause_before(text, m.start())) or p.frame_after.match(text, m.end()):
+        return False
+    if pattern is p.built:
+        return not p.noun_after.match(text, m.end())
+    verb = re.match(rf"(?:{_alt('has_deliverable', 'build_verb')})", m[0]) if pattern is p.build else None
+    return not (verb and p.noun_after.match(text, m.start() + verb.end()))
 
 
 def measure_flags(text: str) -> dict[str, Flag]:
