@@ -9,12 +9,11 @@ import pandas as pd
 import pytest
 
 from analysis.categorize.codebook import load_codebook, load_training
+from analysis.categorize.training import REAL_STATEMENTS
 from analysis.cli import main
 from analysis.evaluate.transfer import cross_predictions, evaluate_transfer, reliability
 from analysis.paths import TEST_DATA
 from analysis.report import style
-
-REAL = TEST_DATA / "real" / "problem_categories.csv"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +36,8 @@ def loso_of_three_sources(training: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
 
 
 def test_training_holds_every_real_statement_with_its_provenance(training: pd.DataFrame) -> None:
-    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    real = pd.concat([pd.read_csv(path, dtype=str, keep_default_na=False) for path in REAL_STATEMENTS])
+    assert [path.parent.name for path in REAL_STATEMENTS] == ["real", "category_statements", "category_statements"]
     shipped = training[training["source"] == "real"]
     assert list(shipped["id"]) == list(real["id"])
     assert list(shipped["category"]) == list(real["category"])
@@ -81,14 +81,15 @@ def test_scores_are_computed_once_per_version_and_kept(monkeypatch: pytest.Monke
 
 
 def test_loso_kappa_on_unseen_agencies(loso: dict) -> None:
-    # Measured 0.726 [0.66, 0.80] (bootstrap over the 35 sources); the floor is that minus a margin. Before issue 14
-    # the classifier got about 0.4 on these statements.
-    assert loso["kappa"] >= 0.68, f"LOSO κ {loso['kappa']:.3f}"
+    # Measured 0.785 [0.74, 0.83] (bootstrap over the 72 sources of 415 statements; 0.726 over the first 233); the
+    # floor is that minus a margin. Before issue 14 the classifier got about 0.4 on these statements, and the blind
+    # run on the 182 statements collected last got 0.693 (tests/data/category_statements/README.md).
+    assert loso["kappa"] >= 0.74, f"LOSO κ {loso['kappa']:.3f}"
     assert loso["kappa_ci95"][0] <= loso["kappa"] <= loso["kappa_ci95"][1]
 
 
 def test_no_category_is_overpredicted_on_unseen_agencies(loso: dict) -> None:
-    # Issue 14: no category's predicted share exceeds its human share by more than 10 points (measured: 3.9).
+    # Issue 14: no category's predicted share exceeds its human share by more than 10 points (measured: 2.2).
     assert loso["max_share_excess"]["points"] <= 10, loso["max_share_excess"]
     shares = loso["per_category"]
     assert shares["public_service"]["predicted_share"] <= 0.05
@@ -174,8 +175,8 @@ def test_categorize_command_never_overwrites_its_input(tmp_path, capsys) -> None
 
 
 def test_shipped_model_on_statements_it_never_saw() -> None:
-    """17 statements of 8 agencies outside the training set (tests/data/category_heldout/README.md); measured 15
-    right, κ 0.82. The floor leaves room for two more misses on so small a set."""
+    """17 statements of 8 agencies outside the training set (tests/data/category_heldout/README.md); measured 16
+    right, κ 0.91 (15, κ 0.82, with the first 233 real statements). The floor leaves room for two more misses."""
     from sklearn.metrics import cohen_kappa_score
 
     from analysis.categorize.assign import categorize
@@ -185,5 +186,5 @@ def test_shipped_model_on_statements_it_never_saw() -> None:
     assert not set(heldout["url"]) & set(training["url"])
     assert not set(heldout["title"]) & set(training["title"])
     predicted = categorize(heldout[["title"]])["category"].astype(str)
-    assert (predicted == heldout["category"]).sum() >= 13
+    assert (predicted == heldout["category"]).sum() >= 14
     assert cohen_kappa_score(heldout["category"], predicted) >= 0.6

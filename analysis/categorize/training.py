@@ -1,5 +1,6 @@
 """Rebuild the shipped training set: the gold coding of the seed notices plus the text the extractor reads, and the
-real problem statements of other agencies (tests/data/real/problem_categories.csv), each row with its provenance.
+real problem statements of other agencies (tests/data/real/problem_categories.csv and
+tests/data/category_statements/), each row with its provenance.
 
     python -m analysis.categorize.training            rewrite analysis/data/category_training.csv
     python -m analysis.categorize.training --check    exit 1 (and say why) when the shipped file is not a rebuild
@@ -10,10 +11,10 @@ from the published notices. A gold problem the extraction does not reproduce (mi
 build: training text must belong to the problem it is filed under.
 
 The real statements (233 problem headings of 51 issuers: courts, hospitals, universities, mass organisations, state
-firms, townships, audit findings…, coded twice by the codebook, κ 0.92) carry their agreed category, their issuer,
-agency type and source page. They have a title only. Every row says where it comes from: `source` ("seed" or
-"real"), `id` (city_key-problem_seq or the statement id), `url`, `issuer` and `agency_type` ("data_bureau" for the
-seeds).
+firms, townships, audit findings…, coded twice by the codebook, κ 0.92; then 182 more of 37 source pages, each file
+coded by one coder) carry their agreed category, their issuer, agency type and source page. They have a title
+only. Every row says where it comes from: `source` ("seed" or "real"), `id` (city_key-problem_seq or the statement
+id), `url`, `issuer` and `agency_type` ("data_bureau" for the seeds).
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ from analysis.categorize.codebook import TRAINING_COLUMNS, TRAINING_CSV
 from analysis.categorize.fields import with_measures
 from analysis.paths import GOLD, RAW, RAW_METADATA, TEST_DATA
 
-REAL_STATEMENTS = TEST_DATA / "real" / "problem_categories.csv"
+# Real statements of other agencies, in the order they were collected (the second collection in its README).
+REAL_STATEMENTS = (
+    TEST_DATA / "real" / "problem_categories.csv",
+    TEST_DATA / "category_statements" / "statements_b.csv",
+    TEST_DATA / "category_statements" / "statements_c.csv",
+)
 SEED_AGENCY_TYPE = "data_bureau"
 
 
@@ -84,10 +90,10 @@ def build_training(
 
 
 def rebuild_training(
-    raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv", real_csv: Path | None = REAL_STATEMENTS
+    raw: Path = RAW, gold_csv: Path = GOLD / "problems.csv", real_csvs: tuple[Path, ...] = REAL_STATEMENTS
 ) -> pd.DataFrame:
     """Extract the notices under `raw` and build the training table for the gold problems in `gold_csv`, followed by
-    the real statements of `real_csv` (None: seeds only)."""
+    the real statements of the files `real_csvs` (none: seeds only)."""
     from analysis.extract import extract_notice
     from analysis.read.sources import discover, read_notice
 
@@ -98,7 +104,11 @@ def rebuild_training(
         problems += extraction.problems
         measures += extraction.measures
     gold = pd.read_csv(gold_csv, dtype=str, keep_default_na=False)
-    real = pd.read_csv(real_csv, dtype=str, keep_default_na=False) if real_csv is not None else None
+    real = (
+        pd.concat([pd.read_csv(path, dtype=str, keep_default_na=False) for path in real_csvs], ignore_index=True)
+        if real_csvs
+        else None
+    )
     metadata_csv = raw / RAW_METADATA.name
     metadata = pd.read_csv(metadata_csv, dtype=str, keep_default_na=False) if metadata_csv.exists() else None
     return build_training(gold, pd.DataFrame(problems), pd.DataFrame(measures), real, metadata)
