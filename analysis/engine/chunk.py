@@ -233,13 +233,30 @@ def _write_texts_and_pages(
         # the chunk's validated rows as records, grouped once: no DataFrame work per page
         by_doc: dict[str, dict[str, list[dict]]] = {}
         for name, frame in frames.items():
-            for row in frame.to_dict("records"):
+            for row in records(frame):
                 by_doc.setdefault(row["doc_id"], {table: [] for table in frames})[name].append(row)
     for extraction, text in kept:
         doc_id = extraction.document["doc_id"]
         (texts / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="")
         if audit:
             (pages / f"{doc_id}.html").write_text(render_page(doc_id, text, by_doc[doc_id]), encoding="utf-8")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """`frame.to_dict("records")`: equal dicts (the string columns' keys come last), in a fraction of the time.
+
+    pandas builds records item by item, and an item of a string column costs a Python call into Arrow (most of the
+    time the audit pages took); `tolist` reads a string column at once and gives the same str and NaN. The other
+    columns go through `to_dict` as before, so their values (None for a missing integer, Timestamps) are unchanged.
+    """
+    import pandas as pd
+
+    strings = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    rows = frame.drop(columns=strings).to_dict("records")
+    for name in strings:
+        for row, value in zip(rows, frame[name].tolist(), strict=True):
+            row[name] = value
+    return rows
 
 
 def peak_rss_mb() -> float:

@@ -63,13 +63,18 @@ def _rewrite(
     out_origin: list[int] = []
     last = 0
     for m in pattern.finditer(text):
-        out.append(text[last : m.start()])
-        out_origin.extend(origin[last : m.start()])
+        start, end = m.span()
         new = repl(m)
+        if end - start <= 1 and new == text[start:end]:
+            continue  # a character (or nothing) kept as it was: it keeps its own origin, no need to cut here
+        out.append(text[last:start])
+        out_origin.extend(origin[last:start])
         out.append(new)
-        anchor = origin[m.start()] if m.start() < len(origin) else (origin[-1] if origin else 0)
+        anchor = origin[start] if start < len(origin) else (origin[-1] if origin else 0)
         out_origin.extend([anchor] * len(new))
-        last = m.end()
+        last = end
+    if not out:
+        return text, origin
     out.append(text[last:])
     out_origin.extend(origin[last:])
     return "".join(out), out_origin
@@ -85,7 +90,9 @@ _TRAILING_SPACE = re.compile(r"[ \t][ \t]*$", re.MULTILINE)
 _LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 # Pinyin that a repost inserted after characters (根據(jù), 黨組(zǔ)): bracketed Latin letters with a tone mark.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]{{0,5}}[{_TONED}])[a-zü{_TONED}]{{1,6}}\)")
+# The bracket comes first and the ideograph before it is looked behind from there: `re` then scans for a bracket
+# instead of trying the pattern at every position.
+_PINYIN = re.compile(rf"\((?<=[\u4e00-\u9fff]\()(?=[a-zü{_TONED}]{{0,5}}[{_TONED}])[a-zü{_TONED}]{{1,6}}\)")
 
 
 def normalize(source: str) -> Normalized:
@@ -229,7 +236,7 @@ def _stands_alone(before: str, after: str) -> bool:
     """Whether the break sets off a line that stands alone whatever its ending: a dateline, page chrome, a title."""
     if before.startswith("—") or before.endswith("会议上"):
         return True  # a dateline under the title (——2024年12月24日在…会议上) stands alone
-    if ">" in before or _LAID_OUT.search(before):
+    if ">" in before or (" " in before and _LAID_OUT.search(before)):
         return True  # a breadcrumb (首页 > 信息公开 > 工作进展) or a table (文  号 …) is page chrome
     return "关于" in after and after.endswith(_TITLE_ENDINGS)  # a title starts its own line
 

@@ -6,6 +6,7 @@ These are what the notice *says*; the extracted counts are kept separately and c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analysis.extract.header import Fact
 from analysis.extract.numerals import parse_number
@@ -81,16 +82,23 @@ FIELDS = (
 
 def read_totals(text: str, start: int, end: int) -> dict[str, Fact]:
     """The totals stated in text[start:end] (the part of the notice before its problems)."""
-    found: dict[str, Fact] = {}
+    return {name: Fact(value, span) for name, value, span in _stated(text, start, end)}
+
+
+@lru_cache(maxsize=4)
+def _stated(text: str, start: int, end: int) -> tuple[tuple[str, object, tuple[int, int]], ...]:
+    """(total, value, span) of each total stated in text[start:end]; kept for the last few texts, because the
+    problems' statuses and the documents row each ask for the same notice's totals."""
+    found: list[tuple[str, object, tuple[int, int]]] = []
     for name, patterns in _PATTERNS.items():
         for pattern in patterns:
             m = pattern.search(text, start, end)
             if m:
                 value = parse_number(m["n"])
                 if value is not None:
-                    found[name] = Fact(value, m.span("n"))
+                    found.append((name, value, m.span("n")))
                     break
     rate = _RATE.search(text, start, end)
     if rate:
-        found["completion_rate_reported"] = Fact(float(rate["n"]), rate.span("n"))
-    return found
+        found.append(("completion_rate_reported", float(rate["n"]), rate.span("n")))
+    return tuple(found)

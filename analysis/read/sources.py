@@ -40,6 +40,8 @@ F = TypeVar("F", Path, str)
 # bytes themselves, the others are text extracted by analysis.read.formats.
 # Control characters (Unicode category Cc) other than the whitespace ones a text may hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Characters that Chinese notices are not made of: all but ASCII, ideographs, CJK/full-width and general punctuation.
+_IMPLAUSIBLE = re.compile(r"[^\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f]")
 TEXT_SOURCES: dict[str, str] = {".txt": "file", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
 NOTICE_SUFFIXES: tuple[str, ...] = tuple(TEXT_SOURCES)
 
@@ -484,29 +486,20 @@ def _decode(raw: bytes, where: str, warnings: list[str]) -> tuple[str, str]:
             "encoding": "not a text notice, or save it as UTF-8",
         }[exc.kind]
         raise NoticeError(f"{where}: {exc} — {hint}") from None
+    if len(decoded) == 1:  # a BOM or UTF-8, or one legacy encoding: nothing to choose
+        ((encoding, text),) = decoded.items()
+        return text, encoding
     # A wrong legacy decoding yields kana, Cyrillic, box drawing and private-use characters among the
     # ideographs; max() keeps the first of equals, so GB18030 wins a tie.
     best = max(decoded, key=lambda e: _plausible_share(decoded[e]))
-    if len(decoded) > 1:
-        others = ", ".join(e for e in decoded if e != best)
-        warnings.append(f"decoded as {best}, which reads more like Chinese than {others} — check the text")
+    others = ", ".join(e for e in decoded if e != best)
+    warnings.append(f"decoded as {best}, which reads more like Chinese than {others} — check the text")
     return decoded[best], best
 
 
 def _plausible_share(text: str) -> float:
     """Share of characters that Chinese notices are made of: ASCII, ideographs, CJK/full-width punctuation."""
-
-    def plausible(ch: str) -> bool:
-        code = ord(ch)
-        return (
-            code < 0x80
-            or 0x4E00 <= code <= 0x9FFF
-            or 0x3000 <= code <= 0x303F
-            or 0xFF00 <= code <= 0xFFEF
-            or 0x2000 <= code <= 0x206F
-        )
-
-    return sum(map(plausible, text)) / len(text)
+    return (len(text) - len(_IMPLAUSIBLE.findall(text))) / len(text)
 
 
 def _simplified(text: str, warnings: list[str]) -> tuple[str, bool]:

@@ -128,6 +128,11 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
     # One sweep over the cuts with the marks open at each: linear in text and marks (times the marks that overlap
     # one place), where testing every mark at every cut was quadratic.
     by_start = sorted(range(len(marks)), key=lambda i: marks[i].start)
+    # Escaped once per mark and per text, not once per piece: escaping is character by character, so the escaped
+    # join of tips is the join of escaped tips, and a text (or idents) with nothing to escape is its own escape.
+    tips = [html.escape(m.tip) for m in marks]
+    escape = html.escape if _needs_escape(text) else str
+    escape_idents = html.escape if any(_needs_escape(m.ident) for m in marks) else str
     opened = 0
     open_marks: list[int] = []
     out = []
@@ -136,8 +141,9 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
             open_marks.append(by_start[opened])
             opened += 1
         open_marks = [i for i in open_marks if marks[i].end > a]
-        covering = [marks[i] for i in sorted(open_marks)]  # every cut is a start or an end: open here means covering
-        piece = html.escape(text[a:b])
+        open_marks.sort()
+        covering = [marks[i] for i in open_marks]  # every cut is a start or an end: open here means covering
+        piece = escape(text[a:b])
         if not covering:
             out.append(piece)
             continue
@@ -146,7 +152,12 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
         idents: dict[str, list[str]] = {}
         for m in covering:
             idents.setdefault(m.css, []).append(m.ident)
-        data = " ".join(f'data-{css}="{html.escape(" ".join(sorted(set(ids))))}"' for css, ids in idents.items())
-        tip = html.escape(" | ".join(m.tip for m in covering))
+        data = " ".join(f'data-{css}="{escape_idents(" ".join(sorted(set(ids))))}"' for css, ids in idents.items())
+        tip = " | ".join(tips[i] for i in open_marks)
         out.append(f'<span class="{classes}" {data} title="{tip}">{piece}</span>')
     return "".join(out)
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether `html.escape` changes `text`."""
+    return any(ch in text for ch in "&<>\"'")
