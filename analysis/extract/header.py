@@ -33,6 +33,10 @@ _REVIEWER_LOOKAHEAD = 1500
 _RANGE_SEP = re.compile(r"\s*(?:至|到|—|–|-|~)\s*")
 _FEEDBACK = re.compile(r"反馈")
 _CONTENTS = 1500
+# How far after the header a restated feedback date is looked for, and who must be said to have given it.
+_LATER_FEEDBACK = 1500
+_REVIEW_TEAM = re.compile(r"巡[察视][^,,。;]{0,4}组|巡[察视]办|审计(?:厅|局|署|组)")
+_EARLIER_ROUND = re.compile(r"上轮|上一轮|前轮|上次")
 _TOP_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.MULTILINE)
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
@@ -119,8 +123,26 @@ def read_header(text: str, body_start: int) -> Header:
         header.warnings.append("no header sentence naming the inspection or audit was found")
     else:
         _read_review(text, sentence, title.span() if title else None, header)
+        if "feedback_date" not in header.facts:
+            _read_later_feedback(text, sentence[1], header)
     _read_published(text, header)
     return header
+
+
+def _read_later_feedback(text: str, after: int, header: Header) -> None:
+    """The feedback date from the paragraphs after the header, when the header gives none readable: the notice may
+    say it again in its first section (20231227日,县委第三巡察组向…反馈了巡察意见) or state the review only there
+    (一、总体履责情况⏎2021年3月至4月,市委巡视六组对东丽区开展了巡视工作,并于7月26日反馈了巡视意见). An earlier round's
+    feedback (上轮巡察反馈…) is not this one's."""
+    for paragraph in re.finditer(r"[^\n]+", text[: min(len(text), after + _LATER_FEEDBACK)]):
+        if paragraph.end() <= after:
+            continue
+        said = paragraph.group()
+        if _FEEDBACK.search(said) and _REVIEW_TEAM.search(said) and not _EARLIER_ROUND.search(said):
+            dates = [d for d in find_dates(text, paragraph.start(), paragraph.end()) if d.value is not None]
+            _read_feedback(text, paragraph.start(), paragraph.end(), dates, header)
+            if "feedback_date" in header.facts:
+                return
 
 
 def _header_paragraph(text: str, body_start: int, title: tuple[int, int]) -> tuple[int, int] | None:
@@ -243,6 +265,12 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
             header.set("review_start", a.value, (a.start, a.end))
             header.set("review_end", b.value, (b.start, b.end))
             break
+    _read_feedback(text, start, end, dates, header)
+
+
+def _read_feedback(text: str, start: int, end: int, dates: list[DateMention], header: Header) -> None:
+    """The feedback date: the first date of the first sentence in text[start:end] that says 反馈 (`dates`: the dates
+    of that span), not one of the review period's."""
     feedback = _FEEDBACK.search(text, start, end)
     if not feedback:
         return
