@@ -20,6 +20,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "problems_reported": [
         re.compile(r"[\d一二三四五六七八九十两]+\s*个方面\s*" + _N + r"\s*(?:个|类|条|项)(?:具体)?问题"),
         re.compile(r"反馈(?:的|了)?(?:具体)?问题" + _ALL + _N + _UNIT),
+        # 巡察反馈具体问题需要向社会公开的19个: a qualifier between the problems and their count
+        re.compile(r"反馈(?:的|了)?(?:具体)?问题[^,。;\d]{1,12}?的" + _ALL + _N + _UNIT),
         # one leader's share is not the total: 主动认领11个反馈问题, 主动领办13项反馈问题
         re.compile(
             r"(?<!认领)(?<!领办)(?<![\d一二三四五六七八九十两])" + _N + r"\s*(?:个|条|项)[^,。;]{0,10}?反馈(?:的)?问题"
@@ -50,7 +52,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
             + _STATUS_NOTE
             + r"(?:问题)?\s*"
             + _N
-            + _UNIT
+            # the unit may be lost before a note: 已完成整改9(含立行立改已办结1)
+            + r"(?:\s*(?:个|条|项)|(?=\(含))"
         ),
         re.compile(
             _N + r"\s*(?:个|项|条)(?:问题)?已(?:完成整改|整改完成|整改到位|办结|销号|完成)" + _STATUS_NOTE + "(?:整改)?"
