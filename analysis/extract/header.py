@@ -260,12 +260,23 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
             )
         elif d.value is None:
             header.warnings.append(f"date not readable: '{text[d.start : d.end]}'")
-    for a, b in pairwise(dates):
+    for i, (a, b) in enumerate(pairwise(dates)):
         if _RANGE_SEP.fullmatch(text[a.end : b.start]):
             header.set("review_start", a.value, (a.start, a.end))
+            b = _last_of_split_period(text, dates[i + 2 :], b)
             header.set("review_end", b.value, (b.start, b.end))
             break
     _read_feedback(text, start, end, dates, header)
+
+
+def _last_of_split_period(text: str, later: list[DateMention], end: DateMention) -> DateMention:
+    """The end of the last of several periods listed one after another (2022年3月17日至3月22日、5月5日至7月12日):
+    the review ran from the first start to the last end."""
+    while len(later) >= 2 and text[end.end : later[0].start] in ("、", "和", "及", ",") and _RANGE_SEP.fullmatch(
+        text[later[0].end : later[1].start]
+    ):
+        end, later = later[1], later[2:]
+    return end
 
 
 def _read_feedback(text: str, start: int, end: int, dates: list[DateMention], header: Header) -> None:

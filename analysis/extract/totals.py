@@ -14,7 +14,7 @@ from analysis.extract.numerals import parse_number
 _N = r"(?P<n>\d+|[一二三四五六七八九十百两]+)"
 _ALL = r"\s*(?:共|共计|合计|总计)?\s*"  # 反馈问题共25个, 整改措施共计56条
 # First matching pattern wins, per total; each is anchored on words that make the count the notice's own.
-_UNIT = r"\s*(?:个|条|项)"
+_UNIT = r"\s*(?:个|条|项|件)"
 _STATUS_NOTE = r"(?:\([^()]{0,20}\))?"  # 已完成(含基本完成)整改, 正在整改10项(含部分整改)
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "problems_reported": [
@@ -36,6 +36,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         re.compile(r"存在(?:如下|以下)?" + _N + r"\s*(?:个|条|项|类)问题"),
         # the issuer's own breakdown of the feedback: 分解形成79个“问题清单”
         re.compile(r"(?:分解|梳理|细化)(?:形成|为|成|出)\s*" + _N + r"\s*(?:个|条|项)“?问题清单"),
+        # items handed over for immediate rectification during the inspection: 移交立行立改事项2件
+        re.compile(r"(?:移交|交办)(?:的)?(?:立行立改)?(?:事项|问题)" + _ALL + _N + _UNIT),
         # only aspects are counted: 存在4个方面的问题 (the gold's convention: the count of aspects)
         re.compile(r"(?:存在|反馈的?|指出的?)" + _N + r"\s*个方面的?问题"),
     ],
@@ -53,7 +55,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
             + r"(?:问题)?\s*"
             + _N
             # the unit may be lost before a note: 已完成整改9(含立行立改已办结1)
-            + r"(?:\s*(?:个|条|项)|(?=\(含))"
+            + r"(?:\s*(?:个|条|项|件)|(?=\(含))"
         ),
         re.compile(
             _N + r"\s*(?:个|项|条)(?:问题)?已(?:完成整改|整改完成|整改到位|办结|销号|完成)" + _STATUS_NOTE + "(?:整改)?"
