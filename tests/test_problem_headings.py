@@ -396,6 +396,21 @@ def test_a_summary_for_the_whole_list_gives_its_status_to_every_item():
     ]
 
 
+def test_a_status_closing_a_run_in_item_or_its_last_clause():
+    text = HEAD + (
+        "二、巡察反馈问题整改情况\n"
+        "1、政治理论学习表面化。一是制定学习计划;二是开展专题研讨。目前已完成整改。\n"
+        "2、统计执法力度不够。一是开展执法检查;二是建立执法台账。目前正在整改。\n"
+        "3.关于“意识形态责任制落实不到位”的问题\n"
+        "整改情况:修订责任清单,已完成整改。\n"
+    )
+    assert rows(extract_text(text), "title", "status") == [
+        ("政治理论学习表面化", "complete"),
+        ("统计执法力度不够", "in_progress"),
+        ("关于“意识形态责任制落实不到位”的问题", "complete"),
+    ]
+
+
 def test_an_aim_for_the_whole_list_is_no_status():
     text = HEAD + (
         "一、组织整改落实情况\n"

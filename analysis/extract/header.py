@@ -272,8 +272,10 @@ def _read_period(text: str, start: int, end: int, header: Header) -> None:
 def _last_of_split_period(text: str, later: list[DateMention], end: DateMention) -> DateMention:
     """The end of the last of several periods listed one after another (2022年3月17日至3月22日、5月5日至7月12日):
     the review ran from the first start to the last end."""
-    while len(later) >= 2 and text[end.end : later[0].start] in ("、", "和", "及", ",") and _RANGE_SEP.fullmatch(
-        text[later[0].end : later[1].start]
+    while (
+        len(later) >= 2
+        and text[end.end : later[0].start] in ("、", "和", "及", ",")
+        and _RANGE_SEP.fullmatch(text[later[0].end : later[1].start])
     ):
         end, later = later[1], later[2:]
     return end

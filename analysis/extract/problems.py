@@ -764,7 +764,7 @@ def _read_unlabelled_status(
     if status is None:
         status = _lead_status(text, title_stop, end)
     if status is None:
-        status = _closing_status(text, problem.node, end)
+        status = _closing_status(text, min(problem.node.heading_end, title_stop), end)
     if status is not None:
         problem.status, problem.status_raw = status.code, status.phrase
         problem.status_span = (status.start, status.end)
@@ -787,14 +787,30 @@ def _lead_status(text: str, start: int, end: int) -> StatusMatch | None:
     return status if status is not None and _STATUS_TAIL.fullmatch(text, status.end, stop) else None
 
 
-def _closing_status(text: str, node: Node, end: int) -> StatusMatch | None:
-    """A status said in the item's last sentence, after its measures: …二是开展专题研讨。目前已完成整改。"""
+def _closing_status(text: str, after: int, end: int) -> StatusMatch | None:
+    """A status said in the item's last sentence, after its measures: …二是开展专题研讨。目前已完成整改。
+
+    `after`: where the title stops, inside the heading line when the measures run on in it (1、…表面化。一是…。)."""
     stop = end
-    while stop > node.heading_end and text[stop - 1] in " \t\n。;":
+    while stop > after and text[stop - 1] in " \t\n。;":
         stop -= 1
-    start = max(text.rfind(ch, node.heading_end, stop) for ch in "。;\n") + 1
-    if start <= node.heading_end or stop - start > _STATUS_SENTENCE:
+    start = max(text.rfind(ch, after, stop) for ch in "。;\n") + 1
+    if start <= after:
         return None
+    if stop - start <= _STATUS_SENTENCE:
+        status = _status_alone(text, start, stop)
+        if status is not None:
+            return status
+    # 整改情况:修订责任清单,已完成整改。: an account of one sentence whose last clause says the status. In a longer
+    # account the last clause speaks of that sentence's own object (针对…问题,专门研究推进,已整改到位).
+    if re.search(r"[。;]", text[after:start].strip(" \t\n。;")):
+        return None
+    clause = text.rfind(",", start, stop) + 1
+    return _status_alone(text, clause, stop) if clause > start else None
+
+
+def _status_alone(text: str, start: int, stop: int) -> StatusMatch | None:
+    """The status that text[start:stop] consists of, with a lead (目前, 该问题) and a particle allowed around it."""
     lead = _STATUS_LEAD.match(text, start, stop)
     status = find_status(text, lead.end() if lead else start, stop, anchored=True)
     return status if status is not None and _STATUS_TAIL.fullmatch(text, status.end, stop) else None
