@@ -60,6 +60,27 @@ def _span(text: str, flag: str) -> str | None:
         ("为后续制定改革方案理清思路。", "has_deliverable", None),
         ("通过梳理各部门提交的事权运行情况报告。", "has_deliverable", None),
         ("同步对政务信创云进行扩容。", "has_deliverable", "信创云进行扩容"),
+        # the third revision's rules (tests/data/measure_quality/README.md)
+        ("协调省发改委对中介服务网功能进行完善。", "has_owner", "省发改委"),
+        ("推动公安部门构建一窗通办格局。", "has_owner", "公安部门"),
+        ("与财政等部门研究编制实施细则。", "has_owner", "与财政等部门"),
+        ("2024年11月29日市12345热线中心召开会议。", "has_owner", "市12345热线中心"),
+        ("市政数局组织开展专项清理。", "has_owner", None),
+        ("提前与市财政局确定资金来源。", "has_owner", None),
+        ("随即约谈该项目设计负责人。", "has_owner", None),
+        ("组织财务部门相关人员学习。", "has_owner", None),
+        ("5月16、5月21日分别召开会议。", "has_quantity", None),
+        ("建立信息化项目管理系统。", "has_deliverable", "建立信息化项目管理系统"),
+        ("充实完善人口、法人等4个基础库。", "has_deliverable", "充实完善人口、法人等4个基础库"),
+        ("六是优化《监理工作管理规范》。", "has_deliverable", "优化《"),
+        ("优化推进路径和办法。", "has_deliverable", None),
+        ("动态更新巡察整改台账。", "has_deliverable", "更新巡察整改台账"),
+        ("出具资产评估报告。", "has_deliverable", "出具资产评估报告"),
+        ("按规定核减相应项目费用。", "has_deliverable", "核减相应项目费用"),
+        ("督促其退还相关资金。", "has_deliverable", None),
+        ("在《政务云管理办法》中明确分配原则。", "has_deliverable", "在《政务云管理办法》中明确"),
+        ("要求进一步完善功能。", "has_deliverable", None),
+        ("持续完善专区内容。", "has_deliverable", None),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -114,10 +135,11 @@ def test_largest_remainder_allocates_the_whole_sample() -> None:
 # --------------------------------------------------------------------------------------------- hand-coded sample
 
 # Measured with `python -m analysis.evaluate.concreteness` (every run is in tests/data/measure_quality/README.md).
-# Floors, not targets: a rule change that loses precision or recall fails here. tune, holdout and fresh were all used
-# to write the second revision, so their figures are fits; "fresh2" (123 measures coded blind, never tuned on) is the
-# honest measure, and three of its figures are below the 0.9 target (owner P 0.889 and R 0.750, deliverable R 0.701);
-# those floors are the measurement, not the target.
+# Floors, not targets: a rule change that loses precision or recall fails here. tune, holdout, fresh and fresh2 were
+# all used to write the third revision, so their figures are fits; "fresh3" (175 measures coded blind before that
+# revision, never tuned on) is the honest measure. Five of its eight figures are below the 0.9 target (owner P 0.800
+# and R 0.727, deliverable R 0.813; deadline 0.949 and quantity 0.919 pass); those floors are the measurement, not
+# the target.
 FLOORS = {
     "tune": {
         "has_deadline": (1.0, 1.0),
@@ -127,7 +149,7 @@ FLOORS = {
     },
     "holdout": {
         "has_deadline": (0.96, 1.0),
-        "has_owner": (1.0, 0.88),
+        "has_owner": (1.0, 0.94),
         "has_quantity": (1.0, 1.0),
         "has_deliverable": (1.0, 1.0),
     },
@@ -139,9 +161,15 @@ FLOORS = {
     },
     "fresh2": {
         "has_deadline": (1.0, 1.0),
-        "has_owner": (0.88, 0.75),  # below the 0.9 target
-        "has_quantity": (0.97, 0.97),
-        "has_deliverable": (0.97, 0.70),  # recall below the 0.9 target
+        "has_owner": (1.0, 0.90),
+        "has_quantity": (1.0, 0.97),
+        "has_deliverable": (0.98, 0.97),
+    },
+    "fresh3": {
+        "has_deadline": (0.94, 0.94),
+        "has_owner": (0.80, 0.72),  # precision and recall below the 0.9 target (measured 0.800 / 0.727)
+        "has_quantity": (0.91, 0.91),
+        "has_deliverable": (0.94, 0.81),  # recall below the 0.9 target (measured 0.813)
     },
 }
 
@@ -149,14 +177,18 @@ FLOORS = {
 @pytest.fixture(scope="module")
 def sample() -> list[dict]:
     return (
-        evaluation.read_sample() + evaluation.read_sample(evaluation.FRESH) + evaluation.read_sample(evaluation.FRESH2)
+        evaluation.read_sample()
+        + evaluation.read_sample(evaluation.FRESH)
+        + evaluation.read_sample(evaluation.FRESH2)
+        + evaluation.read_sample(evaluation.FRESH3)
     )
 
 
-def test_the_sample_is_200_measures_a_third_held_out_60_fresh_and_123_fresh2(sample: list[dict]) -> None:
-    splits = ("tune", "holdout", "fresh", "fresh2")
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123]
+def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3(sample: list[dict]) -> None:
+    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3")
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175]
     assert {row["source"] for row in sample} == {
+        "genre",
         "seed",
         "real",
         "real_check",
@@ -164,10 +196,11 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_and_123_fresh2(sam
         "real_check3",
         "real_check4",
     }
-    assert len({row["sample_id"] for row in sample}) == 383
-    # fresh2 holds no measure of the earlier sets (no overlapping span in the same notice)
-    earlier = [row for row in sample if row["split"] != "fresh2"]
-    for row in (row for row in sample if row["split"] == "fresh2"):
+    assert len({row["sample_id"] for row in sample}) == 558
+    # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
+    order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
+    for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
+        earlier = [e for e in sample if order.index(e["split"]) < order.index(row["split"]) and e is not row]
         a, b = int(row["span_start"]), int(row["span_end"])
         assert not any(
             (e["source"], e["doc_id"]) == (row["source"], row["doc_id"])
@@ -177,7 +210,7 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_and_123_fresh2(sam
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2"])
+@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3"])
 def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict], split: str) -> None:
     scores = evaluation.score(row for row in sample if row["split"] == split)
     for flag in FLAGS:
@@ -193,4 +226,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "holdout (n=67)" in printed
         and "fresh (n=60)" in printed
         and "fresh2 (n=123)" in printed
+        and "fresh3 (n=175)" in printed
     )

@@ -1,10 +1,10 @@
 """Precision and recall of the concreteness flags against the hand-coded sample (tests/data/measure_quality).
 
 `python -m analysis.evaluate.concreteness` prints, for each flag, precision and recall on the tuning part, the
-held-out part, the fresh check set (fresh.csv, coded later), the second fresh check set (fresh2.csv, coded blind and
-never tuned on) and all of them, and lists every disagreement. `draw_sample` and `draw_fresh2` are the rules that
-chose the measures (the hand flags were then added by reading each text); they are kept so that the choice can be
-rerun and checked.
+held-out part, the fresh check set (fresh.csv, coded later), the second fresh check set (fresh2.csv, coded blind,
+tuned on in the third revision), the third (fresh3.csv, coded blind and never tuned on) and all of them, and lists
+every disagreement. `draw_sample`, `draw_fresh2` and `draw_fresh3` are the rules that chose the measures (the hand
+flags were then added by reading each text); they are kept so that the choice can be rerun and checked.
 """
 
 from __future__ import annotations
@@ -22,16 +22,21 @@ from analysis.indicators.concreteness import FLAGS, measure_flags
 SAMPLE_DIR = paths.TEST_DATA / "measure_quality"
 SAMPLE = SAMPLE_DIR / "sample.csv"
 FRESH = SAMPLE_DIR / "fresh.csv"  # coded after the sample's rules were tuned, before the owner rules were revised
-FRESH2 = SAMPLE_DIR / "fresh2.csv"  # drawn and coded blind before the second revision; never tuned on
+FRESH2 = SAMPLE_DIR / "fresh2.csv"  # drawn and coded blind before the second revision; tuned on in the third
 FRESH2_SEED = 16
 FRESH2_SIZE = 120
 FRESH2_FIRST_ID = 261
 FRESH2_LATE_FOLDERS = ("real_check4",)  # appeared after fresh2's draw: all its measures were added, coded blind
+FRESH3 = SAMPLE_DIR / "fresh3.csv"  # drawn and coded blind before the third revision; never tuned on
+FRESH3_SEED = 17
+FRESH3_FIRST_ID = 384
+FRESH3_OTHER_FOLDERS = ("genre",)  # synthetic but genre-true notices (tests/data/genre), none of them coded before
+FRESH3_OTHER_MAX = 80
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
@@ -159,6 +164,44 @@ def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
     ]
 
 
+def draw_fresh3(other_max: int = FRESH3_OTHER_MAX, seed: int = FRESH3_SEED) -> list[dict]:
+    """The third fresh check set: every measure not yet coded, drawn by a fixed rule before coding.
+
+    A measure counts as already coded when its span overlaps the span of a measure of sample.csv, fresh.csv or
+    fresh2.csv of the same source and notice. All of the seeds' uncoded measures are taken (in seed and text
+    order), then the uncoded measures of the real folders (`REAL_FOLDERS` and `FRESH2_LATE_FOLDERS`) and of the
+    other notices of the test data (`FRESH3_OTHER_FOLDERS`, read whole): all of them when there are no more than
+    `other_max`, else `other_max` drawn with `random.Random(seed)`. Rows are numbered from `FRESH3_FIRST_ID` in that
+    order; `split` is "fresh3".
+    """
+    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for path in (SAMPLE, FRESH, FRESH2):
+        for row in read_sample(path, flags=False):
+            taken.setdefault((row["source"], row["doc_id"]), []).append((int(row["span_start"]), int(row["span_end"])))
+    chosen = [m for m in _extracted_measures("seed", paths.RAW) if not _overlaps(m, taken)]
+    chosen.sort(key=lambda m: (m["doc_id"], m["problem_seq"], m["measure_seq"]))
+    other = [m for m in _real_measures(REAL_FOLDERS + FRESH2_LATE_FOLDERS) if not _overlaps(m, taken)]
+    other += [
+        m
+        for name in FRESH3_OTHER_FOLDERS
+        for m in _extracted_measures(name, paths.TEST_DATA / name)
+        if not _overlaps(m, taken)
+    ]
+    if len(other) > other_max:
+        picked = set(random.Random(seed).sample(range(len(other)), other_max))
+        other = [m for i, m in enumerate(other) if i in picked]
+    chosen += other
+    return [
+        {
+            "sample_id": FRESH3_FIRST_ID + i,
+            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
+            "split": "fresh3",
+            "text": m["text"],
+        }
+        for i, m in enumerate(chosen)
+    ]
+
+
 def read_sample(path: Path = SAMPLE, flags: bool = True) -> list[dict]:
     """The hand-coded sample: one dict per measure, the four hand flags as bools (left as read when not `flags`)."""
     with path.open(encoding="utf-8", newline="") as fh:
@@ -210,7 +253,7 @@ def report(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rows = read_sample() + read_sample(FRESH) + read_sample(FRESH2)
+    rows = read_sample() + read_sample(FRESH) + read_sample(FRESH2) + read_sample(FRESH3)
     print(report(rows))
     if "--quiet" not in args:
         print()

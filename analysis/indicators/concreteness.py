@@ -78,6 +78,16 @@ class _Patterns:
     name_after: re.Pattern[str]
     elect_after: re.Pattern[str]
     counterpart: re.Pattern[str]
+    self_unit: re.Pattern[str]
+    higher: re.Pattern[str]
+    function_unit: re.Pattern[str]
+    function_name: re.Pattern[str]
+    kept: re.Pattern[str]
+    function_generic: re.Pattern[str]
+    object_verb_before: re.Pattern[str]
+    written: re.Pattern[str]
+    spent: re.Pattern[str]
+    demand_before: re.Pattern[str]
     counterpart_before: re.Pattern[str]
     enumerated: re.Pattern[str]
     placed: re.Pattern[str]
@@ -113,11 +123,15 @@ def _patterns() -> _Patterns:
     places = _alt(o, "place_prefix")
     # 办 ends a unit (镇农社办), not a word (办公, 办理, 办事, 办件, 办结): 市协同办公平台 names no unit
     not_word = r"(?![学技研普室])(?!(?<=办)[公理事件结法])"
-    placed_unit = rf"(?:{places}){_CJK_RUN}{{1,12}}?(?:{_alt(o, 'unit_suffix')}){not_word}"
+    # a unit's name may hold digits (市12345热线中心)
+    placed_unit = rf"(?:{places})[\u4e00-\u9fff\d]{{1,12}}?(?:{_alt(o, 'unit_suffix')}){not_word}"
+    # a unit ending in 局/委, as the issuer names itself (市政数局): kept apart, see _acts
+    self_unit = rf"(?:{places})[\u4e00-\u9fff\d]{{1,12}}?(?:{_alt(o, 'self_suffix')})(?![员托会势面部限])"
     section = rf"{_CJK_RUN}{{2,10}}?(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分])"
     # units named one by one before 等部门 (公安、民政、卫健等部门): named, though the list ends in 等
     name_char = rf"(?:(?![{''.join(sorted(_NOT_IN_NAMES))}]){_CJK_RUN})"
-    enumerated = rf"(?:{name_char}{{2,8}}、)+{name_char}{{2,8}}?等(?:{_alt(o, 'enumerated_end')})"
+    # …and a single unit so named before 等部门 (与财政等部门研究编制)
+    enumerated = rf"(?:{name_char}{{2,8}}、)*{name_char}{{2,8}}?等(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
         lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
@@ -129,6 +143,19 @@ def _patterns() -> _Patterns:
         name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})"),
         elect_after=re.compile(rf"{clause}{{0,6}}(?:{_alt(o, 'elect_after')})"),
         counterpart=re.compile(_alt(o, "counterpart_verb")),
+        self_unit=re.compile(self_unit),
+        higher=re.compile(rf"(?:{_alt(o, 'higher_prefix')})"),
+        function_unit=re.compile(
+            rf"(?:{_alt(o, 'acting_after')})(?P<who>{name_char}{{2,4}}?(?:{_alt(o, 'function_end')}))"
+            rf"(?!{_alt(o, 'generic')}|人员)"  # 组织财务部门相关人员: the staff, not the unit
+        ),
+        function_name=re.compile(rf"{name_char}{{2,4}}?(?:{_alt(o, 'function_end')})"),
+        kept=re.compile(rf"(?:{_alt(d, 'ledger_verb')}){clause}{{0,12}}?(?:{_alt(d, 'ledger')})"),
+        function_generic=re.compile(rf"(?:{_alt(o, 'function_generic')}|{_alt(o, 'generic')})"),
+        object_verb_before=re.compile(rf"(?:{_alt(o, 'object_verb')}){clause}{{0,8}}$"),
+        written=re.compile(rf"在《[^》]{{1,80}}》中(?:{_alt(d, 'written_verb')})"),
+        spent=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,10}}?(?:{_alt(d, 'money')})"),
+        demand_before=re.compile(rf"(?:{_alt(d, 'demand')}){clause}{{0,20}}$"),
         counterpart_before=re.compile(rf"(?:{_alt(o, 'counterpart_marker')}){clause}{{0,4}}$"),
         enumerated=re.compile(enumerated),
         unit=re.compile(rf"{placed_unit}|{section}"),
@@ -150,6 +177,7 @@ def _patterns() -> _Patterns:
         make=re.compile(
             rf"(?:{_alt(d, 'make_verb')})(?!的){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"
             rf"|(?:{_alt(d, 'hand_in_verb')})(?!的){clause}{{0,24}}?(?:{_alt(d, 'handed_in')})"
+            rf"|(?:{_alt(d, 'named_make_verb')})《"
         ),
         build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
         built=re.compile(rf"(?:{_alt(d, 'system')})(?:进行|实施)?(?:{_alt(d, 'built_after')})"),
@@ -247,9 +275,10 @@ def _stated_owner(p: _Patterns, text: str) -> Flag | None:
     for pattern in (p.field, p.lead, p.co_actor):
         for m in pattern.finditer(text):
             who = m.groupdict().get("who")
-            listed = who is not None and p.enumerated.fullmatch(who)
-            generic = who is not None and not listed and p.generic_inside.search(who)
-            if generic or (pattern is p.co_actor and not (listed or p.placed.match(who or ""))):
+            listed = who is not None and _listed_units(p, who)
+            function = who is not None and pattern is p.co_actor and _function_unit(p, who)
+            generic = who is not None and not (listed or function) and p.generic_inside.search(who)
+            if generic or (pattern is p.co_actor and not (listed or function or p.placed.match(who or ""))):
                 continue
             if pattern is p.co_actor and p.counterpart.search(_clause_after(text, m.end())):
                 continue  # 与市委编办沟通, 与…平台对接: a counterpart, not a co-actor
@@ -257,15 +286,26 @@ def _stated_owner(p: _Patterns, text: str) -> Flag | None:
     return None
 
 
+def _listed_units(p: _Patterns, who: str) -> bool:
+    """Whether `who` is units named one by one before 等部门 (公安、民政等部门, 财政等部门), none of them generic."""
+    return bool(p.enumerated.fullmatch(who)) and not p.function_generic.search(who)
+
+
+def _function_unit(p: _Patterns, who: str) -> bool:
+    """Whether `who` is a department named by its function (公安部门), not a generic one (相关部门, 业务部门)."""
+    return bool(p.function_name.fullmatch(who)) and not p.function_generic.search(who)
+
+
 def _acting_owner(p: _Patterns, text: str) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     found = []
-    for pattern in (p.role, p.body, p.unit, p.enumerated):
+    for pattern in (p.role, p.body, p.unit, p.enumerated, p.self_unit, p.function_unit):
         m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m)), None)
         if m is not None:
             # a list read from its verb (督促公安、民政…等部门): the span starts at the first unit
             lead = re.match(_alt("has_owner", "acting_after"), m[0]) if pattern is p.enumerated else None
-            found.append((m.start() + (lead.end() if lead else 0), m.end()))
+            start = m.start("who") if pattern is p.function_unit else m.start() + (lead.end() if lead else 0)
+            found.append((start, m.end()))
     if not found:
         return NO
     start, end = min(found)
@@ -277,19 +317,36 @@ def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -
     before = _clause_before(text, m.start())
     if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
         return False
+    if p.object_verb_before.search(before):
+        return False  # 约谈该项目设计负责人, 引导党支部班子: the object, not an actor
+    if pattern in (p.role, p.body) and "各" + m[0] in text[: m.start()]:
+        return False  # 各党支部…，党支部班子: the generic named before, not a named one
     if pattern is not p.role and p.cited_before.search(before):
         return False
     if pattern is not p.unit and (p.name_after.match(text, m.end()) or p.elect_after.match(text, m.end())):
         return False  # 党组会议记录, 班子成员岗位, 党总支部支委会换届…: a name or an object, not an actor
     if p.counterpart_before.search(before) and p.counterpart.search(_clause_after(text, m.end())):
         return False  # 与区委理论学习中心组充分对标: a counterpart, not an actor
-    if pattern is p.unit and not _named_unit(m[0], text, m.start()):
-        return False
-    if pattern is p.enumerated and not (
-        _subject_position(text, m.start()) or p.acting_before.search(_clause_before(text, m.start()))
-    ):
+    if not _named_kind(p, pattern, text, m, before):
         return False
     return not _inside(p.book, text, m.start())
+
+
+def _named_kind(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], before: str) -> bool:
+    """The test each kind of unit mention adds: a named unit, a 局/委 that is not the issuer, a function named."""
+    if pattern is p.unit:
+        return _named_unit(m[0], text, m.start())
+    if pattern is p.self_unit:
+        # the issuer names itself 市…局 or …委: only a unit placed higher (省发改委) acting, or one made to act
+        # (协调省发改委, 推动市…局), is another unit
+        acting = bool(p.acting_before.search(before))
+        higher = bool(p.higher.match(m[0])) and _named_unit(m[0], text, m.start())
+        return (acting or higher) and not (p.generic_inside.search(m[0]) or any(c in _NOT_IN_NAMES for c in m[0]))
+    if pattern is p.function_unit:
+        return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
+    if pattern is p.enumerated:
+        return _listed_units(p, m[0]) and bool(_subject_position(text, m.start()) or p.acting_before.search(before))
+    return True
 
 
 def _inside(pattern: re.Pattern[str], text: str, pos: int) -> bool:
@@ -311,12 +368,12 @@ def quantity_flag(text: str) -> Flag:
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in blocked):
                 continue
-            if m.start() > 0 and text[m.start() - 1] == "第":
-                continue
+            if m.start() > 0 and text[m.start() - 1] in "第月":
+                continue  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
             if pattern is p.number and (
-                text.startswith("号", m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3)
+                text.startswith(("号", "月"), m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3)
             ):
-                continue  # a document number (〔2023〕21号) or a year the time grammar did not take (not 超过1年)
+                continue  # a document number (〔2023〕21号), a month or a year the time grammar did not take (5月16、…)
             hits.append((m.start(), m.end()))
             break
     if not hits:
@@ -329,10 +386,12 @@ def deliverable_flag(text: str) -> Flag:
     """The first thing produced: a document or ledger made, a system built, money recovered, a 书面检讨."""
     p = _patterns()
     hits = []
-    for pattern in (p.make, p.build, p.built, p.recover, p.refunded, p.standalone):
+    for pattern in (p.make, p.build, p.built, p.recover, p.refunded, p.standalone, p.written, p.spent, p.kept):
         for m in pattern.finditer(text):
             if pattern in (p.make, p.build, p.built) and not _produced(p, pattern, text, m):
                 continue
+            if pattern is p.spent and p.demand_before.search(_clause_before(text, m.start())):
+                continue  # 督促…退还资金: asked back, not yet recovered
             hits.append((m.start(), m.end()))
             break
     if not hits:
@@ -348,6 +407,10 @@ def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str
         return False
     if pattern is p.built:
         return not p.noun_after.match(text, m.end())
+    if pattern is p.build and (
+        p.noun_after.match(text, m.end()) or p.demand_before.search(_clause_before(text, m.start()))
+    ):
+        return False  # 完善专区内容: the content, not the system; 要求…完善功能: asked of others
     verb = re.match(rf"(?:{_alt('has_deliverable', 'build_verb')})", m[0]) if pattern is p.build else None
     return not (verb and p.noun_after.match(text, m.start() + verb.end()))
 
