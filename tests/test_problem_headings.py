@@ -690,6 +690,27 @@ def test_a_notice_on_one_line_without_spaces():
     assert text[first["span_start"] : first["span_end"]].startswith("1.关于“流行病学调查信息化水平低”")
 
 
+def test_a_notice_on_one_line_with_spaces_at_some_breaks_only():
+    # GENRE.md: the whole notice on one line; here the title and a few headings kept a space, the items none
+    text = (
+        "中共某某县统计局党组关于县委第二巡察组反馈意见整改情况的通报 根据县委统一部署,2024年3月1日至4月30日,"
+        "县委第二巡察组对县统计局党组开展了常规巡察。2024年6月5日,县委第二巡察组反馈了巡察意见。现将整改情况予以公布。"
+        "一、整改工作开展情况 局党组高度重视,成立整改领导小组,召开党组会议专题研究部署整改工作,制定整改方案,明确责任"
+        "领导、责任科室和整改时限,建立整改台账,实行销号管理。局党组书记切实履行第一责任人职责,带头研究重大问题。"
+        "二、反馈问题整改落实情况 (一)理论学习不深入的问题。整改情况:制定学习计划,开展专题研讨。目前已完成整改。"
+        "(二)统计数据质量管控不严的问题。整改情况:建立三级审核制度。目前正在整改。三、下一步工作打算 持续巩固整改成果。"
+    )
+    extraction = extract_text(text)
+    assert rows(extraction, "title", "status") == [
+        ("理论学习不深入的问题", "complete"),
+        ("统计数据质量管控不严的问题", "in_progress"),
+    ]
+    assert (extraction.document["reviewer"], str(extraction.document["feedback_date"])) == (
+        "县委第二巡察组",
+        "2024-06-05",
+    )
+
+
 def test_marker_variants_a_page_may_print():
     from analysis.extract.markers import match_marker
 

@@ -98,8 +98,11 @@ _PINYIN = re.compile(rf"\((?<=[\u4e00-\u9fff]\()(?=[a-zü{_TONED}]{{0,5}}[{_TONE
 def normalize(source: str) -> Normalized:
     """Return the reading form of `source`: half-width ASCII, no markdown, words rejoined across line breaks."""
     text, origin = _half_width(source)
+    # A page that lost its line breaks may have kept spaces at some of them only: the markers glued to the text
+    # before them still need their breaks.
+    one_line = _one_line(text)
     text = _split_run_on_lines(text)
-    if _one_line(text):
+    if one_line:
         text, origin = _rewrite(text, origin, _GLUED_MARKER, lambda m: "\n")
     text, origin = _rewrite(text, origin, _MARKDOWN, lambda m: "")
     if "标题:" in text:
@@ -173,6 +176,7 @@ def _split_run_on_lines(text: str) -> str:
                     split = seg[-1] in "。;:!?" or (heading and "。" not in seg and len(seg) <= 80)
                 else:
                     split = heading and len(seg) <= 40 and not _HEADING_STOPS.search(seg) and _CJK.match(after)
+                split = split or _is_title(seg)
                 if split:
                     if chars is None:
                         chars = list(text)
@@ -180,6 +184,16 @@ def _split_run_on_lines(text: str) -> str:
                     seg_start = m.end()
         line_start += len(line) + 1
     return text if chars is None else "".join(chars)
+
+
+def _is_title(segment: str) -> bool:
+    """Whether a segment of a run-on line is the notice's title (…关于…整改情况的通报), which its header follows."""
+    return (
+        "关于" in segment
+        and segment.endswith(_TITLE_ENDINGS)
+        and len(segment) <= 80
+        and not _HEADING_STOPS.search(segment)
+    )
 
 
 # A notice on one line with no spaces either (…予以公布。一、整改工作组织情况…二、…(一)…): a line break goes before
