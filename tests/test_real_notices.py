@@ -69,6 +69,16 @@ def test_an_audit_report_to_the_congress_is_issued_by_the_audit_office() -> None
     assert _issuer(text) == ("广东省审计厅", "body")
 
 
+def test_an_audit_office_named_by_its_level_takes_its_place_from_the_head() -> None:
+    # check6 02_qingdao: the presenter line says 市审计局局长, the announcement header names 青岛市审计局
+    text = (
+        "青岛市审计局审计结果公告2021年第3号(总第69号)\n关于青岛市2020年度市级预算执行和其他财政收支审计查出问题整改情况的报告\n"
+        "——2021年12月28日在市十六届人大常委会第十七次会议上\n市审计局局长\n主任、各位副主任、秘书长、各位委员:\n"
+        "受市政府委托,现将青岛市2020年度市级预算执行和其他财政收支审计查出问题的整改情况报告如下。"
+    )
+    assert _issuer(text) == ("青岛市审计局", "body")
+
+
 def test_a_discipline_commission_that_reposted_the_notice_is_not_its_issuer() -> None:
     text = "来源:区纪委区监委\n区委巡察组对区档案馆开展了巡察。"
     assert _issuer(text) == ("区档案馆", "body")
@@ -212,6 +222,15 @@ def test_facts_of_the_fifth_check_set() -> None:
     result = evaluate_real(REAL.parent / "real_check5")
     assert result["facts"]["share_right"] >= 0.97, result["facts"]
     assert result["facts"]["share_filled"] <= 0.02, result["facts"]
+
+
+def test_facts_of_the_sixth_check_set() -> None:
+    # tests/data/real_check6: 2 notices (a district committee's 巡视 notice, a city audit office's report). Blind:
+    # 93.3% right, 86.7% of stated facts, 0.0% filled; after the rule it taught (an audit office named by its level
+    # takes its place from the head): 100%.
+    facts = evaluate_real(REAL.parent / "real_check6")["facts"]
+    assert facts["share_right"] >= 0.97, facts
+    assert facts["share_filled"] <= 0.02, facts
 
 
 # --- headline totals -----------------------------------------------------------------------------------------

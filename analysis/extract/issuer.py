@@ -213,7 +213,18 @@ def audit_office(text: str) -> Reading | None:
     found = _PRESENTER.search(head) or AUDIT_OFFICE.search(head)
     if not found or len(found["r"]) < 3:
         return None
-    return Reading(found["r"], found.start("r"), found.end("r"), "body")
+    return _with_place(head, Reading(found["r"], found.start("r"), found.end("r"), "body"))
+
+
+def _with_place(head: str, office: Reading) -> Reading:
+    """The office under the name that adds its place, when the head gives one (市审计局局长 beside the header
+    青岛市审计局审计结果公告: 青岛市审计局); else `office` as it is."""
+    for m in AUDIT_OFFICE.finditer(head):
+        name = m["r"]
+        place = name[: -len(office.value)] if name.endswith(office.value) and name != office.value else ""
+        if place and resolve(place + office.value[0]) is not None:
+            return Reading(name, m.start("r"), m.end("r"), "body")
+    return office
 
 
 # --- the body ------------------------------------------------------------------------------------------------
