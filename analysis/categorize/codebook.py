@@ -6,8 +6,8 @@ touching code. Its keywords are the codebook's "typical words" plus the terms of
 `category_training.csv` is the hand-coded gold problems of the five seed notices (tests/data/gold/problems.csv:
 city_key, problem_seq, title, area, topic, category; 144 rows, two coders, κ 0.97) with the description and
 measures text the extractor reads for each of them from data/raw (the notices are public documents), followed by
-415 real problem statements of other agencies, title only: 233 of 51 issuers (tests/data/real/problem_categories.csv,
-two coders, κ 0.92) and 182 of 37 more source pages (tests/data/category_statements/, one coder each). `source`,
+511 real problem statements of other agencies, title only: 233 of 51 issuers (tests/data/real/problem_categories.csv,
+two coders, κ 0.92) and 278 of 60 more source pages (tests/data/category_statements/, one coder each). `source`,
 `id`, `issuer`, `agency_type` and `url` say where each row comes from. The package ships its own copy so that it
 never reads tests/; `python -m analysis.categorize.training` rebuilds it.
 """

@@ -11,7 +11,7 @@ from the published notices. A gold problem the extraction does not reproduce (mi
 build: training text must belong to the problem it is filed under.
 
 The real statements (233 problem headings of 51 issuers: courts, hospitals, universities, mass organisations, state
-firms, townships, audit findings…, coded twice by the codebook, κ 0.92; then 182 more of 37 source pages, each file
+firms, townships, audit findings…, coded twice by the codebook, κ 0.92; then 278 more of 60 source pages, each file
 coded by one coder) carry their agreed category, their issuer, agency type and source page. They have a title
 only. Every row says where it comes from: `source` ("seed" or "real"), `id` (city_key-problem_seq or the statement
 id), `url`, `issuer` and `agency_type` ("data_bureau" for the seeds).
@@ -34,6 +34,7 @@ REAL_STATEMENTS = (
     TEST_DATA / "real" / "problem_categories.csv",
     TEST_DATA / "category_statements" / "statements_b.csv",
     TEST_DATA / "category_statements" / "statements_c.csv",
+    TEST_DATA / "category_statements" / "statements_d.csv",
 )
 SEED_AGENCY_TYPE = "data_bureau"
 
