@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.categorize.keywords import clean_text
 
 TEXT_COLUMNS = ("title", "area", "topic", "description", "measures")
+HEADING_COLUMNS = ("area", "topic")
 # 沈阳's 整改成效 (part "result") report outcomes; the training text holds what was done, so only measures count.
 MEASURE_PARTS = ("measure",)
 
@@ -75,7 +76,13 @@ class ProblemTexts:
         def column(name: str) -> list[str]:
             if name not in frame.columns:
                 return [""] * len(frame)
-            return [clean_text(v) for v in frame[name].tolist()]
+            values = frame[name].tolist()
+            if name not in HEADING_COLUMNS:
+                return [clean_text(v) for v in values]
+            # Each distinct heading cleaned once: the problems of a notice share their area and topic. Only strings
+            # are keys: 1, 1.0 and True are one key but not one text.
+            cleaned = {value: clean_text(value) for value in set(values) if isinstance(value, str)}
+            return [cleaned[value] if isinstance(value, str) else clean_text(value) for value in values]
 
         title, area, topic, description, measures = (column(c) for c in TEXT_COLUMNS)
         return cls(
