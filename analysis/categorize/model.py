@@ -247,9 +247,9 @@ def shipped_version() -> str:
 
 @lru_cache(maxsize=4)
 def _version_of(stamps: tuple[tuple[Path, int, int], ...]) -> str:
-    import sklearn
+    from importlib.metadata import version  # not `import sklearn`: a worker that loads a saved model needs none
 
-    digest = hashlib.sha256(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}".encode())
+    digest = hashlib.sha256(f"scikit-learn {version('scikit-learn')}, numpy {np.__version__}".encode())
     for path, _, _ in stamps:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
