@@ -278,6 +278,40 @@ def test_ngram_counts_equal_scikit_learns(
     assert (got != expected.fit(training).transform(_AWKWARD_TEXTS)).nnz == 0
 
 
+@pytest.mark.parametrize("n_classes", [2, 3, 5])
+def test_softmax_probabilities_are_scikit_learns_to_the_bit(n_classes: int) -> None:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    from analysis.categorize.linear import Softmax
+
+    rng = np.random.default_rng(n_classes)
+    dense = rng.random((60, 40)) * (rng.random((60, 40)) < 0.2)
+    features = csr_matrix(dense)
+    labels = np.arange(60) % n_classes
+    fitted = LogisticRegression(C=10.0, solver="newton-cg", max_iter=1000).fit(features, labels)
+    ours = Softmax.of(fitted)
+    assert (ours is fitted) == (n_classes == 2)  # a binary model is a logistic, kept as fitted
+    assert ours.predict_proba(features).tobytes() == fitted.predict_proba(features).tobytes()
+
+
+def test_a_saved_model_categorises_without_importing_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    from analysis.categorize.model import fitted_model
+
+    fitted_model()  # saved in models/ if it was not
+    code = (
+        "import sys, pandas as pd; from analysis.categorize.assign import categorize; "
+        "categorize(pd.DataFrame({'title': ['政府采购不规范'], 'description': ['合同']})); "
+        "print(any(name.split('.')[0] == 'sklearn' for name in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_ngram_counts_refuse_longer_ngrams() -> None:
     from analysis.categorize.ngrams import CharNgramCounts
 

@@ -13,6 +13,8 @@ Importing this module is cheap: scikit-learn loads when a model is fitted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from analysis.categorize.codebook import load_codebook, load_training
@@ -33,15 +35,17 @@ __all__ = [
 
 
 def categorize(
-    problems: pd.DataFrame, training: pd.DataFrame | None = None, measures: pd.DataFrame | None = None
+    problems: pd.DataFrame,
+    training: pd.DataFrame | None = None,
+    measures: pd.DataFrame | Sequence[Mapping[str, object]] | None = None,
 ) -> pd.DataFrame:
     """Assign one codebook category to each problem.
 
     `problems` may have title, area, topic, description and measures (the measures' text; any of them missing or
-    empty). Pass the extracted measures table as `measures` (doc_id, problem_seq, part, text) to have each
-    problem's measures read too: they often name the failing object, and the shipped model is trained on them, so
-    leaving them out costs accuracy. `training` has the same text columns plus category; by default the shipped
-    training set (the hand-coded gold problems with their description and measures) is used.
+    empty). Pass the extracted measures table (or its rows, as dicts) as `measures` (doc_id, problem_seq, part, text)
+    to have each problem's measures read too: they often name the failing object, and the shipped model is trained
+    on them, so leaving them out costs accuracy. `training` has the same text columns plus category; by default the
+    shipped training set (the hand-coded gold problems with their description and measures) is used.
     Returns, on the index of `problems`: category (a codebook key), category_confidence (0..1: the models'
     probability, or the rule's measured precision), category_evidence (the keywords or n-grams that decided) and
     category_source ("rule" or "model").
@@ -60,7 +64,7 @@ def categorized(problems: list[dict], measures: list[dict], overrides: list[dict
     reported, never guessed).
     """
     frame = pd.DataFrame(problems)
-    frame = frame.join(categorize(frame, measures=pd.DataFrame(measures) if measures else None))
+    frame = frame.join(categorize(frame, measures=measures or None))  # the rows: no table needed to join them
     if not overrides:
         return frame, []
     try:

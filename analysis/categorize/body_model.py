@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.categorize.explain import pushing_features
+from analysis.categorize.linear import Softmax
 from analysis.categorize.ngrams import CharTfidf
 
 REGULARISATION_C = 10.0
@@ -38,6 +39,7 @@ class BodyModel:
             C=REGULARISATION_C, class_weight=CLASS_WEIGHT, solver="newton-cg", max_iter=1000
         )
         self.classifier.fit(self.features(body), labels)
+        self.classifier = Softmax.of(self.classifier)  # predicts without scikit-learn
         return self
 
     def probabilities(self, features) -> pd.DataFrame:

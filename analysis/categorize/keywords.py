@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 
 from analysis.read.sources import t2s
 
@@ -46,11 +44,12 @@ class KeywordHits:
 @dataclass(frozen=True)
 class _BigramIndex:
     """The keywords in codebook order as (category, word, number of bigrams), for each bigram the positions of the
-    keywords that have it (a text then meets only the keywords it shares a bigram with, not all of them), and the
-    positions of one-character keywords, which have no bigram to be found by."""
+    keywords that have it (a text then meets only the keywords it shares a bigram with, not all of them), the set of
+    those bigrams, and the positions of one-character keywords, which have no bigram to be found by."""
 
     words: list[tuple[str, str, int]]
     positions: dict[str, list[int]]
+    grams: frozenset[str]
     single_characters: frozenset[int]
 
 
@@ -63,14 +62,18 @@ def _bigram_index(keywords: tuple[tuple[str, tuple[str, ...]], ...]) -> _BigramI
         for gram in _bigrams(word):
             positions.setdefault(gram, []).append(position)
     single = frozenset(p for p, (_, word, _) in enumerate(words) if len(word) < 2)
-    return _BigramIndex(words, positions, single)
+    return _BigramIndex(words, positions, frozenset(positions), single)
 
 
 def keyword_hits(text: str, keywords: Mapping[str, tuple[str, ...]]) -> KeywordHits:
     """The exact and the near hits of the codebook `keywords` in `text`, from one pass over its bigrams."""
     index = _bigram_index(tuple(keywords.items()))
-    grams = _bigrams(text) if text else ()
-    shared = Counter(chain.from_iterable(index.positions.get(gram, ()) for gram in grams))
+    # Most of a text's bigrams are in no keyword: one set intersection (in C) leaves out those before counting, and
+    # the few left are counted in a plain dict (Counter's set-up costs more than counting them).
+    shared: dict[int, int] = {}
+    for gram in _bigrams(text) & index.grams if text else ():
+        for position in index.positions[gram]:
+            shared[position] = shared.get(position, 0) + 1
     near: dict[str, tuple[float, str]] = {}
     for position in sorted(shared):  # keyword order: of two equal shares, the first keyword's word is named
         key, word, size = index.words[position]

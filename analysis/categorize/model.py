@@ -128,11 +128,14 @@ class CategoryModel:
         classes = sorted(set(by_title.columns) | set(by_body.columns))
         by_title = by_title.reindex(columns=classes, fill_value=0.0).to_numpy()
         by_body = by_body.reindex(columns=classes, fill_value=0.0).to_numpy()
-        residual = classes.index(RESIDUAL_CATEGORY) if RESIDUAL_CATEGORY in classes else None
+        has_title = np.array([texts.has_title_view(i) for i in range(len(texts.title))], dtype=bool)
+        has_body = np.array([bool(body) for body in texts.body], dtype=bool)
+        weights = np.column_stack([np.where(has_title, 1 - BODY_WEIGHT, 0.0), np.where(has_body, BODY_WEIGHT, 0.0)])
+        combined = _combined(by_title, by_body, weights, classes)
+        best = np.argmax(combined, axis=1)
         rows = []
         for i, title_hits in enumerate(self._title_hits(texts, cue_hits)):
-            has_title, has_body = texts.has_title_view(i), bool(texts.body[i])
-            if not (has_title or has_body):
+            if not (has_title[i] or has_body[i]):
                 rows.append(("other", 0.0, "no text to categorise", "rule"))
                 continue
             rule = _rule(title_hits)
@@ -140,29 +143,22 @@ class CategoryModel:
                 key, words = rule
                 rows.append((key, RULE_CONFIDENCE, "rule: title names " + ", ".join(words), "rule"))
                 continue
-            weights = ((1 - BODY_WEIGHT) if has_title else 0.0, BODY_WEIGHT if has_body else 0.0)
-            combined = (weights[0] * by_title[i] + weights[1] * by_body[i]) / sum(weights)
-            if residual is not None:
-                combined = combined.copy()
-                combined[residual] *= RESIDUAL_WEIGHT
-                combined /= combined.sum()
-            best = int(np.argmax(combined))
-            key = classes[best]
+            key = classes[best[i]]
             evidence = []
-            if has_title:
+            if has_title[i]:
                 evidence += self.title_model.evidence(title_features, i, key, cue_hits[i], TITLE_EVIDENCE_ITEMS)
-            if has_body:
+            if has_body[i]:
                 evidence += self.body_model.evidence(body_features, i, key, BODY_EVIDENCE_ITEMS)
             shares = ", ".join(
-                f"{view} {p[best]:.2f}"
-                for view, p, w in (("title", by_title[i], weights[0]), ("text", by_body[i], weights[1]))
+                f"{view} {p[best[i]]:.2f}"
+                for view, p, w in (("title", by_title[i], weights[i, 0]), ("text", by_body[i], weights[i, 1]))
                 if w
             )
             if evidence:
                 text = f"model ({shares}): " + "; ".join(evidence)
             else:
                 text = f"model ({shares}): no feature favours {key}; it is the least unlikely category"
-            confidence = float(combined[best])
+            confidence = float(combined[i, best[i]])
             rows.append((key, calibrate(confidence) if calibrated else confidence, text, "model"))
         return _typed(pd.DataFrame(rows, index=problems.index, columns=OUTPUT_COLUMNS))
 
@@ -172,6 +168,26 @@ class CategoryModel:
             hits if cue == title else keyword_hits(title, self.keywords)
             for title, cue, hits in zip(texts.title, texts.cue, cue_hits, strict=True)
         ]
+
+
+def _combined(by_title: np.ndarray, by_body: np.ndarray, weights: np.ndarray, classes: list[str]) -> np.ndarray:
+    """Each problem's category probabilities: the two models' weighted mean, the residual category scaled down.
+
+    All problems at once (one problem at a time was a dozen numpy calls each); every element goes through the same
+    operations in the same order as it did one row at a time. A row with no view gets zeros, and is not used.
+    """
+    total = weights.sum(axis=1)
+    total[total == 0] = 1.0
+    combined = (weights[:, :1] * by_title + weights[:, 1:] * by_body) / total[:, None]
+    # Row by row, each row was a contiguous array summed pairwise; the models' frames give column-major arrays, whose
+    # rows numpy would sum in another order (a last-bit difference): sum C-ordered rows.
+    combined = np.ascontiguousarray(combined)
+    if RESIDUAL_CATEGORY in classes:
+        combined[:, classes.index(RESIDUAL_CATEGORY)] *= RESIDUAL_WEIGHT
+        sums = combined.sum(axis=1)
+        sums[sums == 0] = 1.0
+        combined /= sums[:, None]
+    return combined
 
 
 def calibrate(probability: float) -> float:
@@ -231,9 +247,9 @@ def shipped_version() -> str:
 
 @lru_cache(maxsize=4)
 def _version_of(stamps: tuple[tuple[Path, int, int], ...]) -> str:
-    import sklearn
+    from importlib.metadata import version  # not `import sklearn`: a worker that loads a saved model needs none
 
-    digest = hashlib.sha256(f"scikit-learn {sklearn.__version__}, numpy {np.__version__}".encode())
+    digest = hashlib.sha256(f"scikit-learn {version('scikit-learn')}, numpy {np.__version__}".encode())
     for path, _, _ in stamps:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

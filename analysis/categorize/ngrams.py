@@ -109,7 +109,12 @@ def _key(ngram: str) -> int:
 
 
 class CharTfidf:
-    """TF-IDF of character n-grams: TfidfVectorizer(analyzer="char", …) with the counting done by CharNgramCounts."""
+    """TF-IDF of character n-grams: TfidfVectorizer(analyzer="char", …) with the counting done by CharNgramCounts.
+
+    Fitting uses scikit-learn's TfidfTransformer; transforming does its arithmetic here, operation for operation
+    (the same numbers, bit for bit: tests/test_categories.py), so that a worker that only categorises never imports
+    scikit-learn (most of a second of each worker's start).
+    """
 
     def __init__(self, ngram_range: tuple[int, int], min_df: int = 1, sublinear_tf: bool = True) -> None:
         self.counts = CharNgramCounts(ngram_range, min_df)
@@ -120,7 +125,8 @@ class CharTfidf:
         from sklearn.feature_extraction.text import TfidfTransformer
 
         self.counts.fit(texts)
-        self.weights = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(self.counts.transform(texts))
+        fitted = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(self.counts.transform(texts))
+        self.idf = np.asarray(fitted.idf_, dtype=np.float64)
         return self
 
     def get_feature_names_out(self) -> list[str]:
@@ -128,5 +134,17 @@ class CharTfidf:
         return self.counts.get_feature_names_out()
 
     def transform(self, texts: list[str]):
-        """The TF-IDF matrix of `texts`, one L2-normalised row per text."""
-        return self.weights.transform(self.counts.transform(texts))
+        """The TF-IDF matrix of `texts`, one L2-normalised row per text: TfidfTransformer(norm="l2").transform."""
+        matrix = self.counts.transform(texts).astype(np.float64)
+        if self.sublinear_tf:
+            np.log(matrix.data, matrix.data)
+            matrix.data += 1.0
+        matrix.data *= self.idf[matrix.indices]
+        # scikit-learn's l2 normalisation sums each row's squares in order, from 0.0: so does the product of the
+        # squares with a vector of ones (scipy's csr_matvec), where numpy's sums would add in another order.
+        squares = matrix.copy()
+        squares.data = matrix.data * matrix.data
+        norms = np.sqrt(squares @ np.ones(matrix.shape[1]))
+        norms[norms == 0.0] = 1.0  # a row of zeros is left as it is
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+        return matrix

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.categorize.explain import pushing_features
 from analysis.categorize.fields import ProblemTexts
 from analysis.categorize.keywords import KeywordHits, keyword_hits
+from analysis.categorize.linear import Softmax
 from analysis.categorize.ngrams import CharTfidf
 
 HEADING_WEIGHT = 0.3
@@ -84,6 +85,7 @@ class TitleModel:
             C=REGULARISATION_C, class_weight=CLASS_WEIGHT, solver="newton-cg", max_iter=1000
         )
         self.classifier.fit(self.features(texts, self.cue_hits(texts)), labels, sample_weight=sample_weight)
+        self.classifier = Softmax.of(self.classifier)  # predicts without scikit-learn
         return self
 
     def probabilities(self, features) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,11 +29,22 @@ WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "200"
 INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))
 
 
-def duplicates(notices: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """doc_id → the doc_id of the first notice (in input order) with the same bytes: counted once, as the first."""
+def duplicates(notices: Callable[[], Iterable[tuple[str, str]]]) -> dict[str, str]:
+    """doc_id → the doc_id of the first notice (in input order) with the same bytes: counted once, as the first.
+
+    `notices` gives the (doc_id, sha256) pairs in input order, and is called twice: the first pass keeps only the
+    hashes, the second the doc_ids of the notices whose hash repeats, so that no map of every doc_id is held.
+    """
+    seen: set[str] = set()
+    repeating: set[str] = set()
+    for _, sha256 in notices():
+        (repeating if sha256 in seen else seen).add(sha256)
+    del seen
     first: dict[str, str] = {}
     repeated: dict[str, str] = {}
-    for doc_id, sha256 in notices:
+    for doc_id, sha256 in notices():
+        if sha256 not in repeating:
+            continue
         if sha256 in first:
             repeated[doc_id] = first[sha256]
         else:

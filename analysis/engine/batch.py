@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
@@ -120,21 +120,24 @@ def extract_batch(
         results = _run(files, staging, chunk_size, n_workers, progress, metadata, extract, finish, executor, audit)
         failures += [message for r in results for _, message in sorted(r.failures)]
         notes += [message for r in results for message in r.messages]
-        notices = [notice for r in results for notice in r.notices]
-        kept = _carried_over(registered, notices, out_dir, staging, n_chunks, failures, notes)
-        repeated = assemble.duplicates(notices)
+        kept = _carried_over(registered, _written(results), out_dir, staging, n_chunks, failures, notes)
+        repeated = assemble.duplicates(partial(_written, results))
         notes += [
             f"{doc_id}: the same bytes as {first} — counted once, as {first}" for doc_id, first in repeated.items()
         ]
-        written_ids = {doc_id for doc_id, _ in notices if doc_id not in repeated} | set(kept)
-        written = bool(written_ids)
+        written_ids = {doc_id for doc_id, _ in _written(results) if doc_id not in repeated} | set(kept)
+        n_written = len(written_ids)
+        written = n_written > 0
+        for r in results:
+            r.notices = ""  # read: the merge need not hold them
         rows: dict[str, int] = {}
         if written:
             with assemble.system_allocator():
                 rows = assemble.merge_parts(staging, set(repeated))
                 assemble.keep_only(staging, written_ids)
-                notes += assemble.write_indicators(staging, len(written_ids), indicators)
-                notes += assemble.write_copies(staging, len(written_ids))
+                written_ids.clear()  # not needed again: the manifest below lists two files a notice
+                notes += assemble.write_indicators(staging, n_written, indicators)
+                notes += assemble.write_copies(staging, n_written)
             generation.write_manifest(staging)
             generation.switch(staging, out_dir)
     finally:
@@ -142,7 +145,7 @@ def extract_batch(
 
     return BatchReport(
         notices=len(files),
-        extracted=len(written_ids) - len(kept),
+        extracted=n_written - len(kept),
         failures=failures,
         rows=rows or dict.fromkeys(TABLES, 0),
         partitions=n_chunks if written else 0,
@@ -225,7 +228,7 @@ def _run(
 
 def _carried_over(
     registered: Mapping[str, Path] | None,
-    notices: list[tuple[str, str]],
+    notices: Iterable[tuple[str, str]],
     out_dir: Path,
     staging: Path,
     index: int,
@@ -257,6 +260,12 @@ def _carried_over(
         elif doc_id in kept:
             notes.append(f"{shown(raw)}: not built now; registered in metadata.csv, so its earlier outputs are kept")
     return kept
+
+
+def _written(results: list[ChunkResult]) -> Iterator[tuple[str, str]]:
+    """(doc_id, sha256) of every notice written, in input order."""
+    for r in results:
+        yield from r.written()
 
 
 def _seconds(results: list[ChunkResult], started: float) -> dict[str, float]:

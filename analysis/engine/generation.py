@@ -127,14 +127,35 @@ def _recover(out_dir: Path) -> None:
 
 
 def write_manifest(staging: Path) -> None:
-    """Record every file of the new generation as written by this tool (the last file written before the switch)."""
-    names = sorted(
-        (Path(root) / name).relative_to(staging).as_posix()
-        for root, _, files in os.walk(staging)
-        for name in files
-        if name not in KEEP_ALWAYS
-    )
-    (staging / MANIFEST).write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
+    """Record every file of the new generation as written by this tool (the last file written before the switch).
+
+    The relative paths, sorted, are written folder by folder: only one folder's names are held at a time (texts/ and
+    audit/ have one file per notice), not every path of the generation.
+    """
+    top = _sorted_entries(staging)  # before the manifest itself exists
+    with (staging / MANIFEST).open("w", encoding="utf-8") as manifest:
+        _write_files(staging, "", top, manifest.write)
+
+
+def _sorted_entries(folder: Path) -> list[tuple[str, bool]]:
+    """The entries of `folder` as (name, is a link), a subfolder's name with its "/", sorted.
+
+    With the "/", a subfolder sorts where the paths under it fall among its siblings' (a file "a.b" comes before
+    "a/…", "a0" after), so that walking the sorted entries gives the sorted paths."""
+    with os.scandir(folder) as scan:
+        return sorted((entry.name + "/" if entry.is_dir() else entry.name, entry.is_symlink()) for entry in scan)
+
+
+def _write_files(folder: Path, prefix: str, entries: list[tuple[str, bool]], write: Callable[[str], object]) -> None:
+    """Write `prefix` + the path of each file under `folder` (whose `entries` are given), one a line; subfolders are
+    walked as os.walk does: a link to a folder is neither a file nor followed."""
+    for name, link in entries:
+        if name.endswith("/"):
+            if not link:
+                subfolder = folder / name[:-1]
+                _write_files(subfolder, prefix + name, _sorted_entries(subfolder), write)
+        elif name not in KEEP_ALWAYS:
+            write(f"{prefix}{name}\n")
 
 
 def switch(staging: Path, out_dir: Path) -> None:

@@ -47,8 +47,15 @@ class Marker:
     end: int  # offset just after the marker within the line
 
 
+# What a marker can start with: every pattern above opens with one of these or a digit (\d: str.isdecimal). Most
+# lines of a notice start otherwise, and are done with one set lookup instead of nine failed matches.
+_FIRST_CHARACTERS = frozenset(CN_DIGITS + _CIRCLED + "(反问")
+
+
 def match_marker(line: str) -> Marker | None:
     """Recognise the numbering marker a line starts with, if any."""
+    if not line or not (line[0] in _FIRST_CHARACTERS or line[0].isdecimal()):
+        return None
     for kind, pattern in _PATTERNS:
         m = pattern.match(line)
         if not m:

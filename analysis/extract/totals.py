@@ -85,6 +85,34 @@ FIELDS = (
 )
 
 
+def _literals(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Runs of characters every match of `pattern` contains: the literal characters in a row at its top level (a
+    match consumes each of them, in order). None for a pattern that ignores case, or one the parser cannot read."""
+    from re import _constants, _parser
+
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # the parser is CPython's own, not an API: without it, every pattern is searched
+        return ()
+    runs, run = [], ""
+    for op, argument in items:
+        if op is _constants.LITERAL:
+            run += chr(argument)
+            continue
+        runs.append(run)
+        run = ""
+    return tuple(r for r in (*runs, run) if r)
+
+
+# Where a notice lacks one of a pattern's literals the pattern cannot match, and is not searched: most patterns open
+# with a numeral group, which the regex engine cannot skip ahead to, so it tries one at every character.
+_REQUIRED: dict[re.Pattern[str], tuple[str, ...]] = {
+    pattern: _literals(pattern) for patterns in _PATTERNS.values() for pattern in patterns
+}
+
+
 def read_totals(text: str, start: int, end: int) -> dict[str, Fact]:
     """The totals stated in text[start:end] (the part of the notice before its problems)."""
     return {name: Fact(value, span) for name, value, span in _stated(text, start, end)}
@@ -97,6 +125,8 @@ def _stated(text: str, start: int, end: int) -> tuple[tuple[str, object, tuple[i
     found: list[tuple[str, object, tuple[int, int]]] = []
     for name, patterns in _PATTERNS.items():
         for pattern in patterns:
+            if any(text.find(literal, start, end) < 0 for literal in _REQUIRED[pattern]):
+                continue
             m = pattern.search(text, start, end)
             if m:
                 value = parse_number(m["n"])

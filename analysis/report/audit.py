@@ -7,7 +7,7 @@ from, and lists the notice's consistency findings and warnings.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -135,27 +135,42 @@ def _highlight(text: str, marks: list[_Mark]) -> str:
     escape_idents = html.escape if any(_needs_escape(m.ident) for m in marks) else str
     opened = 0
     open_marks: list[int] = []
+    # The opening tag of each set of covering marks, built once: between two measures a problem's text is covered by
+    # the problem's mark alone again, and so on.
+    tags: dict[tuple[int, ...], str] = {}
     out = []
     for a, b in pairwise(cuts):
         while opened < len(by_start) and marks[by_start[opened]].start <= a:
             open_marks.append(by_start[opened])
             opened += 1
         open_marks = [i for i in open_marks if marks[i].end > a]
-        open_marks.sort()
-        covering = [marks[i] for i in open_marks]  # every cut is a start or an end: open here means covering
         piece = escape(text[a:b])
-        if not covering:
+        if not open_marks:
             out.append(piece)
             continue
-        classes = " ".join(sorted({m.css for m in covering}))
-        # spans of one kind may cover the same words (reviewer and review_type): the attribute lists every one
-        idents: dict[str, list[str]] = {}
-        for m in covering:
-            idents.setdefault(m.css, []).append(m.ident)
-        data = " ".join(f'data-{css}="{escape_idents(" ".join(sorted(set(ids))))}"' for css, ids in idents.items())
-        tip = " | ".join(tips[i] for i in open_marks)
-        out.append(f'<span class="{classes}" {data} title="{tip}">{piece}</span>')
+        open_marks.sort()
+        key = tuple(open_marks)
+        tag = tags.get(key)
+        if tag is None:
+            tag = tags[key] = _opening_tag(marks, open_marks, tips, escape_idents)
+        out.append(f"{tag}{piece}</span>")
     return "".join(out)
+
+
+def _opening_tag(
+    marks: list[_Mark], open_marks: list[int], tips: list[str], escape_idents: Callable[[str], str]
+) -> str:
+    """The <span> tag of a piece covered by the marks `open_marks` (every cut is a start or an end: open means
+    covering); `tips` are the marks' escaped tips."""
+    covering = [marks[i] for i in open_marks]
+    classes = " ".join(sorted({m.css for m in covering}))
+    # spans of one kind may cover the same words (reviewer and review_type): the attribute lists every one
+    idents: dict[str, list[str]] = {}
+    for m in covering:
+        idents.setdefault(m.css, []).append(m.ident)
+    data = " ".join(f'data-{css}="{escape_idents(" ".join(sorted(set(ids))))}"' for css, ids in idents.items())
+    tip = " | ".join(tips[i] for i in open_marks)
+    return f'<span class="{classes}" {data} title="{tip}">'
 
 
 def _needs_escape(text: str) -> bool:
