@@ -104,15 +104,22 @@ def draw_sample(size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[dict]:
     order = list(range(len(chosen)))
     random.Random(seed + 1).shuffle(order)
     held = set(order[: round(len(chosen) * HOLDOUT_SHARE)])
-    return [
-        {
-            "sample_id": i + 1,
-            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
-            "split": "holdout" if i in held else "tune",
-            "text": m["text"],
-        }
-        for i, m in enumerate(chosen)
-    ]
+    return [_sample_row(m, i + 1, "holdout" if i in held else "tune") for i, m in enumerate(chosen)]
+
+
+def _sample_row(m: dict, sample_id: int, split: str) -> dict:
+    """A drawn measure as a row of a sample file (before its flags are coded)."""
+    keys = ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")
+    return {"sample_id": sample_id, **{k: m[k] for k in keys}, "split": split, "text": m["text"]}
+
+
+def _coded_spans(*samples: Path) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """The spans of the measures coded in `samples`, by (source, doc_id): what a later draw must leave out."""
+    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for path in samples:
+        for row in read_sample(path, flags=False):
+            taken.setdefault((row["source"], row["doc_id"]), []).append((int(row["span_start"]), int(row["span_end"])))
+    return taken
 
 
 def _overlaps(m: dict, taken: dict[tuple[str, str], list[tuple[int, int]]]) -> bool:
@@ -138,9 +145,7 @@ def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
     in the order drawn; `split` is "fresh2". The folders are fixed so that the draw reruns to the same rows while the
     extractor cuts the measures as it did then (the CSV stores each text, so it does not depend on that).
     """
-    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for row in read_sample(SAMPLE, flags=False) + read_sample(FRESH, flags=False):
-        taken.setdefault((row["source"], row["doc_id"]), []).append((int(row["span_start"]), int(row["span_end"])))
+    taken = _coded_spans(SAMPLE, FRESH)
     rng = random.Random(seed)
     real = [m for m in _real_measures(REAL_FOLDERS) if not _overlaps(m, taken)]
     chosen = real if len(real) <= size // 2 else rng.sample(real, size // 2)
@@ -153,15 +158,7 @@ def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
         chosen += sorted(rng.sample(by_doc[doc_id], alloc[doc_id]), key=lambda m: (m["problem_seq"], m["measure_seq"]))
     late = [m for m in _real_measures(FRESH2_LATE_FOLDERS) if not _overlaps(m, taken)]
     chosen += late if len(late) <= size // 2 else rng.sample(late, size // 2)
-    return [
-        {
-            "sample_id": FRESH2_FIRST_ID + i,
-            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
-            "split": "fresh2",
-            "text": m["text"],
-        }
-        for i, m in enumerate(chosen)
-    ]
+    return [_sample_row(m, FRESH2_FIRST_ID + i, "fresh2") for i, m in enumerate(chosen)]
 
 
 def draw_fresh3(other_max: int = FRESH3_OTHER_MAX, seed: int = FRESH3_SEED) -> list[dict]:
@@ -174,10 +171,7 @@ def draw_fresh3(other_max: int = FRESH3_OTHER_MAX, seed: int = FRESH3_SEED) -> l
     `other_max`, else `other_max` drawn with `random.Random(seed)`. Rows are numbered from `FRESH3_FIRST_ID` in that
     order; `split` is "fresh3".
     """
-    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for path in (SAMPLE, FRESH, FRESH2):
-        for row in read_sample(path, flags=False):
-            taken.setdefault((row["source"], row["doc_id"]), []).append((int(row["span_start"]), int(row["span_end"])))
+    taken = _coded_spans(SAMPLE, FRESH, FRESH2)
     chosen = [m for m in _extracted_measures("seed", paths.RAW) if not _overlaps(m, taken)]
     chosen.sort(key=lambda m: (m["doc_id"], m["problem_seq"], m["measure_seq"]))
     other = [m for m in _real_measures(REAL_FOLDERS + FRESH2_LATE_FOLDERS) if not _overlaps(m, taken)]
@@ -191,15 +185,7 @@ def draw_fresh3(other_max: int = FRESH3_OTHER_MAX, seed: int = FRESH3_SEED) -> l
         picked = set(random.Random(seed).sample(range(len(other)), other_max))
         other = [m for i, m in enumerate(other) if i in picked]
     chosen += other
-    return [
-        {
-            "sample_id": FRESH3_FIRST_ID + i,
-            **{k: m[k] for k in ("source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end")},
-            "split": "fresh3",
-            "text": m["text"],
-        }
-        for i, m in enumerate(chosen)
-    ]
+    return [_sample_row(m, FRESH3_FIRST_ID + i, "fresh3") for i, m in enumerate(chosen)]
 
 
 def read_sample(path: Path = SAMPLE, flags: bool = True) -> list[dict]:

@@ -35,8 +35,9 @@ _FEEDBACK = re.compile(r"反馈")
 _CONTENTS = 1500
 # How far after the header a restated feedback date is looked for, and who must be said to have given it.
 _LATER_FEEDBACK = 1500
-_REVIEW_TEAM = re.compile(r"巡[察视][^,,。;]{0,4}组|巡[察视]办|审计(?:厅|局|署|组)")
+_REVIEW_TEAM = re.compile(r"巡[察视][^,。;]{0,4}组|巡[察视]办|审计(?:厅|局|署|组)")
 _EARLIER_ROUND = re.compile(r"上轮|上一轮|前轮|上次")
+_PARAGRAPH = re.compile(r"[^\n]+")
 _TOP_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、", re.MULTILINE)
 _CARRIED_OUT = re.compile(r"(?:开展|进行)了?[^,。;]{0,12}?(?:巡察|巡视|审计)|进驻")
 # The dateline under a report's title: ——2024年12月24日在…人民代表大会常务委员会…会议上.
@@ -134,9 +135,7 @@ def _read_later_feedback(text: str, after: int, header: Header) -> None:
     say it again in its first section (20231227日,县委第三巡察组向…反馈了巡察意见) or state the review only there
     (一、总体履责情况⏎2021年3月至4月,市委巡视六组对东丽区开展了巡视工作,并于7月26日反馈了巡视意见). An earlier round's
     feedback (上轮巡察反馈…) is not this one's."""
-    for paragraph in re.finditer(r"[^\n]+", text[: min(len(text), after + _LATER_FEEDBACK)]):
-        if paragraph.end() <= after:
-            continue
+    for paragraph in _PARAGRAPH.finditer(text, after, min(len(text), after + _LATER_FEEDBACK)):
         said = paragraph.group()
         if _FEEDBACK.search(said) and _REVIEW_TEAM.search(said) and not _EARLIER_ROUND.search(said):
             dates = [d for d in find_dates(text, paragraph.start(), paragraph.end()) if d.value is not None]

@@ -276,7 +276,7 @@ def _whole_list_status(text: str, problems: list[Problem]) -> None:
 
 def _is_aim(text: str, at: int) -> bool:
     """Whether the clause that runs up to `at` states an aim (确保…, 力争…) rather than what was done."""
-    clause = max(text.rfind(ch, 0, at) for ch in ",,。;;\n") + 1
+    clause = max(text.rfind(ch, 0, at) for ch in ",。;\n") + 1
     return _AIM.search(text, clause, at) is not None
 
 
