@@ -81,10 +81,41 @@ def _span(text: str, flag: str) -> str | None:
         ("在《政务云管理办法》中明确分配原则。", "has_deliverable", "在《政务云管理办法》中明确"),
         ("要求进一步完善功能。", "has_deliverable", None),
         ("持续完善专区内容。", "has_deliverable", None),
+        # fourth revision
+        ("由市领导分包推进42个重点项目。", "has_owner", "由市领导分包"),
+        ("一是制定党组落实全面从严治党主体责任清单；", "has_owner", None),
+        ("由统一监理单位负责归集项目资料。", "has_owner", None),
+        ("已收回借款3600万元。", "has_deliverable", "已收回"),
+        ("为全部公务用车安装车载定位系统。", "has_deliverable", "安装车载定位系统"),
+        ("对超期未检电梯逐台建档。", "has_deliverable", "建档"),
+        ("印制高频事项办事指南。", "has_deliverable", "印制高频事项办事指南"),
+        ("印发《中共某区委员会工作规则》，明确职责。", "has_deliverable", "印发《"),
+        ("函告相关部门，要求对系统进行梳理，分类制定整改措施。", "has_deliverable", None),
+        ("按要求制定整改方案。", "has_deliverable", "制定整改方案"),
+        ("完善排查机制：1.制定《排查规范》；2.建立台账。", "has_quantity", None),
+        ("制定隐性债务化解三年行动方案。", "has_quantity", None),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
     assert _span(text, flag) == span
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer", "span"),
+    [
+        # another unit, the subject of its clause, is an owner once the issuer is known to be someone else
+        ("市财政局已将上述资金全部拨付到位。", "南川市审计局", "市财政局"),
+        ("市财政局已将上述资金全部拨付到位。", None, None),
+        ("市财政局已将上述资金全部拨付到位。", "南川市财政局", None),
+        # the issuer written short (政数局: 政务服务和大数据管理局) names itself
+        ("市政数局印发工作规则。", "咸宁市政务服务和大数据管理局", None),
+        # a clause that only ends in a unit is not its name
+        ("2025年春节，市政府领导未前来市政数局慰问。", "咸宁市政务服务和大数据管理局", None),
+    ],
+)
+def test_the_issuer_tells_another_unit_from_itself(text: str, issuer: str | None, span: str | None) -> None:
+    found = measure_flags(text, issuer)["has_owner"]
+    assert (text[found.start : found.end] if found.value else None) == span
 
 
 def test_spans_are_mapped_to_the_stored_text_through_normalisation() -> None:
@@ -136,10 +167,9 @@ def test_largest_remainder_allocates_the_whole_sample() -> None:
 
 # Measured with `python -m analysis.evaluate.concreteness` (every run is in tests/data/measure_quality/README.md).
 # Floors, not targets: a rule change that loses precision or recall fails here. tune, holdout, fresh and fresh2 were
-# all used to write the third revision, so their figures are fits; "fresh3" (175 measures coded blind before that
-# revision, never tuned on) is the honest measure. Five of its eight figures are below the 0.9 target (owner P 0.800
-# and R 0.727, deliverable R 0.813; deadline 0.949 and quantity 0.919 pass); those floors are the measurement, not
-# the target.
+# all used to write the third revision, so their figures are fits. "fresh3" (175 measures coded blind before that
+# revision) measured owner P 0.800 / R 0.727 and deliverable R 0.813 blind; the fourth revision was written on its
+# errors, so its figures below are fits too. The blind measure of the fourth revision is "fresh4", when present.
 FLOORS = {
     "tune": {
         "has_deadline": (1.0, 1.0),
@@ -167,9 +197,9 @@ FLOORS = {
     },
     "fresh3": {
         "has_deadline": (0.94, 0.94),
-        "has_owner": (0.80, 0.72),  # precision and recall below the 0.9 target (measured 0.800 / 0.727)
-        "has_quantity": (0.91, 0.91),
-        "has_deliverable": (0.94, 0.81),  # recall below the 0.9 target (measured 0.813)
+        "has_owner": (0.90, 0.86),  # recall below the 0.9 target even after tuning on it (measured 0.905 / 0.864)
+        "has_quantity": (0.96, 0.91),
+        "has_deliverable": (0.97, 0.85),  # recall below the 0.9 target even after tuning on it (measured 0.857)
     },
 }
 

@@ -2,9 +2,11 @@
 
 `python -m analysis.evaluate.concreteness` prints, for each flag, precision and recall on the tuning part, the
 held-out part, the fresh check set (fresh.csv, coded later), the second fresh check set (fresh2.csv, coded blind,
-tuned on in the third revision), the third (fresh3.csv, coded blind and never tuned on) and all of them, and lists
-every disagreement. `draw_sample`, `draw_fresh2` and `draw_fresh3` are the rules that chose the measures (the hand
-flags were then added by reading each text); they are kept so that the choice can be rerun and checked.
+tuned on in the third revision), the third (fresh3.csv, coded blind, tuned on in the fourth revision), the fourth
+(fresh4.csv: real measures of other agencies' notices, coded blind, never tuned on) and all of them, and lists every
+disagreement. The owner flag is given each measure's issuer, as the pipeline gives it (`issuer_of`). `draw_sample`,
+`draw_fresh2` and `draw_fresh3` are the rules that chose the measures (the hand flags were then added by reading
+each text); they are kept so that the choice can be rerun and checked.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import random
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from analysis import paths
@@ -32,11 +35,14 @@ FRESH3_SEED = 17
 FRESH3_FIRST_ID = 384
 FRESH3_OTHER_FOLDERS = ("genre",)  # synthetic but genre-true notices (tests/data/genre), none of them coded before
 FRESH3_OTHER_MAX = 80
+# real measures of other agencies' notices, collected from stored web pages (their texts are not in the repo) and
+# coded blind before the fourth revision was run on them; each row carries its page's issuer and address
+FRESH4 = SAMPLE_DIR / "fresh4.csv"
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
@@ -72,6 +78,33 @@ def _extracted_measures(source: str, folder: Path) -> list[dict]:
             continue
         rows += [{**m, "source": source} for m in extraction.measures if m["part"] == "measure"]
     return rows
+
+
+@cache
+def _issuers(source: str) -> dict[str, str | None]:
+    """doc_id → issuer of the notices a sample's `source` names (the seeds, or a folder of the test data), as the
+    extractor reads them: the issuer the pipeline passes to the owner flag."""
+    from analysis.extract import extract_notice
+    from analysis.read.sources import NoticeError, discover, read_notice
+
+    folder = paths.RAW if source == "seed" else paths.TEST_DATA / source
+    folder = folder / "docs" if (folder / "docs").is_dir() else folder
+    out = {}
+    for path in sorted(discover([folder])):
+        try:
+            document = extract_notice(read_notice(path)).document
+        except NoticeError:
+            continue
+        out[document["doc_id"]] = document["issuer"]
+    return out
+
+
+def issuer_of(row: dict) -> str | None:
+    """The issuer of a sampled measure's notice: the row's own `issuer` column (samples of pages not stored here),
+    else the extractor's reading of the notice the row names."""
+    if row.get("issuer"):
+        return row["issuer"]
+    return _issuers(row["source"]).get(row["doc_id"]) if row.get("source") else None
 
 
 def _largest_remainder(sizes: dict[str, int], total: int) -> dict[str, int]:
@@ -204,7 +237,7 @@ def score(rows: Iterable[dict]) -> dict[str, Score]:
     """Each flag's counts: the rule (`measure_flags` on the row's text) against the row's hand flag."""
     counts = {flag: [0, 0, 0, 0] for flag in FLAGS}
     for row in rows:
-        found = measure_flags(row["text"])
+        found = measure_flags(row["text"], issuer_of(row))
         for flag in FLAGS:
             rule, hand = found[flag].value, row[flag]
             counts[flag][(0 if hand else 1) if rule else (2 if hand else 3)] += 1
@@ -215,7 +248,7 @@ def disagreements(rows: Iterable[dict]) -> list[tuple[dict, str, bool]]:
     """(row, flag, rule's value) for every flag where the rule and the hand coding differ."""
     out = []
     for row in rows:
-        found = measure_flags(row["text"])
+        found = measure_flags(row["text"], issuer_of(row))
         out += [(row, flag, found[flag].value) for flag in FLAGS if found[flag].value != row[flag]]
     return out
 
@@ -239,7 +272,7 @@ def report(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rows = read_sample() + read_sample(FRESH) + read_sample(FRESH2) + read_sample(FRESH3)
+    rows = [row for path in (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4) for row in read_sample(path)]
     print(report(rows))
     if "--quiet" not in args:
         print()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 FLAGS = ("has_deadline", "has_owner", "has_quantity", "has_deliverable")
 _CLAUSE_END = "，。；,;：:！？!?\n"
 _CJK_RUN = r"[\u4e00-\u9fff]"
+_LEVELS = ("省", "市", "县", "区", "镇", "乡", "街道")  # a level starts a unit's name; 局/委 start its offices
+_SHORT_UNIT_NAME = 7  # characters of a unit's name after its place: 农业农村局 5, 人力资源局 5
+_ITEM_OPENERS = "：:；;。，, \n"  # what stands before the marker of an item listed inside a measure
 # Characters of grammar that a unit's name does not contain: a run holding one is a phrase, not a name.
 _NOT_IN_NAMES = set("对的与和及在将把从并为了而或、是")
 
@@ -88,6 +92,7 @@ class _Patterns:
     written: re.Pattern[str]
     spent: re.Pattern[str]
     demand_before: re.Pattern[str]
+    demanded: re.Pattern[str]
     counterpart_before: re.Pattern[str]
     enumerated: re.Pattern[str]
     placed: re.Pattern[str]
@@ -156,6 +161,8 @@ def _patterns() -> _Patterns:
         written=re.compile(rf"在《[^》]{{1,80}}》中(?:{_alt(d, 'written_verb')})"),
         spent=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,10}}?(?:{_alt(d, 'money')})"),
         demand_before=re.compile(rf"(?:{_alt(d, 'demand')}){clause}{{0,20}}$"),
+        # a clause opened by 要求/督促 asks others; 按要求, 上级要求 inside a clause are only cited
+        demanded=re.compile(rf"(?:^|[,，:：])(?:{_alt(d, 'demand')})[^。；;\n]*$"),
         counterpart_before=re.compile(rf"(?:{_alt(o, 'counterpart_marker')}){clause}{{0,4}}$"),
         enumerated=re.compile(enumerated),
         unit=re.compile(rf"{placed_unit}|{section}"),
@@ -203,6 +210,14 @@ def _clause_before(text: str, start: int) -> str:
     """The text of the clause before `start` (from the last clause mark)."""
     i = start
     while i > 0 and text[i - 1] not in _CLAUSE_END:
+        i -= 1
+    return text[i:start]
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The text of the sentence before `start` (from the last full stop or semicolon)."""
+    i = start
+    while i > 0 and text[i - 1] not in "。；;\n":
         i -= 1
     return text[i:start]
 
@@ -263,11 +278,16 @@ def _named_unit(unit: str, text: str, start: int) -> bool:
     return _subject_position(text, start) or bool(p.acting_before.search(_clause_before(text, start)))
 
 
-def owner_flag(text: str) -> Flag:
-    """The first named owner: a field, 由X牵头, 会同X, or a role, Party body or named unit acting in its clause."""
+def owner_flag(text: str, issuer: str | None = None) -> Flag:
+    """The first named owner: a field, 由X牵头, 会同X, or a role, Party body or named unit acting in its clause.
+
+    `issuer`, the body that publishes the notice, tells a unit that names itself (市数据局) from another one acting
+    (市财政局已将…拨付, in an audit office's report); without it, a 局/委 counts only when placed higher or made to
+    act.
+    """
     p = _patterns()
     stated = _stated_owner(p, text)
-    return stated if stated is not None else _acting_owner(p, text)
+    return stated if stated is not None else _acting_owner(p, text, issuer or None)
 
 
 def _stated_owner(p: _Patterns, text: str) -> Flag | None:
@@ -296,11 +316,11 @@ def _function_unit(p: _Patterns, who: str) -> bool:
     return bool(p.function_name.fullmatch(who)) and not p.function_generic.search(who)
 
 
-def _acting_owner(p: _Patterns, text: str) -> Flag:
+def _acting_owner(p: _Patterns, text: str, issuer: str | None) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     found = []
     for pattern in (p.role, p.body, p.unit, p.enumerated, p.self_unit, p.function_unit):
-        m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m)), None)
+        m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m, issuer)), None)
         if m is not None:
             # a list read from its verb (督促公安、民政…等部门): the span starts at the first unit
             lead = re.match(_alt("has_owner", "acting_after"), m[0]) if pattern is p.enumerated else None
@@ -312,7 +332,7 @@ def _acting_owner(p: _Patterns, text: str) -> Flag:
     return Flag(True, start, end)
 
 
-def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -> bool:
+def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], issuer: str | None) -> bool:
     """Whether a role, body or unit mention is an actor of its clause, not generic, an object, cited or a name."""
     before = _clause_before(text, m.start())
     if p.generic_before.search(before) or p.object_before.search(before) or p.made_before.search(before):
@@ -327,12 +347,14 @@ def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -
         return False  # 党组会议记录, 班子成员岗位, 党总支部支委会换届…: a name or an object, not an actor
     if p.counterpart_before.search(before) and p.counterpart.search(_clause_after(text, m.end())):
         return False  # 与区委理论学习中心组充分对标: a counterpart, not an actor
-    if not _named_kind(p, pattern, text, m, before):
+    if not _named_kind(p, pattern, text, m, before, issuer):
         return False
     return not _inside(p.book, text, m.start())
 
 
-def _named_kind(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], before: str) -> bool:
+def _named_kind(
+    p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], before: str, issuer: str | None
+) -> bool:
     """The test each kind of unit mention adds: a named unit, a 局/委 that is not the issuer, a function named."""
     if pattern is p.unit:
         return _named_unit(m[0], text, m.start())
@@ -341,12 +363,30 @@ def _named_kind(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[s
         # (协调省发改委, 推动市…局), is another unit
         acting = bool(p.acting_before.search(before))
         higher = bool(p.higher.match(m[0])) and _named_unit(m[0], text, m.start())
-        return (acting or higher) and not (p.generic_inside.search(m[0]) or any(c in _NOT_IN_NAMES for c in m[0]))
+        # …and, when the issuer is known, any other 局/委 that is the subject (市财政局已将资金拨付到位)
+        other = issuer is not None and _subject_position(text, m.start()) and not _names_issuer(p, m[0], issuer)
+        # a unit's name after its place is short (财政局, 自然资源局); a longer run is a clause that ends in one
+        # (市政府领导未前来市政数局)
+        other = other and m[0].startswith(_LEVELS) and len(m[0]) - _place_length(p, m[0]) <= _SHORT_UNIT_NAME
+        grammar = p.generic_inside.search(m[0]) or any(c in _NOT_IN_NAMES for c in m[0])
+        return (acting or higher or other) and not grammar
     if pattern is p.function_unit:
         return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
     if pattern is p.enumerated:
         return _listed_units(p, m[0]) and bool(_subject_position(text, m.start()) or p.acting_before.search(before))
     return True
+
+
+def _names_issuer(p: _Patterns, unit: str, issuer: str) -> bool:
+    """Whether `unit` (市政数局) is the issuer written short: its name after the place, character by character in
+    order, in the issuer's full name (咸宁市政务服务和大数据管理局), as Chinese abbreviations are made."""
+    rest = iter(issuer)
+    return all(ch in rest for ch in unit[_place_length(p, unit) :])
+
+
+def _place_length(p: _Patterns, unit: str) -> int:
+    place = p.placed.match(unit)
+    return place.end() if place else 0
 
 
 def _inside(pattern: re.Pattern[str], text: str, pos: int) -> bool:
@@ -370,6 +410,8 @@ def quantity_flag(text: str) -> Flag:
                 continue
             if m.start() > 0 and text[m.start() - 1] in "第月":
                 continue  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
+            if text.startswith((".", "、", "．"), m.end()) and (m.start() == 0 or text[m.start() - 1] in _ITEM_OPENERS):
+                continue  # an inner list's marker (完善排查机制:1.制定…;2.建立…)
             if pattern is p.number and (
                 text.startswith(("号", "月"), m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3)
             ):
@@ -403,8 +445,12 @@ def deliverable_flag(text: str) -> Flag:
 def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -> bool:
     """Whether a document or system mention is an output: not cited or used (学习《…》, 利用…平台, 为后续制定…),
     not a frame (在新签订的合同中, 在形成…方案前, 系统建设过程中), not a noun compound (建设工程, 平台建设项目)."""
-    if p.cite_before.search(_clause_before(text, m.start())) or p.frame_after.match(text, m.end()):
+    # a title is read whole: 印发《中共…》 is not the frame 中 (在…中)
+    after = text.find("》", m.end()) + 1 if m[0].endswith("《") else m.end()
+    if p.cite_before.search(_clause_before(text, m.start())) or (after and p.frame_after.match(text, after)):
         return False
+    if pattern is p.make and p.demanded.search(_sentence_before(text, m.start())):
+        return False  # 要求对…梳理，分类制定整改措施: asked of others, not yet made
     if pattern is p.built:
         return not p.noun_after.match(text, m.end())
     if pattern is p.build and (
@@ -415,18 +461,20 @@ def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str
     return not (verb and p.noun_after.match(text, m.start() + verb.end()))
 
 
-def measure_flags(text: str) -> dict[str, Flag]:
-    """The four flags of one measure's text, each with the span (into `text`) that decided it."""
+def measure_flags(text: str, issuer: str | None = None) -> dict[str, Flag]:
+    """The four flags of one measure's text, each with the span (into `text`) that decided it; `issuer` as in
+    `owner_flag`."""
     return {
         "has_deadline": deadline_flag(text),
-        "has_owner": owner_flag(text),
+        "has_owner": owner_flag(text, issuer),
         "has_quantity": quantity_flag(text),
         "has_deliverable": deliverable_flag(text),
     }
 
 
-def source_flags(source: str, start: int, end: int) -> dict[str, Flag]:
-    """The flags of the measure at source[start:end], their spans mapped to offsets of `source`.
+def source_flags(source: str, start: int, end: int, issuer: str | None = None) -> dict[str, Flag]:
+    """The flags of the measure at source[start:end] (`issuer` as in `owner_flag`), their spans mapped to offsets
+    of `source`.
 
     The measure is read as the extractor reads it (`analysis.extract.normalize`: full-width forms folded, broken
     lines joined where the whole text shows them broken), and the line breaks left inside it are dropped: a measure
@@ -437,7 +485,7 @@ def source_flags(source: str, start: int, end: int) -> dict[str, Flag]:
     kept = [i for i, ch in enumerate(norm.text) if ch not in "\r\n"]
     reading = "".join(norm.text[i] for i in kept)
     out = {}
-    for name, flag in measure_flags(reading).items():
+    for name, flag in measure_flags(reading, issuer).items():
         if flag.value and flag.start is not None and flag.end is not None and flag.end > flag.start:
             a, _ = norm.source_span(kept[flag.start], kept[flag.start] + 1)
             _, b = norm.source_span(kept[flag.end - 1], kept[flag.end - 1] + 1)
@@ -447,12 +495,16 @@ def source_flags(source: str, start: int, end: int) -> dict[str, Flag]:
     return out
 
 
-def measure_concreteness(measures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+def measure_concreteness(
+    measures: pd.DataFrame, texts: dict[str, str], issuers: Mapping[str, str | None] | None = None
+) -> pd.DataFrame:
     """One row per measure (both parts): the four flags, each with its span in the stored text, and the score.
 
-    `texts`: doc_id → the stored text the measures' spans index. Columns as declared in
+    `texts`: doc_id → the stored text the measures' spans index; `issuers`: doc_id → the notice's issuer, which
+    tells other units acting from the issuer naming itself (see `owner_flag`). Columns as declared in
     `analysis.tables.columns.CONCRETENESS`.
     """
+    issuers = issuers or {}
     import pandas as pd
 
     from analysis.tables.columns import INDICATOR_TABLES
@@ -462,7 +514,7 @@ def measure_concreteness(measures: pd.DataFrame, texts: dict[str, str]) -> pd.Da
         text = texts.get(m.doc_id)
         if text is None:
             continue
-        flags = source_flags(text, int(m.span_start), int(m.span_end))
+        flags = source_flags(text, int(m.span_start), int(m.span_end), _known(issuers.get(m.doc_id)))
         row = {"doc_id": m.doc_id, "problem_seq": int(m.problem_seq), "part": m.part, "measure_seq": int(m.measure_seq)}
         for name, flag in flags.items():
             short = name.removeprefix("has_")
@@ -472,6 +524,11 @@ def measure_concreteness(measures: pd.DataFrame, texts: dict[str, str]) -> pd.Da
         row["score"] = sum(flag.value for flag in flags.values())
         rows.append(row)
     return pd.DataFrame(rows, columns=INDICATOR_TABLES["concreteness"].column_names)
+
+
+def _known(issuer: object) -> str | None:
+    """An issuer as a string, or None when the documents table has none (None, NaN, pd.NA, empty)."""
+    return issuer if isinstance(issuer, str) and issuer else None
 
 
 def notice_concreteness(concreteness: pd.DataFrame, part: str = "measure") -> pd.DataFrame:

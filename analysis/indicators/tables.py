@@ -41,7 +41,9 @@ def indicator_tables(
     out = {
         "timeliness": timeliness.notice_timeliness(documents, deadlines),
         "deadlines": deadlines,
-        "concreteness": concreteness.measure_concreteness(measures, texts),
+        "concreteness": concreteness.measure_concreteness(
+            measures, texts, dict(zip(documents["doc_id"], documents["issuer"], strict=True))
+        ),
         **boilerplate.boilerplate_tables(measures, texts, n, k),
     }
     passages = reuse.shared_passages(texts)
