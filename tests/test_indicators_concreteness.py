@@ -94,6 +94,15 @@ def _span(text: str, flag: str) -> str | None:
         ("按要求制定整改方案。", "has_deliverable", "制定整改方案"),
         ("完善排查机制：1.制定《排查规范》；2.建立台账。", "has_quantity", None),
         ("制定隐性债务化解三年行动方案。", "has_quantity", None),
+        # fifth revision
+        ("开展市信息中心党支部增补委员工作。", "has_owner", None),
+        ("我局财务科今后将加强学习。", "has_owner", "我局财务科"),
+        ("制订《采购管理办法》。", "has_deliverable", "制订《"),
+        ("将问题涉及款项41.43万元全额上缴市财政局。", "has_deliverable", "41.43万元全额上缴"),
+        ("要求其将违规收费48056.10元上缴区财政。", "has_deliverable", None),
+        ("出具监理情况说明。", "has_deliverable", "出具监理情况说明"),
+        ("1个项目已完工。", "has_deliverable", "已完工"),
+        ("立即梳理项目台账。", "has_deadline", "立即"),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -111,6 +120,9 @@ def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: 
         ("市政数局印发工作规则。", "咸宁市政务服务和大数据管理局", None),
         # a clause that only ends in a unit is not its name
         ("2025年春节，市政府领导未前来市政数局慰问。", "咸宁市政务服务和大数据管理局", None),
+        # a county's own name before its unit (竹溪 + 县卫生健康局) keeps the unit the subject; 厅 as 局
+        ("竹溪县卫生健康局积极整改，补发资金。", "竹溪县审计局", "县卫生健康局"),
+        ("省财政厅联合印发《办法》。", "江西省审计厅", "省财政厅"),
     ],
 )
 def test_the_issuer_tells_another_unit_from_itself(text: str, issuer: str | None, span: str | None) -> None:
@@ -201,6 +213,16 @@ FLOORS = {
         "has_quantity": (0.96, 0.91),
         "has_deliverable": (0.97, 0.85),  # recall below the 0.9 target even after tuning on it (measured 0.857)
     },
+    # 46 real measures of 14 other agencies' pages, coded blind. The fourth revision's blind run, reading texts as
+    # the pipeline does (traditional characters mapped): deadline 0.812 / 0.867, owner 0.933 / 0.560, quantity
+    # 1.000 / 0.941, deliverable 1.000 / 0.429. The fifth revision was written on its errors: the floors below are
+    # that fit, still far below the target for owner and deliverable recall.
+    "fresh4": {
+        "has_deadline": (0.83, 1.0),
+        "has_owner": (0.94, 0.72),
+        "has_quantity": (1.0, 0.94),
+        "has_deliverable": (1.0, 0.61),
+    },
 }
 
 
@@ -211,12 +233,15 @@ def sample() -> list[dict]:
         + evaluation.read_sample(evaluation.FRESH)
         + evaluation.read_sample(evaluation.FRESH2)
         + evaluation.read_sample(evaluation.FRESH3)
+        + evaluation.read_sample(evaluation.FRESH4)
     )
 
 
-def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3(sample: list[dict]) -> None:
-    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3")
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175]
+def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4(
+    sample: list[dict],
+) -> None:
+    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46]
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -225,12 +250,13 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         "real_check2",
         "real_check3",
         "real_check4",
+        "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 558
+    assert len({row["sample_id"] for row in sample}) == 604
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
-        earlier = [e for e in sample if order.index(e["split"]) < order.index(row["split"]) and e is not row]
+        earlier = [e for e in sample if e["split"] in order[: order.index(row["split"])]]
         a, b = int(row["span_start"]), int(row["span_end"])
         assert not any(
             (e["source"], e["doc_id"]) == (row["source"], row["doc_id"])
@@ -240,7 +266,19 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3"])
+def test_fresh4_shares_no_text_with_the_earlier_sets(sample: list[dict]) -> None:
+    # its measures come from pages whose texts are not stored here, so overlap is checked on the texts themselves
+    width = 20
+    earlier = {
+        row["text"][i : i + width] for row in sample if row["split"] != "fresh4" for i in range(len(row["text"]))
+    }
+    for row in (row for row in sample if row["split"] == "fresh4"):
+        runs = {row["text"][i : i + width] for i in range(max(1, len(row["text"]) - width + 1))}
+        assert not runs & earlier, row["sample_id"]
+    assert all(row["issuer"] and row["url"].startswith("http") for row in sample if row["split"] == "fresh4")
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4"])
 def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict], split: str) -> None:
     scores = evaluation.score(row for row in sample if row["split"] == split)
     for flag in FLAGS:
@@ -257,4 +295,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh (n=60)" in printed
         and "fresh2 (n=123)" in printed
         and "fresh3 (n=175)" in printed
+        and "fresh4 (n=46)" in printed
     )

@@ -233,11 +233,18 @@ def read_sample(path: Path = SAMPLE, flags: bool = True) -> list[dict]:
     return rows
 
 
+def _as_read(row: dict) -> str:
+    """A sampled measure's text as the pipeline reads its notice: traditional characters mapped to simplified."""
+    from analysis.read.sources import simplified
+
+    return simplified(row["text"], [])[0]
+
+
 def score(rows: Iterable[dict]) -> dict[str, Score]:
     """Each flag's counts: the rule (`measure_flags` on the row's text) against the row's hand flag."""
     counts = {flag: [0, 0, 0, 0] for flag in FLAGS}
     for row in rows:
-        found = measure_flags(row["text"], issuer_of(row))
+        found = measure_flags(_as_read(row), issuer_of(row))
         for flag in FLAGS:
             rule, hand = found[flag].value, row[flag]
             counts[flag][(0 if hand else 1) if rule else (2 if hand else 3)] += 1
@@ -248,7 +255,7 @@ def disagreements(rows: Iterable[dict]) -> list[tuple[dict, str, bool]]:
     """(row, flag, rule's value) for every flag where the rule and the hand coding differ."""
     out = []
     for row in rows:
-        found = measure_flags(row["text"], issuer_of(row))
+        found = measure_flags(_as_read(row), issuer_of(row))
         out += [(row, flag, found[flag].value) for flag in FLAGS if found[flag].value != row[flag]]
     return out
 

@@ -37,6 +37,8 @@ FLAGS = ("has_deadline", "has_owner", "has_quantity", "has_deliverable")
 _CLAUSE_END = "，。；,;：:！？!?\n"
 _CJK_RUN = r"[\u4e00-\u9fff]"
 _LEVELS = ("省", "市", "县", "区", "镇", "乡", "街道")  # a level starts a unit's name; 局/委 start its offices
+# how the issuer names itself before one of its offices (我局财务科): the office is named, and it is the subject
+_SELF_NAMES = frozenset({"我局", "本局", "我委", "本委", "我院", "本院", "我中心", "本中心", "我会", "我厅", "本厅"})
 _SHORT_UNIT_NAME = 7  # characters of a unit's name after its place: 农业农村局 5, 人力资源局 5
 _ITEM_OPENERS = "：:；;。，, \n"  # what stands before the marker of an item listed inside a measure
 # Characters of grammar that a unit's name does not contain: a run holding one is a phrase, not a name.
@@ -110,6 +112,7 @@ class _Patterns:
     built: re.Pattern[str]
     recover: re.Pattern[str]
     refunded: re.Pattern[str]
+    paid_over: re.Pattern[str]
     standalone: re.Pattern[str]
     frame_after: re.Pattern[str]
     noun_after: re.Pattern[str]
@@ -189,6 +192,8 @@ def _patterns() -> _Patterns:
         build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
         built=re.compile(rf"(?:{_alt(d, 'system')})(?:进行|实施)?(?:{_alt(d, 'built_after')})"),
         recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){sentence}{{0,40}}?\d[\d.,]*\s*(?:万|亿)?元"),
+        # the amount before the verb (将…41.43万元全额上缴市财政局)
+        paid_over=re.compile(rf"\d[\d.,]*\s*(?:万|亿)?元{clause}{{0,8}}?(?:{_alt(d, 'recover_verb')})"),
         refunded=re.compile(rf"(?:{_alt(d, 'done')}){clause}{{0,16}}?(?:{_alt(d, 'recover_verb')})"),
         standalone=re.compile(_alt(d, "standalone")),
         frame_after=re.compile(_alt(d, "frame_after")),
@@ -266,13 +271,30 @@ def _subject_position(text: str, start: int) -> bool:
     rest = before[marker.end() :] if marker else before
     for t in find_times(rest):
         rest = rest.replace(t.raw, "", 1)
-    return rest.strip(" 在于") == ""
+    rest = rest.strip(" 在于")
+    # the proper name of a place before a unit written with its level (竹溪|县卫生健康局, 我局|财务科) is the
+    # unit's own name, still the subject
+    return rest == "" or _place_name(rest, text, start) or rest in _SELF_NAMES
+
+
+def _place_name(run: str, text: str, start: int) -> bool:
+    """Whether `run` is the proper name of the place whose level starts the unit at `start` (竹溪 + 县卫生健康局:
+    竹溪县 is in the gazetteer; 开展 + 市信息中心 is not a place)."""
+    from analysis.extract import gazetteer
+
+    level = next((level for level in _LEVELS if text.startswith(level, start)), None)
+    if level is None or not 2 <= len(run) <= 4:
+        return False
+    return bool(gazetteer.candidates(run + level) or gazetteer.township_units(run + level))
 
 
 def _named_unit(unit: str, text: str, start: int) -> bool:
     """Whether a unit-shaped run is a named unit acting: no generic or function word inside it, not a generic
-    科室/处室, and in the subject position or right after 组织/督促."""
+    科室/处室, and in the subject position or right after 组织/督促. An office named after the issuer's
+    self-reference (我局财务科) is read without it."""
     p = _patterns()
+    own = next((name for name in _SELF_NAMES if unit.startswith(name) and len(unit) > len(name) + 1), "")
+    unit, start = unit[len(own) :], start + len(own)
     if p.generic_inside.search(unit) or any(c in _NOT_IN_NAMES for c in unit) or unit.endswith(("科室", "处室")):
         return False
     return _subject_position(text, start) or bool(p.acting_before.search(_clause_before(text, start)))
@@ -428,12 +450,15 @@ def deliverable_flag(text: str) -> Flag:
     """The first thing produced: a document or ledger made, a system built, money recovered, a 书面检讨."""
     p = _patterns()
     hits = []
-    for pattern in (p.make, p.build, p.built, p.recover, p.refunded, p.standalone, p.written, p.spent, p.kept):
+    patterns = (p.make, p.build, p.built, p.recover, p.paid_over, p.refunded, p.standalone, p.written, p.spent, p.kept)
+    for pattern in patterns:
         for m in pattern.finditer(text):
             if pattern in (p.make, p.build, p.built) and not _produced(p, pattern, text, m):
                 continue
             if pattern is p.spent and p.demand_before.search(_clause_before(text, m.start())):
                 continue  # 督促…退还资金: asked back, not yet recovered
+            if pattern is p.paid_over and p.demanded.search(_sentence_before(text, m.start())):
+                continue  # 要求…将…万元退还: asked, not yet paid over
             hits.append((m.start(), m.end()))
             break
     if not hits:

@@ -303,7 +303,7 @@ def read_notice(
     warnings: list[str] = []
     digest, row = _registered_row(path, raw, metadata, where, warnings)
     text, encoding = _checked_text(source, raw, where, warnings, limits)
-    text, converted = _simplified(text, warnings)
+    text, converted = simplified(text, warnings)
 
     return RawNotice(
         doc_id=path.stem,
@@ -502,8 +502,11 @@ def _plausible_share(text: str) -> float:
     return (len(text) - len(_IMPLAUSIBLE.findall(text))) / len(text)
 
 
-def _simplified(text: str, warnings: list[str]) -> tuple[str, bool]:
-    """Map a traditional-character text to simplified, same length; leave a simplified one as it is."""
+def simplified(text: str, warnings: list[str]) -> tuple[str, bool]:
+    """Map a traditional-character text to simplified, same length; leave a simplified one as it is.
+
+    Returns the text and whether it was converted; a conversion adds a line to `warnings`.
+    """
     converted = convert_same_length(text, t2s())
     if converted == text:
         return text, False
