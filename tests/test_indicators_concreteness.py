@@ -103,6 +103,12 @@ def _span(text: str, flag: str) -> str | None:
         ("出具监理情况说明。", "has_deliverable", "出具监理情况说明"),
         ("1个项目已完工。", "has_deliverable", "已完工"),
         ("立即梳理项目台账。", "has_deadline", "立即"),
+        # sixth revision
+        ("我镇立即安排蓝山社区对周边环境进行核查。", "has_owner", "蓝山社区"),
+        ("深入推进智慧社区建设。", "has_owner", None),
+        ("党工委召开会议，传达学习文件。", "has_owner", "党工委"),
+        ("将多收取的教材教辅代收费全额上缴财政。", "has_deliverable", "全额上缴"),
+        ("签定森林资源包保责任书，落实责任。", "has_deliverable", "签定森林资源包保责任书"),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -223,6 +229,15 @@ FLOORS = {
         "has_quantity": (1.0, 0.94),
         "has_deliverable": (1.0, 0.61),
     },
+    # 56 real measures of 14 more pages, coded blind. The fifth revision's blind run: deadline 0.917 / 0.917, owner
+    # 0.778 / 0.389, quantity 1.000 / 1.000, deliverable 0.864 / 0.704. The sixth revision was written on its
+    # errors: the floors below are that fit.
+    "fresh5": {
+        "has_deadline": (0.91, 0.91),
+        "has_owner": (0.86, 0.72),
+        "has_quantity": (1.0, 1.0),
+        "has_deliverable": (0.88, 0.85),
+    },
 }
 
 
@@ -234,14 +249,15 @@ def sample() -> list[dict]:
         + evaluation.read_sample(evaluation.FRESH2)
         + evaluation.read_sample(evaluation.FRESH3)
         + evaluation.read_sample(evaluation.FRESH4)
+        + [row for path in evaluation.FRESH5 for row in evaluation.read_sample(path)]
     )
 
 
-def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4(
+def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4_56_fresh5(
     sample: list[dict],
 ) -> None:
-    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46]
+    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56]
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -252,7 +268,7 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 604
+    assert len({row["sample_id"] for row in sample}) == 660
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -266,19 +282,32 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         ), row["sample_id"]
 
 
-def test_fresh4_shares_no_text_with_the_earlier_sets(sample: list[dict]) -> None:
-    # its measures come from pages whose texts are not stored here, so overlap is checked on the texts themselves
-    width = 20
+@pytest.mark.parametrize("split", ["fresh4", "fresh5"])
+def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
+    # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
+    # 30 characters: the genre's stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the measure
+    # being the same
+    width = 30
+    order = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
     earlier = {
-        row["text"][i : i + width] for row in sample if row["split"] != "fresh4" for i in range(len(row["text"]))
+        row["text"][i : i + width]
+        for row in sample
+        if row["split"] in order[: order.index(split)]
+        for i in range(len(row["text"]))
     }
-    for row in (row for row in sample if row["split"] == "fresh4"):
+    for row in (row for row in sample if row["split"] == split):
         runs = {row["text"][i : i + width] for i in range(max(1, len(row["text"]) - width + 1))}
         assert not runs & earlier, row["sample_id"]
-    assert all(row["issuer"] and row["url"].startswith("http") for row in sample if row["split"] == "fresh4")
+    assert all(row["issuer"] and row["url"].startswith("http") for row in sample if row["split"] == split)
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4"])
+def test_fresh5_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
+    for row in (row for row in sample if row["split"] == "fresh5"):
+        page = (evaluation.PAGES / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
+        assert page[int(row["span_start"]) : int(row["span_end"])] == row["text"], row["sample_id"]
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"])
 def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict], split: str) -> None:
     scores = evaluation.score(row for row in sample if row["split"] == split)
     for flag in FLAGS:
@@ -296,4 +325,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh2 (n=123)" in printed
         and "fresh3 (n=175)" in printed
         and "fresh4 (n=46)" in printed
+        and "fresh5 (n=56)" in printed
     )

@@ -38,11 +38,16 @@ FRESH3_OTHER_MAX = 80
 # real measures of other agencies' notices, collected from stored web pages (their texts are not in the repo) and
 # coded blind before the fourth revision was run on them; each row carries its page's issuer and address
 FRESH4 = SAMPLE_DIR / "fresh4.csv"
+# the same, collected and coded blind before the fifth revision was run on them (two collectors, one per family of
+# agencies: a = party committees, enterprises, streets; b = departments, schools, audits, mass organisations); the
+# page excerpts the spans index are in pages/
+FRESH5 = (SAMPLE_DIR / "fresh5a.csv", SAMPLE_DIR / "fresh5b.csv")
+PAGES = SAMPLE_DIR / "pages"
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
@@ -279,7 +284,7 @@ def report(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rows = [row for path in (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4) for row in read_sample(path)]
+    rows = [row for path in (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4, *FRESH5) for row in read_sample(path)]
     print(report(rows))
     if "--quiet" not in args:
         print()
