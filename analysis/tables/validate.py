@@ -280,7 +280,8 @@ def _typed_series(column: Column, values: Sequence[object], table: str) -> pd.Se
     import pandas as pd
 
     exact = _EXACT_TYPES.get(column.type)
-    if exact is not None and all(value is None or type(value) is exact for value in values):
+    # the set of the values' types, built in C: every value None or exactly of the type
+    if exact is not None and set(map(type, values)) <= {exact, type(None)}:
         return pd.Series(values, dtype=TYPES[column.type].pandas)  # the common case: nothing to convert
     convert = _CONVERTERS[column.type]
     converted: list[object] = []
