@@ -267,7 +267,8 @@ def test_ngram_counts_equal_scikit_learns(
     ours = CharNgramCounts(ngram_range, min_df).fit(training)
     theirs = CountVectorizer(analyzer="char", ngram_range=ngram_range, min_df=min_df).fit(training)
     assert ours.get_feature_names_out() == list(theirs.get_feature_names_out())
-    for texts in (_AWKWARD_TEXTS, [], ["", ""]):
+    repeated = [*_AWKWARD_TEXTS, *_AWKWARD_TEXTS[::-1], "采购"]  # each distinct text is counted once, then copied
+    for texts in (_AWKWARD_TEXTS, [], ["", ""], repeated):
         expected, got = theirs.transform(texts), ours.transform(texts)
         assert got.shape == expected.shape
         assert (got != expected).nnz == 0
@@ -276,6 +277,8 @@ def test_ngram_counts_equal_scikit_learns(
     expected = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, min_df=min_df, sublinear_tf=True)
     got = CharTfidf(ngram_range, min_df).fit(training).transform(_AWKWARD_TEXTS)
     assert (got != expected.fit(training).transform(_AWKWARD_TEXTS)).nnz == 0
+    got = CharTfidf(ngram_range, min_df).fit(training).transform(repeated)
+    assert (got != expected.transform(repeated)).nnz == 0
 
 
 @pytest.mark.parametrize("n_classes", [2, 3, 5])

@@ -17,7 +17,6 @@ import pandas as pd
 from analysis.categorize.keywords import clean_text
 
 TEXT_COLUMNS = ("title", "area", "topic", "description", "measures")
-HEADING_COLUMNS = ("area", "topic")
 # 沈阳's 整改成效 (part "result") report outcomes; the training text holds what was done, so only measures count.
 MEASURE_PARTS = ("measure",)
 
@@ -111,10 +110,8 @@ class ProblemTexts:
             if name not in frame.columns:
                 return [""] * len(frame)
             values = frame[name].tolist()
-            if name not in HEADING_COLUMNS:
-                return [clean_text(v) for v in values]
-            # Each distinct heading cleaned once: the problems of a notice share their area and topic. Only strings
-            # are keys: 1, 1.0 and True are one key but not one text.
+            # Each distinct text cleaned once: the problems of a notice share their area and topic, and notices share
+            # stock titles and measures. Only strings are keys: 1, 1.0 and True are one key but not one text.
             cleaned = {value: clean_text(value) for value in set(values) if isinstance(value, str)}
             return [cleaned[value] if isinstance(value, str) else clean_text(value) for value in values]
 

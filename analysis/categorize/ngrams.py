@@ -50,6 +50,14 @@ class CharNgramCounts:
 
     def transform(self, texts: list[str]):
         """A sparse matrix of n-gram counts, one row per text, equal to CountVectorizer.transform(texts)."""
+        # Texts repeat: every problem under one heading has that heading's text, and notices share stock titles and
+        # measures. Each distinct text is counted once and its row copied (the same row, so the same numbers).
+        row_of: dict[str, int] = {}
+        rows = [row_of.setdefault(text, len(row_of)) for text in texts]
+        counts = self._distinct_counts(list(row_of))
+        return counts if len(row_of) == len(texts) else counts[rows]
+
+    def _distinct_counts(self, texts: list[str]):
         from scipy.sparse import vstack
 
         # In blocks: the arrays below take about 100 bytes per character, which must not grow with the batch.

@@ -37,7 +37,12 @@ class TitleModel:
 
     def cue_hits(self, texts: ProblemTexts) -> list[KeywordHits]:
         """The keyword hits of each problem's cue text: pass them to `features` and `evidence`."""
-        return [keyword_hits(cue, self.keywords) for cue in texts.cue]
+        # each distinct cue read once (problems share stock titles); the hits are only read, so rows may share them
+        hits: dict[str, KeywordHits] = {}
+        for cue in texts.cue:
+            if cue not in hits:
+                hits[cue] = keyword_hits(cue, self.keywords)
+        return [hits[cue] for cue in texts.cue]
 
     def _keyword_blocks(self, cue_hits: list[KeywordHits]) -> tuple[np.ndarray, np.ndarray]:
         """Per problem and category: the number of exact keyword hits, and the best near hit's share."""

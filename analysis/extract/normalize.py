@@ -69,9 +69,10 @@ def _rewrite(
             continue  # a character (or nothing) kept as it was: it keeps its own origin, no need to cut here
         out.append(text[last:start])
         out_origin.extend(origin[last:start])
-        out.append(new)
-        anchor = origin[start] if start < len(origin) else (origin[-1] if origin else 0)
-        out_origin.extend([anchor] * len(new))
+        if new:  # most rewrites delete (a joined line break, markdown): nothing to anchor
+            out.append(new)
+            anchor = origin[start] if start < len(origin) else (origin[-1] if origin else 0)
+            out_origin.extend([anchor] * len(new))
         last = end
     if not out:
         return text, origin

@@ -7,9 +7,10 @@ from, and lists the notice's consistency findings and warnings.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -48,8 +49,23 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-@dataclass(frozen=True)
-class _Mark:
+# The columns `render_page` reads from each table's rows (doc_id groups them): the engine makes records of these only.
+PAGE_COLUMNS = {
+    "documents": (
+        "doc_id", "source_file", "findings", "warnings",
+        "problems_extracted", "measures_extracted", "results_extracted", "amounts_extracted",
+    ),
+    "problems": (
+        "doc_id", "problem_seq", "label", "status", "n_measures",
+        "span_start", "span_end", "status_span_start", "status_span_end",
+    ),
+    "measures": ("doc_id", "problem_seq", "part", "measure_seq", "span_start", "span_end"),
+    "amounts": ("doc_id", "amount_seq", "yuan", "kind", "part", "approx", "span_start", "span_end"),
+    "evidence": ("doc_id", "field", "value", "span_start", "span_end"),
+}  # fmt: skip
+
+
+class _Mark(NamedTuple):  # a tuple: a page makes hundreds, and a frozen dataclass is several times slower to build
     start: int
     end: int
     css: str
@@ -124,41 +140,43 @@ def _rows(frame: pd.DataFrame, doc_id: str) -> list[dict]:
 
 def _highlight(text: str, marks: list[_Mark]) -> str:
     """Cut the text at every span boundary; each piece carries the classes of all spans covering it."""
-    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
-    # One sweep over the cuts with the marks open at each: linear in text and marks (times the marks that overlap
-    # one place), where testing every mark at every cut was quadratic.
-    by_start = sorted(range(len(marks)), key=lambda i: marks[i].start)
+    # Every cut is a start or an end: a sweep over the cuts opens the marks starting there and closes those ending
+    # there, linear in text and marks (times the marks that overlap one place).
+    starting: dict[int, list[int]] = {}
+    ending: dict[int, list[int]] = {}
+    for i, m in enumerate(marks):
+        starting.setdefault(m.start, []).append(i)
+        ending.setdefault(m.end, []).append(i)
+    cuts = sorted({0, len(text), *starting, *ending})
     # Escaped once per mark and per text, not once per piece: escaping is character by character, so the escaped
     # join of tips is the join of escaped tips, and a text (or idents) with nothing to escape is its own escape.
     tips = [html.escape(m.tip) for m in marks]
     escape = html.escape if _needs_escape(text) else str
-    escape_idents = html.escape if any(_needs_escape(m.ident) for m in marks) else str
-    opened = 0
-    open_marks: list[int] = []
+    escape_idents = html.escape if _needs_escape("".join(m.ident for m in marks)) else str
+    covering: set[int] = set()
     # The opening tag of each set of covering marks, built once: between two measures a problem's text is covered by
     # the problem's mark alone again, and so on.
     tags: dict[tuple[int, ...], str] = {}
     out = []
     for a, b in pairwise(cuts):
-        while opened < len(by_start) and marks[by_start[opened]].start <= a:
-            open_marks.append(by_start[opened])
-            opened += 1
-        open_marks = [i for i in open_marks if marks[i].end > a]
+        if a in ending:
+            covering.difference_update(ending[a])
+        if a in starting:
+            covering.update(starting[a])
         piece = escape(text[a:b])
-        if not open_marks:
+        if not covering:
             out.append(piece)
             continue
-        open_marks.sort()
-        key = tuple(open_marks)
+        key = tuple(sorted(covering))
         tag = tags.get(key)
         if tag is None:
-            tag = tags[key] = _opening_tag(marks, open_marks, tips, escape_idents)
+            tag = tags[key] = _opening_tag(marks, key, tips, escape_idents)
         out.append(f"{tag}{piece}</span>")
     return "".join(out)
 
 
 def _opening_tag(
-    marks: list[_Mark], open_marks: list[int], tips: list[str], escape_idents: Callable[[str], str]
+    marks: list[_Mark], open_marks: tuple[int, ...], tips: list[str], escape_idents: Callable[[str], str]
 ) -> str:
     """The <span> tag of a piece covered by the marks `open_marks` (every cut is a start or an end: open means
     covering); `tips` are the marks' escaped tips."""
@@ -175,4 +193,7 @@ def _opening_tag(
 
 def _needs_escape(text: str) -> bool:
     """Whether `html.escape` changes `text`."""
-    return any(ch in text for ch in "&<>\"'")
+    return _ESCAPED.search(text) is not None
+
+
+_ESCAPED = re.compile("[&<>\"']")  # what html.escape replaces

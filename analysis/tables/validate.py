@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from analysis.tables.columns import INDICATOR_TABLES, TABLES
@@ -121,6 +122,12 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
         name=table,
         description=meta.description_en,
     )
+
+
+@cache
+def _schema(table: str) -> pa.DataFrameSchema:
+    """`pandera_schema(table)`, built once per process: building it cost as much as validating a chunk's evidence."""
+    return pandera_schema(table)
 
 
 def _span_rule(start: str, end: str) -> str:
@@ -273,7 +280,8 @@ def _typed_series(column: Column, values: Sequence[object], table: str) -> pd.Se
     import pandas as pd
 
     exact = _EXACT_TYPES.get(column.type)
-    if exact is not None and all(value is None or type(value) is exact for value in values):
+    # the set of the values' types, built in C: every value None or exactly of the type
+    if exact is not None and set(map(type, values)) <= {exact, type(None)}:
         return pd.Series(values, dtype=TYPES[column.type].pandas)  # the common case: nothing to convert
     convert = _CONVERTERS[column.type]
     converted: list[object] = []
@@ -347,7 +355,7 @@ def conform(table: str, rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.
             typed[column.name] = _typed_series(column, seq, table)
     frame = pd.DataFrame(typed, index=pd.RangeIndex(len(next(iter(raw.values())))))
     try:
-        return pandera_schema(table).validate(frame, lazy=True)
+        return _schema(table).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as e:
         raise TableValidationError(table, _describe_failures(meta, e.failure_cases)) from None
 
@@ -361,6 +369,8 @@ def check_references(tables: Mapping[str, pd.DataFrame]) -> None:
                 continue
             target = tables[ref.table]
             keys = list(get_table(ref.table).primary_key)
+            if _all_found(frame, list(ref.columns), target, keys):
+                continue
             mine = frame[list(ref.columns)].dropna().drop_duplicates()
             theirs = target[keys].set_axis(list(ref.columns), axis=1)
             orphans = mine.merge(theirs, how="left", indicator=True).query("_merge == 'left_only'")
@@ -368,3 +378,14 @@ def check_references(tables: Mapping[str, pd.DataFrame]) -> None:
                 records = orphans[list(ref.columns)].to_dict("records")
                 problems = [f"{key} has no row in {ref.table!r}" for key in records]
                 raise TableValidationError(name, problems)
+
+
+def _all_found(frame: pd.DataFrame, columns: list[str], target: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether every row of `frame` whose `columns` are all set has their values among `target`'s `keys`: the
+    common case, answered with a set of tuples; when not, the merge in `check_references` names the orphans."""
+    import pandas as pd
+
+    theirs = set(zip(*(target[k].tolist() for k in keys), strict=True))
+    return all(
+        row in theirs or any(pd.isna(v) for v in row) for row in zip(*(frame[c].tolist() for c in columns), strict=True)
+    )

@@ -53,9 +53,24 @@ def find_status(text: str, pos: int = 0, endpos: int | None = None, anchored: bo
     return _leading_status(text, pos, stop) if anchored else _first_status(text, pos, stop)
 
 
-def _leading_status(text: str, pos: int, stop: int) -> StatusMatch | None:
-    # Phrases come longest first, so the first one text[pos:stop] starts with is the longest there.
+@cache
+def _phrases_by_first_character() -> dict[str, tuple[tuple[str, str], ...]]:
+    """`status_phrases()` grouped by their first character, each group in that order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for phrase, code in status_phrases():
+        groups.setdefault(phrase[:1], []).append((phrase, code))
+    return {first: tuple(pairs) for first, pairs in groups.items()}
+
+
+def _leading_status(text: str, pos: int, stop: int) -> StatusMatch | None:
+    # Phrases come longest first, so the first one text[pos:stop] starts with is the longest there. Only the phrases
+    # that open with the character at `pos` can: most places start none, and are done with one lookup.
+    by_first = _phrases_by_first_character()
+    if 0 <= pos < min(stop, len(text)) and "" not in by_first:
+        candidates = by_first.get(text[pos], ())
+    else:
+        candidates = status_phrases()
+    for phrase, code in candidates:
         if text.startswith(phrase, pos, stop):
             return StatusMatch(phrase, code, pos, pos + len(phrase))
     return None
