@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all env data reports test lint lock timings bench bench-reuse bench-boilerplate corpus-notebooks fuzz clean
+.PHONY: agreement help all env data reports test lint lock timings bench bench-reuse bench-boilerplate corpus-notebooks fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ corpus-notebooks: $(STAMP) ## every notebook on a generated 300-notice corpus of
 
 fuzz: $(STAMP) ## fuzz the extractor with 10^5 mutated notices (the suite runs 300)
 	FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider --hypothesis-show-statistics
+
+agreement: $(STAMP) ## record the category model's agreement the figures quote (after changing codebook, training or classifier)
+	$(BIN)/python -m analysis.evaluate.transfer --record
 
 lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile --universal --python-version 3.11 --all-extras pyproject.toml -o requirements.lock

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis.categorize.codebook import load_codebook, load_training
+from analysis.categorize.model import shipped_version
 from analysis.categorize.training import REAL_STATEMENTS
 from analysis.cli import main
+from analysis.evaluate import transfer
 from analysis.evaluate.transfer import cross_predictions, evaluate_transfer, reliability
 from analysis.paths import TEST_DATA
 from analysis.report import style
@@ -78,6 +80,15 @@ def test_scores_are_computed_once_per_version_and_kept(monkeypatch: pytest.Monke
     assert transfer._shipped_scores("v1", "loso") == {"k": 0.5} and len(calls) == 2  # an unreadable copy: again
     transfer._shipped_scores("v2", "loso")
     assert [p.name for p in tmp_path.glob("*.json")] == ["category-transfer-v2-loso.json"]  # other versions go
+
+
+def test_the_recorded_agreement_is_the_shipped_models(loso: dict) -> None:
+    # the figures quote the recorded agreement: it must be this model's (after a change to the codebook, training
+    # set or classifier code: python -m analysis.evaluate.transfer --record)
+    recorded = json.loads(transfer.AGREEMENT.read_text(encoding="utf-8"))
+    assert recorded["version"] == shipped_version(), "rerun python -m analysis.evaluate.transfer --record"
+    assert recorded["loso"] == {key: loso[key] for key in ("kappa", "kappa_ci95", "n")}
+    assert transfer.recorded_agreement() == recorded["loso"]
 
 
 def test_loso_kappa_on_unseen_agencies(loso: dict) -> None:

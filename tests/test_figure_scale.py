@@ -187,7 +187,7 @@ def test_every_figure_has_a_caption_with_source_and_n(corpus, monkeypatch):
     import analysis.evaluate.transfer as transfer
 
     scores = {"kappa": 0.7255, "kappa_ci95": [0.655, 0.799], "n": 233}
-    monkeypatch.setattr(transfer, "cached_scores", lambda scheme="loso": scores)
+    monkeypatch.setattr(transfer, "recorded_agreement", lambda: scores)
     problems = corpus["problems"].assign(category_source="model", category_confidence=0.9)
     tables = {**corpus, "problems": problems}
     n_problems = len(problems)
@@ -198,9 +198,9 @@ def test_every_figure_has_a_caption_with_source_and_n(corpus, monkeypatch):
             assert f"N = 500 notices, {n_problems} problems" in foot, name
         foot = figures.categories_figure(problems, corpus["documents"]).get_supxlabel().replace("\n", " ")
         assert "machine-coded" in foot and "κ = 0.73 (95% CI 0.66–0.80" in foot
-        monkeypatch.setattr(transfer, "cached_scores", lambda scheme="loso": None)
+        monkeypatch.setattr(transfer, "recorded_agreement", lambda: None)
         foot = figures.categories_figure(problems, corpus["documents"]).get_supxlabel().replace("\n", " ")
-        assert "not measured yet" in foot
+        assert "not recorded for this model" in foot
 
 
 def test_a_county_notice_does_not_name_its_prefecture_in_english():

@@ -17,6 +17,8 @@ confidence: the top-label Brier score and a reliability table (confidence bins a
     python -m analysis.evaluate.transfer [--json]     the three schemes' headline numbers (40 s on 2 cores)
     python -m analysis.evaluate.transfer --fit-confidence
                                                         refit the confidence map (model.CONFIDENCE_SLOPE/INTERCEPT)
+    python -m analysis.evaluate.transfer --record     record the LOSO agreement the figures quote (after any change
+                                                        to the codebook, training set or classifier code)
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from analysis.categorize.codebook import load_codebook, load_training
 from analysis.categorize.model import LOW_CONFIDENCE, CategoryModel, shipped_version
 from analysis.paths import MODELS
 
+# the agreement the figures quote, recorded for one model version (python -m analysis.evaluate.transfer --record)
+AGREEMENT = Path(__file__).resolve().parents[1] / "data" / "category_agreement.json"
 BOOTSTRAP_SAMPLES = 1000
 RELIABILITY_BINS = (0.0, 0.3, 0.5, 0.7, 0.9, 1.0001)
 SCHEMES = {
@@ -216,14 +220,25 @@ def evaluate_transfer(training: pd.DataFrame | None = None, schemes=tuple(SCHEME
     return _evaluate(training, schemes)
 
 
-def cached_scores(scheme: str = "loso") -> dict | None:
-    """The shipped model's scores under `scheme` if they were already computed for its version, else None.
+def recorded_agreement() -> dict | None:
+    """The shipped model's leave-one-source-out agreement (kappa, its 95% interval, n) as recorded in the repository
+    for this model version (`--record`), else None.
 
-    For a figure's caption: reading them is instant, computing them takes about a minute."""
+    For a figure's caption. It is recorded, not read from the cache in models/: a figure must not depend on whether
+    the evaluation happened to run before the build (two clones of one commit draw the same figures)."""
     try:
-        return json.loads(_scores_path(shipped_version(), scheme).read_text(encoding="utf-8"))
+        recorded = json.loads(AGREEMENT.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return recorded["loso"] if recorded.get("version") == shipped_version() else None
+
+
+def record_agreement() -> dict:
+    """Write the shipped model's leave-one-source-out agreement and its version to AGREEMENT; return it."""
+    loso = evaluate_transfer(schemes=("loso",))["loso"]
+    recorded = {"version": shipped_version(), "loso": {key: loso[key] for key in ("kappa", "kappa_ci95", "n")}}
+    AGREEMENT.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return recorded
 
 
 def _scores_path(version: str, scheme: str) -> Path:
@@ -323,6 +338,9 @@ if __name__ == "__main__":
 
     if "--fit-confidence" in sys.argv[1:]:
         print(json.dumps(fit_confidence(), indent=2))
+        sys.exit(0)
+    if "--record" in sys.argv[1:]:
+        print(json.dumps(record_agreement(), ensure_ascii=False, indent=2))
         sys.exit(0)
     result = evaluate_transfer()
     print(json.dumps(result, ensure_ascii=False, indent=2) if "--json" in sys.argv[1:] else summary(result))

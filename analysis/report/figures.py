@@ -229,10 +229,10 @@ def categories_figure(
 
 def machine_coding_note(problems: pd.DataFrame) -> str:
     """That the categories are machine-coded, the classifier's measured agreement with human coders (κ under
-    leave-one-source-out, from the cached transfer scores), and how many codings fall below the confidence line."""
+    leave-one-source-out, as recorded for the shipped model), and how many codings fall below the confidence line."""
     from analysis.categorize.assign import coding_flags
     from analysis.categorize.model import LOW_CONFIDENCE
-    from analysis.evaluate.transfer import cached_scores
+    from analysis.evaluate.transfer import recorded_agreement
 
     if not {"category_source", "category_confidence"} <= set(problems.columns):
         return ""  # categories given, not coded here
@@ -242,11 +242,11 @@ def machine_coding_note(problems: pd.DataFrame) -> str:
         f"类别为机器编码（{n} 个问题），其中 {low} 个置信度低于 {LOW_CONFIDENCE:g}，宜人工复核",
         f"Categories are machine-coded ({n} problems); {low} below confidence {LOW_CONFIDENCE:g}, worth a manual check",
     )
-    scores = cached_scores("loso")
+    scores = recorded_agreement()
     if scores is None:
         return note + style.tr(
-            "；与人工编码的一致性尚未测量（python -m analysis.evaluate.transfer）",
-            "; agreement with human coders not measured yet (python -m analysis.evaluate.transfer)",
+            "；此模型与人工编码的一致性尚未记录（python -m analysis.evaluate.transfer --record）",
+            "; agreement with human coders not recorded for this model (python -m analysis.evaluate.transfer --record)",
         )
     low_k, high_k = scores["kappa_ci95"]
     return note + style.tr(
