@@ -29,29 +29,6 @@ WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "200"
 INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))
 
 
-def duplicates(notices: Callable[[], Iterable[tuple[str, str]]]) -> dict[str, str]:
-    """doc_id → the doc_id of the first notice (in input order) with the same bytes: counted once, as the first.
-
-    `notices` gives the (doc_id, sha256) pairs in input order, and is called twice: the first pass keeps only the
-    hashes, the second the doc_ids of the notices whose hash repeats, so that no map of every doc_id is held.
-    """
-    seen: set[str] = set()
-    repeating: set[str] = set()
-    for _, sha256 in notices():
-        (repeating if sha256 in seen else seen).add(sha256)
-    del seen
-    first: dict[str, str] = {}
-    repeated: dict[str, str] = {}
-    for doc_id, sha256 in notices():
-        if sha256 not in repeating:
-            continue
-        if sha256 in first:
-            repeated[doc_id] = first[sha256]
-        else:
-            first[sha256] = doc_id
-    return repeated
-
-
 def carry_over(kept: list[str], earlier: Path, generation: Path, index: int) -> list[str]:
     """Copy the rows, text and audit page of notices `kept` from the earlier generation `earlier` into `generation`
     as part `index`; return the doc_ids found there."""
@@ -113,14 +90,15 @@ def system_allocator() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
-def keep_only(generation: Path, doc_ids: set[str]) -> None:
-    """Remove texts and audit pages of notices not in the tables: dropped duplicates, chunks lost with their worker."""
+def keep_only(generation: Path, keep: Callable[[str], bool]) -> None:
+    """Remove texts and audit pages of notices not in the tables (`keep(doc_id)` false): dropped duplicates, chunks
+    lost with their worker."""
     for folder in ("texts", "audit"):
         if not (generation / folder).is_dir():
             continue
         with os.scandir(generation / folder) as entries:
             for entry in entries:
-                if Path(entry.name).stem not in doc_ids:
+                if not keep(Path(entry.name).stem):
                     os.unlink(entry.path)
 
 

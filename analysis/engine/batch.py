@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,8 +28,9 @@ from pathlib import Path
 from analysis.engine import assemble, generation
 from analysis.engine.chunk import STAGES, TABLES, ChunkResult, ChunkTask, Extract, Finish, peak_rss_mb, tables_of
 from analysis.engine.metadata_rows import Metadata, MetadataRows
+from analysis.engine.notice_index import NoticeIndex
 from analysis.engine.pool import Progress, run_tasks, usable_cores
-from analysis.read.sources import NoticeError, notice_files, shown, without_doc_id_clashes
+from analysis.read.sources import NoticeError, notice_files, shown
 
 __all__ = ["STAGES", "TABLES", "BatchReport", "extract_batch", "tables_of"]
 
@@ -104,47 +105,46 @@ def extract_batch(
     notes: list[str] = []
     extract = extract or partial(_default_extract(), corrections=_corrections(corrections, failures))
     finish = tables_of if finish is None else finish
-    files, unusable = _inputs(paths)
-    failures += unusable
-    n_chunks = -(-len(files) // chunk_size)
-    n_workers = max(1, min(workers or usable_cores(), n_chunks))
-    if n_workers > 1 or executor is not None:
-        for name, hook in (("extract", extract), ("finish", finish)):
-            try:
-                pickle.dumps(hook)
-            except (pickle.PicklingError, AttributeError, TypeError) as exc:
-                raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
 
     staging = generation.prepare(out_dir)
+    index = NoticeIndex(staging / ".notices.sqlite")
     try:
-        results = _run(files, staging, chunk_size, n_workers, progress, metadata, extract, finish, executor, audit)
+        failures += _inputs(paths, index)
+        n_files = index.count()
+        n_chunks = -(-n_files // chunk_size)
+        n_workers = max(1, min(workers or usable_cores(), n_chunks))
+        if n_workers > 1 or executor is not None:
+            _check_picklable(extract=extract, finish=finish)
+        options = (chunk_size, n_workers, progress, metadata, extract, finish, executor, audit)
+        results = _run(index, n_files, staging, *options)
         failures += [message for r in results for _, message in sorted(r.failures)]
         notes += [message for r in results for message in r.messages]
-        kept = _carried_over(registered, _written(results), out_dir, staging, n_chunks, failures, notes)
-        repeated = assemble.duplicates(partial(_written, results))
+        kept = set(_carried_over(registered, index.was_written, out_dir, staging, n_chunks, failures, notes))
+        repeated = index.duplicates()
         notes += [
             f"{doc_id}: the same bytes as {first} — counted once, as {first}" for doc_id, first in repeated.items()
         ]
-        written_ids = {doc_id for doc_id, _ in _written(results) if doc_id not in repeated} | set(kept)
-        n_written = len(written_ids)
+        n_written = index.n_written() - len(repeated) + len(kept)
         written = n_written > 0
-        for r in results:
-            r.notices = ""  # read: the merge need not hold them
         rows: dict[str, int] = {}
         if written:
             with assemble.system_allocator():
                 rows = assemble.merge_parts(staging, set(repeated))
-                assemble.keep_only(staging, written_ids)
-                written_ids.clear()  # not needed again: the manifest below lists two files a notice
+                assemble.keep_only(
+                    staging, lambda doc_id: doc_id in kept or (doc_id not in repeated and index.was_written(doc_id))
+                )
+                index.close()
+                index.store.unlink()  # before the manifest: a scratch file, not an output
                 notes += assemble.write_indicators(staging, n_written, indicators)
                 notes += assemble.write_copies(staging, n_written)
             generation.write_manifest(staging)
             generation.switch(staging, out_dir)
     finally:
+        index.close()
         generation.discard(staging)
 
     return BatchReport(
-        notices=len(files),
+        notices=n_files,
         extracted=n_written - len(kept),
         failures=failures,
         rows=rows or dict.fromkeys(TABLES, 0),
@@ -158,6 +158,15 @@ def extract_batch(
         seconds=_seconds(results, started),
         peak_rss_mb=_memory(results),
     )
+
+
+def _check_picklable(**hooks: object) -> None:
+    """Hooks sent to worker processes must pickle: a module-level function or a partial of one."""
+    for name, hook in hooks.items():
+        try:
+            pickle.dumps(hook)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            raise ValueError(f"{name} must be a module-level function or a partial of one ({exc})") from None
 
 
 def _default_extract() -> Extract:
@@ -181,26 +190,20 @@ def _corrections(path: Path | None, failures: list[str]) -> list:
     return found
 
 
-def _inputs(paths: Iterable[Path]) -> tuple[list[str], list[str]]:
-    """The notice files, sorted by path, and a message for each unusable input (doc_id clashes too).
-
-    Files are kept as strings (about 150 bytes each; a Path takes several times that): the list is the one thing
-    the parent holds for every notice.
-    """
+def _inputs(paths: Iterable[Path], index: NoticeIndex) -> list[str]:
+    """Add the notice files of `paths` to `index`, one per doc_id; a message for each unusable input or clash."""
     failures: list[str] = []
-    found: set[str] = set()
     for path in paths:
         try:
-            found.update(notice_files(path))
+            index.add_files(notice_files(path))
         except NoticeError as exc:
             failures.append(str(exc))
-    files, clashes = without_doc_id_clashes(sorted(found))
-    failures += clashes
-    return files, failures
+    return failures + index.drop_doc_id_clashes()
 
 
 def _run(
-    files: list[str],
+    index: NoticeIndex,
+    n_files: int,
     staging: Path,
     chunk_size: int,
     workers: int,
@@ -211,15 +214,19 @@ def _run(
     executor: Executor | None,
     audit: bool,
 ) -> list[ChunkResult]:
-    shown_progress = Progress(len(files), progress)
+    shown_progress = Progress(n_files, progress)
     rows = MetadataRows(metadata, staging / ".metadata.sqlite")
+
+    def receive(result: ChunkResult) -> None:
+        index.add_written(result.index, result.written())
+        result.notices = ""  # stored: the parent need not hold it
+
     try:
-        chunks = ([Path(f) for f in files[i : i + chunk_size]] for i in range(0, len(files), chunk_size))
         tasks = (
-            ChunkTask(index, chunk, staging, *rows.of(chunk), extract, finish, audit, len(files) <= SUMMARY_MAX_NOTICES)
-            for index, chunk in enumerate(chunks)
+            ChunkTask(number, chunk, staging, *rows.of(chunk), extract, finish, audit, n_files <= SUMMARY_MAX_NOTICES)
+            for number, chunk in enumerate(index.chunks(chunk_size))
         )
-        return run_tasks(tasks, workers, shown_progress, executor)
+        return run_tasks(tasks, workers, shown_progress, executor, receive)
     finally:
         rows.close()
         shown_progress.close()
@@ -228,7 +235,7 @@ def _run(
 
 def _carried_over(
     registered: Mapping[str, Path] | None,
-    notices: Iterable[tuple[str, str]],
+    built: Callable[[str], bool],
     out_dir: Path,
     staging: Path,
     index: int,
@@ -239,8 +246,7 @@ def _carried_over(
     failure (one that could not be read has failed already)."""
     if not registered:
         return []
-    built = {doc_id for doc_id, _ in notices}
-    missing = sorted(doc_id for doc_id in registered if doc_id not in built)
+    missing = sorted(doc_id for doc_id in registered if not built(doc_id))
     if not missing:
         return []
     kept: list[str] = []
@@ -260,12 +266,6 @@ def _carried_over(
         elif doc_id in kept:
             notes.append(f"{shown(raw)}: not built now; registered in metadata.csv, so its earlier outputs are kept")
     return kept
-
-
-def _written(results: list[ChunkResult]) -> Iterator[tuple[str, str]]:
-    """(doc_id, sha256) of every notice written, in input order."""
-    for r in results:
-        yield from r.written()
 
 
 def _seconds(results: list[ChunkResult], started: float) -> dict[str, float]:

@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
@@ -65,25 +65,39 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+Receive = Callable[[ChunkResult], None]
+
+
 def run_tasks(
-    tasks: Iterator[ChunkTask], workers: int, progress: Progress, executor: Executor | None
+    tasks: Iterator[ChunkTask],
+    workers: int,
+    progress: Progress,
+    executor: Executor | None,
+    receive: Receive | None = None,
 ) -> list[ChunkResult]:
-    """Every task's result, in task order."""
+    """Every task's result, in task order; `receive`, when given, is called with each result as it arrives (before
+    it is kept), so that the caller may store what a result carries per notice rather than hold it."""
     results: list[ChunkResult] = []
+
+    def keep(result: ChunkResult) -> None:
+        if receive is not None:
+            receive(result)
+        results.append(result)
+
     if executor is not None:
-        _run_on(executor, tasks, workers, results, progress)
+        _run_on(executor, tasks, workers, keep, progress)
     elif workers == 1:
         for task in tasks:
-            results.append(run_chunk(task))
+            keep(run_chunk(task))
             progress.update(len(task.files))
     else:
         # A worker that dies (killed, out of memory) breaks its pool: every chunk then running fails with
         # BrokenProcessPool. Each of those runs again alone in a new pool, so that only the chunk whose worker dies
         # again is lost; the chunks not yet started go on in a new pool.
-        while broken := _run_pool(tasks, workers, results, progress):
+        while broken := _run_pool(tasks, workers, keep, progress):
             for task in broken:
-                for lost in _run_pool(iter([task]), 1, results, progress):
-                    results.append(lost_chunk(lost, "its worker died (killed or out of memory) twice"))
+                for lost in _run_pool(iter([task]), 1, keep, progress):
+                    keep(lost_chunk(lost, "its worker died (killed or out of memory) twice"))
                     progress.update(len(lost.files))
     return sorted(results, key=lambda r: r.index)
 
@@ -94,20 +108,20 @@ def _import_libraries() -> None:
     import pyarrow.parquet  # noqa: F401
 
 
-def _run_pool(tasks: Iterator[ChunkTask], workers: int, results: list[ChunkResult], progress: Progress) -> list:
+def _run_pool(tasks: Iterator[ChunkTask], workers: int, keep: Receive, progress: Progress) -> list:
     """Run tasks in a new local pool, appending their results; return the tasks cut short when the pool broke."""
     # spawn: a forked child would inherit the parent's threads (pyarrow's pools) in an unknown state.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_import_libraries) as pool:
         try:
-            return _run_on(pool, tasks, workers, results, progress)
+            return _run_on(pool, tasks, workers, keep, progress)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
 def _run_on(
-    executor: Executor, tasks: Iterator[ChunkTask], workers: int, results: list[ChunkResult], progress: Progress
+    executor: Executor, tasks: Iterator[ChunkTask], workers: int, keep: Receive, progress: Progress
 ) -> list[ChunkTask]:
     broken: list[ChunkTask] = []
     running: dict[Future[ChunkResult], ChunkTask] = {}
@@ -120,7 +134,7 @@ def _run_on(
             if isinstance(future.exception(), BrokenProcessPool):
                 broken.append(task)
                 continue
-            results.append(_collected(future, task))
+            keep(_collected(future, task))
             progress.update(len(task.files))
             for task in islice(tasks, 0 if broken else 1):
                 try:

@@ -243,29 +243,37 @@ def without_doc_id_clashes(files: Iterable[F]) -> tuple[list[F], list[str]]:
     for file in files:
         stem = PurePath(file).stem
         if stem in owner:
-            taken = f"doc_id {stem!r} is also the stem of {shown(Path(owner[stem]))} — rename one of them"
-            clashes.append(f"{shown(Path(file))}: {taken}")
+            clashes.append(clash_message(file, owner[stem]))
             continue
         owner[stem] = file
         kept.append(file)
     return kept, clashes
 
 
-def notice_files(path: Path) -> list[str]:
+def clash_message(file: str | PurePath, first: str | PurePath) -> str:
+    """Why `file` is left out: the first file (in sorted order) with its doc_id, `first`, is read instead."""
+    stem = PurePath(file).stem
+    return f"{shown(Path(file))}: doc_id {stem!r} is also the stem of {shown(Path(first))} — rename one of them"
+
+
+def notice_files(path: Path) -> Iterator[str]:
     """The notice files of one input, unsorted, as path strings: `path` itself, or the files of folder `path`.
 
-    Strings, not Paths: a batch of 10⁵ notices keeps the list, and a Path takes several times the memory.
-    Raises NoticeError when `path` does not exist.
+    Strings, not Paths, one at a time: a batch of 10⁵ notices passes them on to its index without holding them.
+    Raises NoticeError (when iterated) if `path` does not exist.
     """
     if path.is_dir():
         # scandir knows each entry's type from the listing: no stat call per file in a folder of 10⁵ notices
         with os.scandir(path) as entries:
             # links, pipes and devices are listed too: read_notice says why each cannot be read, rather than
             # leaving them out without a word; subfolders are not notices
-            return [entry.path for entry in entries if not entry.is_dir() and not _is_skipped(entry.name)]
-    if path.is_file():
-        return [str(path)]
-    raise NoticeError(f"{shown(path)}: no such file or folder")
+            for entry in entries:
+                if not entry.is_dir() and not _is_skipped(entry.name):
+                    yield entry.path
+    elif path.is_file():
+        yield str(path)
+    else:
+        raise NoticeError(f"{shown(path)}: no such file or folder")
 
 
 def _is_skipped(name: str) -> bool:
