@@ -19,6 +19,8 @@ _SCHEMA = (
     "CREATE INDEX files_stem ON files (stem, path)",
     # one row per notice a chunk wrote: its place in input order, doc_id and checksum
     "CREATE TABLE written (chunk INTEGER, position INTEGER, doc_id TEXT, sha256 TEXT, PRIMARY KEY (chunk, position))",
+    # looked up once per text and audit page when the outputs are tidied: without it, each lookup reads every row
+    "CREATE INDEX written_doc_id ON written (doc_id)",
 )
 
 
