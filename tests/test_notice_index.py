@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.engine.notice_index import NoticeIndex
+from analysis.engine.notice_index import LATER_CLASHES, WAS_WRITTEN, NoticeIndex
 from analysis.read.sources import without_doc_id_clashes
 
 
@@ -34,3 +34,11 @@ def test_duplicates_name_the_first_in_input_order(index: NoticeIndex) -> None:
     assert list(index.duplicates().items()) == [("d", "a"), ("e", "a"), ("f", "c")]
     assert index.n_written() == 6
     assert index.was_written("e") and not index.was_written("g")
+
+
+def test_lookups_use_an_index_not_a_scan(index: NoticeIndex) -> None:
+    # 10^5 notices look themselves up 2·10^5 times: a scan per lookup would take hours (the benchmark did not end)
+    plan = index._db.execute(f"EXPLAIN QUERY PLAN {WAS_WRITTEN}", ("x",)).fetchall()
+    assert any("INDEX written_doc_id" in row[-1] for row in plan), plan
+    plan = index._db.execute(f"EXPLAIN QUERY PLAN {LATER_CLASHES}").fetchall()
+    assert any("INDEX files_stem" in row[-1] for row in plan), plan

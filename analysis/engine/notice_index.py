@@ -23,6 +23,14 @@ _SCHEMA = (
     "CREATE INDEX written_doc_id ON written (doc_id)",
 )
 
+# each file whose doc_id an earlier file (in sorted order) has, with that file; and whether a notice was written:
+# both asked of 10^5 rows, so each must be answered from an index (tested), not by reading every row
+LATER_CLASHES = (
+    "SELECT f.path, (SELECT MIN(g.path) FROM files g WHERE g.stem = f.stem) AS first FROM files f "
+    "WHERE f.path > first ORDER BY f.path"
+)
+WAS_WRITTEN = "SELECT 1 FROM written WHERE doc_id = ? LIMIT 1"
+
 
 class NoticeIndex:
     """The batch's notice files (sorted, one per doc_id) and the (doc_id, sha256) of each notice written."""
@@ -45,10 +53,7 @@ class NoticeIndex:
 
     def drop_doc_id_clashes(self) -> list[str]:
         """Keep the first file (in sorted order) of each doc_id, its stem; a message for each later one, dropped."""
-        later = self._db.execute(
-            "SELECT f.path, (SELECT MIN(g.path) FROM files g WHERE g.stem = f.stem) AS first FROM files f "
-            "WHERE f.path > first ORDER BY f.path"
-        ).fetchall()
+        later = self._db.execute(LATER_CLASHES).fetchall()
         with self._db:
             self._db.executemany("DELETE FROM files WHERE path = ?", ((path,) for path, _ in later))
         return [clash_message(path, first) for path, first in later]
@@ -81,7 +86,7 @@ class NoticeIndex:
 
     def was_written(self, doc_id: str) -> bool:
         """Whether a chunk wrote the notice `doc_id`."""
-        return self._db.execute("SELECT 1 FROM written WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone() is not None
+        return self._db.execute(WAS_WRITTEN, (doc_id,)).fetchone() is not None
 
     def n_written(self) -> int:
         """The number of distinct doc_ids written."""
