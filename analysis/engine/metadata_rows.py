@@ -7,9 +7,11 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
+from analysis.engine.scratch import scratch_db
 from analysis.read.sources import RAW_METADATA, NoticeError, iter_metadata
 
 Metadata = Mapping[str, Mapping[str, str]]
+_SCHEMA = "CREATE TABLE metadata (folder INTEGER, file TEXT, row TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID"
 
 
 class MetadataRows:
@@ -70,11 +72,5 @@ class MetadataRows:
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = sqlite3.connect(self.store)
-            # a scratch file, deleted with the staging folder: no journal, no waiting for the disk
-            self._db.execute("PRAGMA journal_mode = OFF")
-            self._db.execute("PRAGMA synchronous = OFF")
-            self._db.execute(
-                "CREATE TABLE metadata (folder INTEGER, file TEXT, row TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID"
-            )
+            self._db = scratch_db(self.store, [_SCHEMA])
         return self._db

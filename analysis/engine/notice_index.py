@@ -8,10 +8,10 @@ a time, so the parent's memory does not depend on the number of notices.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 
+from analysis.engine.scratch import scratch_db
 from analysis.read.sources import clash_message
 
 _SCHEMA = (
@@ -37,12 +37,7 @@ class NoticeIndex:
 
     def __init__(self, store: Path) -> None:
         self.store = store
-        self._db = sqlite3.connect(store)
-        # a scratch file, deleted with the staging folder: no journal, no waiting for the disk
-        self._db.execute("PRAGMA journal_mode = OFF")
-        self._db.execute("PRAGMA synchronous = OFF")
-        for statement in _SCHEMA:
-            self._db.execute(statement)
+        self._db = scratch_db(store, _SCHEMA)
 
     def add_files(self, files: Iterable[str]) -> None:
         """Add notice files (path strings); a path given twice is kept once."""
