@@ -36,9 +36,6 @@ if TYPE_CHECKING:
 FLAGS = ("has_deadline", "has_owner", "has_quantity", "has_deliverable")
 _CLAUSE_END = "，。；,;：:！？!?\n"
 _CJK_RUN = r"[\u4e00-\u9fff]"
-_LEVELS = ("省", "市", "县", "区", "镇", "乡", "街道")  # a level starts a unit's name; 局/委 start its offices
-# how the issuer names itself before one of its offices (我局财务科): the office is named, and it is the subject
-_SELF_NAMES = frozenset({"我局", "本局", "我委", "本委", "我院", "本院", "我中心", "本中心", "我会", "我厅", "本厅"})
 _SHORT_UNIT_NAME = 7  # characters of a unit's name after its place: 农业农村局 5, 人力资源局 5
 _ITEM_OPENERS = "：:；;。，, \n"  # what stands before the marker of an item listed inside a measure
 # Characters of grammar that a unit's name does not contain: a run holding one is a phrase, not a name.
@@ -164,8 +161,8 @@ def _patterns() -> _Patterns:
         written=re.compile(rf"在《[^》]{{1,80}}》中(?:{_alt(d, 'written_verb')})"),
         spent=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,10}}?(?:{_alt(d, 'money')})"),
         demand_before=re.compile(rf"(?:{_alt(d, 'demand')}){clause}{{0,20}}$"),
-        # a clause opened by 要求/督促 asks others; 按要求, 上级要求 inside a clause are only cited
-        demanded=re.compile(rf"(?:^|[,，:：])(?:{_alt(d, 'demand')})[^。；;\n]*$"),
+        # a clause of the same sentence opened by 要求/督促 asks others; 按要求, 上级要求 inside a clause are cited
+        demanded=re.compile(rf"(?:^|[,，:：。；;\n])(?:{_alt(d, 'demand')})[^。；;\n]*$"),
         counterpart_before=re.compile(rf"(?:{_alt(o, 'counterpart_marker')}){clause}{{0,4}}$"),
         enumerated=re.compile(enumerated),
         unit=re.compile(rf"{placed_unit}|{section}"),
@@ -219,14 +216,6 @@ def _clause_before(text: str, start: int) -> str:
     return text[i:start]
 
 
-def _sentence_before(text: str, start: int) -> str:
-    """The text of the sentence before `start` (from the last full stop or semicolon)."""
-    i = start
-    while i > 0 and text[i - 1] not in "。；;\n":
-        i -= 1
-    return text[i:start]
-
-
 def _clause_after(text: str, end: int) -> str:
     """The text of the clause after `end` (to the next clause mark)."""
     i = end
@@ -274,7 +263,7 @@ def _subject_position(text: str, start: int) -> bool:
     rest = rest.strip(" 在于")
     # the proper name of a place before a unit written with its level (竹溪|县卫生健康局, 我局|财务科) is the
     # unit's own name, still the subject
-    return rest == "" or _place_name(rest, text, start) or rest in _SELF_NAMES
+    return rest == "" or _place_name(rest, text, start) or rest in cues()[("has_owner", "self_name")]
 
 
 def _place_name(run: str, text: str, start: int) -> bool:
@@ -282,7 +271,7 @@ def _place_name(run: str, text: str, start: int) -> bool:
     竹溪县 is in the gazetteer; 开展 + 市信息中心 is not a place)."""
     from analysis.extract import gazetteer
 
-    level = next((level for level in _LEVELS if text.startswith(level, start)), None)
+    level = next((level for level in cues()[("has_owner", "level")] if text.startswith(level, start)), None)
     if level is None or not 2 <= len(run) <= 4:
         return False
     return bool(gazetteer.candidates(run + level) or gazetteer.township_units(run + level))
@@ -293,7 +282,8 @@ def _named_unit(unit: str, text: str, start: int) -> bool:
     科室/处室, and in the subject position or right after 组织/督促. An office named after the issuer's
     self-reference (我局财务科) is read without it."""
     p = _patterns()
-    own = next((name for name in _SELF_NAMES if unit.startswith(name) and len(unit) > len(name) + 1), "")
+    names = cues()[("has_owner", "self_name")]
+    own = next((name for name in names if unit.startswith(name) and len(unit) > len(name) + 1), "")
     unit, start = unit[len(own) :], start + len(own)
     if p.generic_inside.search(unit) or any(c in _NOT_IN_NAMES for c in unit) or unit.endswith(("科室", "处室")):
         return False
@@ -389,7 +379,8 @@ def _named_kind(
         other = issuer is not None and _subject_position(text, m.start()) and not _names_issuer(p, m[0], issuer)
         # a unit's name after its place is short (财政局, 自然资源局); a longer run is a clause that ends in one
         # (市政府领导未前来市政数局)
-        other = other and m[0].startswith(_LEVELS) and len(m[0]) - _place_length(p, m[0]) <= _SHORT_UNIT_NAME
+        short = len(m[0]) - _place_length(p, m[0]) <= _SHORT_UNIT_NAME
+        other = other and short and m[0].startswith(cues()[("has_owner", "level")])
         grammar = p.generic_inside.search(m[0]) or any(c in _NOT_IN_NAMES for c in m[0])
         return (acting or higher or other) and not grammar
     if pattern is p.function_unit:
@@ -457,7 +448,7 @@ def deliverable_flag(text: str) -> Flag:
                 continue
             if pattern is p.spent and p.demand_before.search(_clause_before(text, m.start())):
                 continue  # 督促…退还资金: asked back, not yet recovered
-            if pattern is p.paid_over and p.demanded.search(_sentence_before(text, m.start())):
+            if pattern is p.paid_over and p.demanded.search(text, 0, m.start()):
                 continue  # 要求…将…万元退还: asked, not yet paid over
             hits.append((m.start(), m.end()))
             break
@@ -474,7 +465,7 @@ def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str
     after = text.find("》", m.end()) + 1 if m[0].endswith("《") else m.end()
     if p.cite_before.search(_clause_before(text, m.start())) or (after and p.frame_after.match(text, after)):
         return False
-    if pattern is p.make and p.demanded.search(_sentence_before(text, m.start())):
+    if pattern is p.make and p.demanded.search(text, 0, m.start()):
         return False  # 要求对…梳理，分类制定整改措施: asked of others, not yet made
     if pattern is p.built:
         return not p.noun_after.match(text, m.end())
