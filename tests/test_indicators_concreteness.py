@@ -243,14 +243,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def sample() -> list[dict]:
-    return (
-        evaluation.read_sample()
-        + evaluation.read_sample(evaluation.FRESH)
-        + evaluation.read_sample(evaluation.FRESH2)
-        + evaluation.read_sample(evaluation.FRESH3)
-        + evaluation.read_sample(evaluation.FRESH4)
-        + [row for path in evaluation.FRESH5 for row in evaluation.read_sample(path)]
-    )
+    return [row for path in evaluation.SAMPLE_FILES for row in evaluation.read_sample(path)]
 
 
 def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4_56_fresh5(

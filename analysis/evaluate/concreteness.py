@@ -43,6 +43,7 @@ FRESH4 = SAMPLE_DIR / "fresh4.csv"
 # page excerpts the spans index are in pages/
 FRESH5 = (SAMPLE_DIR / "fresh5a.csv", SAMPLE_DIR / "fresh5b.csv")
 PAGES = SAMPLE_DIR / "pages"
+SAMPLE_FILES = (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4, *FRESH5)  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
@@ -71,37 +72,35 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def _extracted_measures(source: str, folder: Path) -> list[dict]:
-    from analysis.extract import extract_notice
-    from analysis.read.sources import NoticeError, discover, read_notice
-
-    rows = []
-    for path in sorted(discover([folder])):
-        try:
-            extraction = extract_notice(read_notice(path))
-        except NoticeError:
-            continue
-        rows += [{**m, "source": source} for m in extraction.measures if m["part"] == "measure"]
-    return rows
+def _folder(source: str) -> Path:
+    """The notices a sample's `source` names: the seeds, or a folder of the test data (its docs/ when it has one)."""
+    folder = paths.RAW if source == "seed" else paths.TEST_DATA / source
+    return folder / "docs" if (folder / "docs").is_dir() else folder
 
 
 @cache
-def _issuers(source: str) -> dict[str, str | None]:
-    """doc_id → issuer of the notices a sample's `source` names (the seeds, or a folder of the test data), as the
-    extractor reads them: the issuer the pipeline passes to the owner flag."""
+def _extractions(source: str) -> tuple:
+    """The extraction of every readable notice of `source`, in file order (read once per process)."""
     from analysis.extract import extract_notice
     from analysis.read.sources import NoticeError, discover, read_notice
 
-    folder = paths.RAW if source == "seed" else paths.TEST_DATA / source
-    folder = folder / "docs" if (folder / "docs").is_dir() else folder
-    out = {}
-    for path in sorted(discover([folder])):
+    out = []
+    for path in sorted(discover([_folder(source)])):
         try:
-            document = extract_notice(read_notice(path)).document
+            out.append(extract_notice(read_notice(path)))
         except NoticeError:
             continue
-        out[document["doc_id"]] = document["issuer"]
-    return out
+    return tuple(out)
+
+
+def _extracted_measures(source: str) -> list[dict]:
+    return [{**m, "source": source} for e in _extractions(source) for m in e.measures if m["part"] == "measure"]
+
+
+def _issuers(source: str) -> dict[str, str | None]:
+    """doc_id → issuer of the notices of `source`, as the extractor reads them: what the pipeline gives the owner
+    flag."""
+    return {e.document["doc_id"]: e.document["issuer"] for e in _extractions(source)}
 
 
 def issuer_of(row: dict) -> str | None:
@@ -129,8 +128,8 @@ def draw_sample(size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[dict]:
     number of measures (largest remainder) and drawn with `random.Random(seed)`. A third of the sample, chosen by
     `random.Random(seed + 1)`, is held out: it was not looked at while the rules were tuned.
     """
-    real = [m for name in REAL_FOLDERS for m in _extracted_measures(name, paths.TEST_DATA / name / "docs")]
-    seeds = _extracted_measures("seed", paths.RAW)
+    real = _real_measures(REAL_FOLDERS)
+    seeds = _extracted_measures("seed")
     by_doc: dict[str, list[dict]] = {}
     for m in seeds:
         by_doc.setdefault(m["doc_id"], []).append(m)
@@ -166,7 +165,7 @@ def _overlaps(m: dict, taken: dict[tuple[str, str], list[tuple[int, int]]]) -> b
 
 
 def _real_measures(folders: Sequence[str]) -> list[dict]:
-    return [m for name in folders for m in _extracted_measures(name, paths.TEST_DATA / name / "docs")]
+    return [m for name in folders for m in _extracted_measures(name)]
 
 
 def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
@@ -187,7 +186,7 @@ def draw_fresh2(size: int = FRESH2_SIZE, seed: int = FRESH2_SEED) -> list[dict]:
     rng = random.Random(seed)
     real = [m for m in _real_measures(REAL_FOLDERS) if not _overlaps(m, taken)]
     chosen = real if len(real) <= size // 2 else rng.sample(real, size // 2)
-    seeds = [m for m in _extracted_measures("seed", paths.RAW) if not _overlaps(m, taken)]
+    seeds = [m for m in _extracted_measures("seed") if not _overlaps(m, taken)]
     by_doc: dict[str, list[dict]] = {}
     for m in seeds:
         by_doc.setdefault(m["doc_id"], []).append(m)
@@ -210,15 +209,10 @@ def draw_fresh3(other_max: int = FRESH3_OTHER_MAX, seed: int = FRESH3_SEED) -> l
     order; `split` is "fresh3".
     """
     taken = _coded_spans(SAMPLE, FRESH, FRESH2)
-    chosen = [m for m in _extracted_measures("seed", paths.RAW) if not _overlaps(m, taken)]
+    chosen = [m for m in _extracted_measures("seed") if not _overlaps(m, taken)]
     chosen.sort(key=lambda m: (m["doc_id"], m["problem_seq"], m["measure_seq"]))
     other = [m for m in _real_measures(REAL_FOLDERS + FRESH2_LATE_FOLDERS) if not _overlaps(m, taken)]
-    other += [
-        m
-        for name in FRESH3_OTHER_FOLDERS
-        for m in _extracted_measures(name, paths.TEST_DATA / name)
-        if not _overlaps(m, taken)
-    ]
+    other += [m for name in FRESH3_OTHER_FOLDERS for m in _extracted_measures(name) if not _overlaps(m, taken)]
     if len(other) > other_max:
         picked = set(random.Random(seed).sample(range(len(other)), other_max))
         other = [m for i, m in enumerate(other) if i in picked]
@@ -284,7 +278,7 @@ def report(rows: Sequence[dict]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    rows = [row for path in (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4, *FRESH5) for row in read_sample(path)]
+    rows = [row for path in SAMPLE_FILES for row in read_sample(path)]
     print(report(rows))
     if "--quiet" not in args:
         print()
