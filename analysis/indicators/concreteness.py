@@ -95,6 +95,9 @@ class _Patterns:
     counterpart_before: re.Pattern[str]
     enumerated: re.Pattern[str]
     placed: re.Pattern[str]
+    township: re.Pattern[str]
+    company: re.Pattern[str]
+    subject_function: re.Pattern[str]
     acting_before: re.Pattern[str]
     cited_before: re.Pattern[str]
     object_before: re.Pattern[str]
@@ -116,6 +119,8 @@ class _Patterns:
     recurring_deadline: re.Pattern[str]
     period_before: re.Pattern[str]
     period_after: re.Pattern[str]
+    tally_after: re.Pattern[str]
+    condition_before: re.Pattern[str]
     cite_before: re.Pattern[str]
     list_marker: re.Pattern[str]
 
@@ -136,7 +141,10 @@ def _patterns() -> _Patterns:
     # units named one by one before 等部门 (公安、民政、卫健等部门): named, though the list ends in 等
     name_char = rf"(?:(?![{''.join(sorted(_NOT_IN_NAMES))}]){_CJK_RUN})"
     # …and a single unit so named before 等部门 (与财政等部门研究编制)
-    enumerated = rf"(?:{name_char}{{2,8}}、)*{name_char}{{2,8}}?等(?:{_alt(o, 'enumerated_end')})"
+    # an item may carry its office in brackets (政治部(督察室)); what stands between 等 and 部门 says what the units
+    # are (等相关单位, 等信访牵头部门), not which
+    item = rf"{name_char}{{2,8}}?(?:[(（]{name_char}{{1,6}}[)）])?"
+    enumerated = rf"(?:{item}、)*{item}等{name_char}{{0,6}}?(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
         lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
@@ -145,7 +153,7 @@ def _patterns() -> _Patterns:
         ),
         role=re.compile(rf"(?:{_alt(o, 'role')})"),
         body=re.compile(rf"(?:{_alt(o, 'body')})(?!织)(?!.{{0,3}}第一议题)"),
-        name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})"),
+        name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})|(?:{_alt(o, 'object_after')})"),
         elect_after=re.compile(rf"{clause}{{0,6}}(?:{_alt(o, 'elect_after')})"),
         counterpart=re.compile(_alt(o, "counterpart_verb")),
         self_unit=re.compile(self_unit),
@@ -158,7 +166,11 @@ def _patterns() -> _Patterns:
         kept=re.compile(rf"(?:{_alt(d, 'ledger_verb')}){clause}{{0,12}}?(?:{_alt(d, 'ledger')})"),
         function_generic=re.compile(rf"(?:{_alt(o, 'function_generic')}|{_alt(o, 'generic')})"),
         object_verb_before=re.compile(rf"(?:{_alt(o, 'object_verb')}){clause}{{0,8}}$"),
-        written=re.compile(rf"在《[^》]{{1,80}}》中(?:{_alt(d, 'written_verb')})"),
+        # a rule written into a named document (在《…》中明确), or a duty into a plan or list (纳入…教学计划)
+        written=re.compile(
+            rf"在《[^》]{{1,80}}》中(?:{_alt(d, 'written_verb')})"
+            rf"|(?:{_alt(d, 'into_verb')}){clause}{{0,30}}?(?:{_alt(d, 'into_document')})"
+        ),
         spent=re.compile(rf"(?:{_alt(d, 'recover_verb')}){clause}{{0,10}}?(?:{_alt(d, 'money')})"),
         demand_before=re.compile(rf"(?:{_alt(d, 'demand')}){clause}{{0,20}}$"),
         # a clause of the same sentence opened by 要求/督促 asks others; 按要求, 上级要求 inside a clause are cited
@@ -169,6 +181,15 @@ def _patterns() -> _Patterns:
         generic_before=re.compile(rf"(?:{_alt(o, 'generic')}){clause}{{0,10}}$"),
         generic_inside=re.compile(rf"(?:{_alt(o, 'generic')}|等)"),
         placed=re.compile(rf"(?:{places})"),
+        # every start is tried (a lookahead): the leftmost match of a name would swallow the words before it
+        township=re.compile(rf"(?=(?P<who>{name_char}{{2,5}}?(?:{_alt(o, 'township_suffix')})))"),
+        # a department named by its function as the subject: the word after it must mark a subject (财政部门通过…,
+        # 物业管理部门均已…); the run before 部门 may be a verb phrase (推动部门开展, 协同多部门建立)
+        subject_function=re.compile(
+            rf"(?=(?:{_alt(o, 'level')})?(?P<who>{name_char}{{2,6}}?(?:{_alt(o, 'function_end')}))"
+            rf"(?:{_alt(o, 'subject_after')}))"
+        ),
+        company=re.compile(rf"(?=(?P<who>{name_char}{{2,24}}?(?:{_alt(o, 'company_suffix')})))"),
         acting_before=re.compile(rf"(?:{_alt(o, 'acting_after')})$"),
         cited_before=re.compile(rf"(?:{_alt(o, 'cited_after')}){clause}{{0,6}}$"),
         object_before=re.compile(rf"(?:{_alt(o, 'object_marker')})(?!照|标|接|外|比|于){clause}{{0,12}}$"),
@@ -186,9 +207,15 @@ def _patterns() -> _Patterns:
             rf"|(?:{_alt(d, 'hand_in_verb')})(?!的){clause}{{0,24}}?(?:{_alt(d, 'handed_in')})"
             rf"|(?:{_alt(d, 'named_make_verb')})《"
         ),
-        build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')})"),
-        built=re.compile(rf"(?:{_alt(d, 'system')})(?:进行|实施)?(?:{_alt(d, 'built_after')})"),
-        recover=re.compile(rf"(?:{_alt(d, 'recover_verb')}){sentence}{{0,40}}?\d[\d.,]*\s*(?:万|亿)?元"),
+        # a facility is built like a system (新建一座水冲式厕所, 网围栏等设施已安装到位)
+        build=re.compile(rf"(?:{_alt(d, 'build_verb')}){clause}{{0,24}}?(?:{_alt(d, 'system')}|{_alt(d, 'facility')})"),
+        built=re.compile(
+            rf"(?:{_alt(d, 'system')}|{_alt(d, 'facility')})(?:进行|实施|已|均已)?(?:{_alt(d, 'built_after')})"
+        ),
+        # money settled counts only with its amount (清理用地款1.05亿元; 清理…资金出借情况 is not)
+        recover=re.compile(
+            rf"(?:{_alt(d, 'recover_verb')}|{_alt(d, 'settle_verb')}){sentence}{{0,40}}?\d[\d.,]*\s*(?:万|亿)?元"
+        ),
         # the amount before the verb (将…41.43万元全额上缴市财政局)
         paid_over=re.compile(rf"\d[\d.,]*\s*(?:万|亿)?元{clause}{{0,8}}?(?:{_alt(d, 'recover_verb')})"),
         refunded=re.compile(rf"(?:{_alt(d, 'done')}){clause}{{0,16}}?(?:{_alt(d, 'recover_verb')})"),
@@ -201,6 +228,8 @@ def _patterns() -> _Patterns:
         ),
         period_before=re.compile(rf"(?:{_alt(t, 'period_before')})$"),
         period_after=re.compile(rf"(?:{_alt(t, 'period_after')})[\d一二两三四五六七八九十增下上降减]"),
+        tally_after=re.compile(rf"(?:{_alt(t, 'tally_after')})"),
+        condition_before=re.compile(rf"(?:{_alt(t, 'condition_before')})"),
         cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
         list_marker=re.compile(
             r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
@@ -239,6 +268,10 @@ def deadline_flag(text: str) -> Flag:
             continue
         if _statistic_period(p, text, t.start, t.end) or any(a <= t.start < b for a, b in hits):
             continue
+        if t.role in ("at", "since") and p.tally_after.match(text, t.end):
+            continue  # 2025年1—3月累计填报595条: the period a tally covers
+        if p.condition_before.search(_clause_before(text, t.start)):
+            continue  # 发现问题立即处理: a standing rule, no date
         hits.append((t.start, t.end))
         break
     if not hits:
@@ -320,7 +353,7 @@ def _stated_owner(p: _Patterns, text: str) -> Flag | None:
 
 def _listed_units(p: _Patterns, who: str) -> bool:
     """Whether `who` is units named one by one before 等部门 (公安、民政等部门, 财政等部门), none of them generic."""
-    return bool(p.enumerated.fullmatch(who)) and not p.function_generic.search(who)
+    return bool(p.enumerated.fullmatch(who)) and not p.function_generic.search(who[: who.rfind("等")])
 
 
 def _function_unit(p: _Patterns, who: str) -> bool:
@@ -330,14 +363,21 @@ def _function_unit(p: _Patterns, who: str) -> bool:
 
 def _acting_owner(p: _Patterns, text: str, issuer: str | None) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
+    kinds = (
+        *(p.role, p.body, p.unit, p.enumerated, p.self_unit),
+        *(p.function_unit, p.subject_function, p.township, p.company),  # matched as (?P<who>…)
+    )
     found = []
-    for pattern in (p.role, p.body, p.unit, p.enumerated, p.self_unit, p.function_unit):
+    for pattern in kinds:
         m = next((m for m in pattern.finditer(text) if _acts(p, pattern, text, m, issuer)), None)
-        if m is not None:
+        if m is None:
+            continue
+        if "who" in pattern.groupindex:
+            found.append((m.start("who"), m.end("who")))
+        else:
             # a list read from its verb (督促公安、民政…等部门): the span starts at the first unit
             lead = re.match(_alt("has_owner", "acting_after"), m[0]) if pattern is p.enumerated else None
-            start = m.start("who") if pattern is p.function_unit else m.start() + (lead.end() if lead else 0)
-            found.append((start, m.end()))
+            found.append((m.start() + (lead.end() if lead else 0), m.end()))
     if not found:
         return NO
     start, end = min(found)
@@ -385,9 +425,30 @@ def _named_kind(
         return (acting or higher or other) and not grammar
     if pattern is p.function_unit:
         return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
+    if pattern is p.subject_function:
+        return _function_unit(p, m["who"]) and _subject_position(text, m.start())
+    if pattern in (p.township, p.company, p.subject_function):
+        return _registered_acting(p, pattern, text, m, before, issuer)
     if pattern is p.enumerated:
         return _listed_units(p, m[0]) and bool(_subject_position(text, m.start()) or p.acting_before.search(before))
     return True
+
+
+def _registered_acting(
+    p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], before: str, issuer: str | None
+) -> bool:
+    """Whether a township or street the gazetteer knows (逍林镇, 建民街道) or a registered company (…有限公司) is the
+    subject of its clause or made to act (组织…有限公司进行检查), and is not the issuer, which names itself so."""
+    from analysis.extract import gazetteer
+
+    who = m["who"]
+    if issuer is not None and (who in issuer or issuer in who):
+        return False
+    if re.search(_alt("has_owner", "acting_after"), who):
+        return False  # 立即组织广东…有限公司: the verb, then (from a later start) the name
+    if not (_subject_position(text, m.start()) or p.acting_before.search(before)):
+        return False
+    return pattern is p.company or bool(gazetteer.township_units(who))
 
 
 def _names_issuer(p: _Patterns, unit: str, issuer: str) -> bool:
@@ -465,8 +526,8 @@ def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str
     after = text.find("》", m.end()) + 1 if m[0].endswith("《") else m.end()
     if p.cite_before.search(_clause_before(text, m.start())) or (after and p.frame_after.match(text, after)):
         return False
-    if pattern is p.make and p.demanded.search(text, 0, m.start()):
-        return False  # 要求对…梳理，分类制定整改措施: asked of others, not yet made
+    if pattern in (p.make, p.build) and p.demanded.search(text, 0, m.start()):
+        return False  # 要求对…梳理，分类制定整改措施, 督促…安装隔音设施: asked of others, not yet made
     if pattern is p.built:
         return not p.noun_after.match(text, m.end())
     if pattern is p.build and (
