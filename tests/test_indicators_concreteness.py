@@ -265,6 +265,14 @@ FLOORS = {
         "has_quantity": (1.0, 1.0),
         "has_deliverable": (0.89, 0.96),
     },
+    # 97 real measures of 27 more pages, coded blind: the seventh revision's blind run, below the target for owner
+    # and deliverable recall (0.786, 0.864). No rule has been changed on its errors.
+    "fresh6": {
+        "has_deadline": (0.90, 1.0),
+        "has_owner": (0.93, 0.78),
+        "has_quantity": (1.0, 0.96),
+        "has_deliverable": (0.97, 0.86),
+    },
 }
 
 
@@ -273,11 +281,11 @@ def sample() -> list[dict]:
     return [row for path in evaluation.SAMPLE_FILES for row in evaluation.read_sample(path)]
 
 
-def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4_56_fresh5(
+def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4_56_fresh5_97_fresh6(
     sample: list[dict],
 ) -> None:
-    splits = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56]
+    splits = evaluation.SPLITS
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56, 97]
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -288,7 +296,7 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 660
+    assert len({row["sample_id"] for row in sample}) == 757
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -302,13 +310,13 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["fresh4", "fresh5"])
+@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6"])
 def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
     # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
     # 30 characters: the genre's stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the measure
     # being the same
     width = 30
-    order = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+    order = evaluation.SPLITS
     earlier = {
         row["text"][i : i + width]
         for row in sample
@@ -321,13 +329,13 @@ def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict]
     assert all(row["issuer"] and row["url"].startswith("http") for row in sample if row["split"] == split)
 
 
-def test_fresh5_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
-    for row in (row for row in sample if row["split"] == "fresh5"):
+def test_fresh5_and_later_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
+    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6")):
         page = (evaluation.PAGES / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
         assert page[int(row["span_start"]) : int(row["span_end"])] == row["text"], row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"])
+@pytest.mark.parametrize("split", evaluation.SPLITS)
 def test_precision_and_recall_stay_above_the_measured_floors(sample: list[dict], split: str) -> None:
     scores = evaluation.score(row for row in sample if row["split"] == split)
     for flag in FLAGS:
@@ -346,4 +354,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh3 (n=175)" in printed
         and "fresh4 (n=46)" in printed
         and "fresh5 (n=56)" in printed
+        and "fresh6 (n=97)" in printed
     )
