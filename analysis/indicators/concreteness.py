@@ -104,8 +104,11 @@ class _Patterns:
     made_before: re.Pattern[str]
     number: re.Pattern[str]
     cn_number: re.Pattern[str]
+    one: re.Pattern[str]
+    one_counted_after: re.Pattern[str]
     fixed: re.Pattern[str]
     quote: re.Pattern[str]
+    slogan: re.Pattern[str]
     book: re.Pattern[str]
     make: re.Pattern[str]
     build: re.Pattern[str]
@@ -199,8 +202,13 @@ def _patterns() -> _Patterns:
             rf"(?<![一二两三四五六七八九十百千万第])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
             rf"(?=(?:{_alt(q, 'measure_word')}))"
         ),
+        # 一 is rarely a count (一是, 一批, 一体化); it is one after 至少 or a frequency (每月至少召开一次)
+        one=re.compile(rf"(?<![一二两三四五六七八九十百千万第])一(?=(?:{_alt(q, 'one_unit')}))(?!次性)"),
+        one_counted_after=re.compile(_alt(q, "one_counted_after")),
         fixed=re.compile(_alt(q, "fixed_name")),
         quote=re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]{0,80}》"),
+        # a quoted slogan naming a mechanism (建立“一个问题、一个方案”的整改机制): its words are not documents made
+        slogan=re.compile(rf"(?:“[^”]{{0,30}}”|\"[^\"]{{0,30}}\")(?:的)?{clause}{{0,4}}?机制"),
         book=re.compile(r"《[^》]{1,80}》?"),
         make=re.compile(
             rf"(?:{_alt(d, 'make_verb')})(?!的){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"
@@ -478,9 +486,11 @@ def quantity_flag(text: str) -> Flag:
     if marker:
         blocked.append((marker.start(), marker.end()))
     hits = []
-    for pattern in (p.number, p.cn_number):
+    for pattern in (p.number, p.cn_number, p.one):
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in blocked):
+                continue
+            if pattern is p.one and not p.one_counted_after.search(_clause_before(text, m.start())):
                 continue
             if m.start() > 0 and text[m.start() - 1] in "第月":
                 continue  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
@@ -509,7 +519,7 @@ def deliverable_flag(text: str) -> Flag:
                 continue
             if pattern is p.spent and p.demand_before.search(_clause_before(text, m.start())):
                 continue  # 督促…退还资金: asked back, not yet recovered
-            if pattern is p.paid_over and p.demanded.search(text, 0, m.start()):
+            if pattern is p.paid_over and _asked(p, text, m.start()):
                 continue  # 要求…将…万元退还: asked, not yet paid over
             hits.append((m.start(), m.end()))
             break
@@ -519,6 +529,16 @@ def deliverable_flag(text: str) -> Flag:
     return Flag(True, start, end)
 
 
+def _asked(p: _Patterns, text: str, pos: int) -> bool:
+    """Whether `pos` is in a clause opened by 要求/督促 or after one in the same sentence, and no clause between starts
+    with a Party body or role, which would be the one acting (会议要求…，部务会成员…起草《…》)."""
+    demand = p.demanded.search(text, 0, pos)
+    if demand is None:
+        return False
+    starts = (i + 1 for i in range(demand.start() + 1, pos) if text[i] in _CLAUSE_END)
+    return not any(p.body.match(text, i) or p.role.match(text, i) for i in starts)
+
+
 def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str]) -> bool:
     """Whether a document or system mention is an output: not cited or used (学习《…》, 利用…平台, 为后续制定…),
     not a frame (在新签订的合同中, 在形成…方案前, 系统建设过程中), not a noun compound (建设工程, 平台建设项目)."""
@@ -526,7 +546,9 @@ def _produced(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str
     after = text.find("》", m.end()) + 1 if m[0].endswith("《") else m.end()
     if p.cite_before.search(_clause_before(text, m.start())) or (after and p.frame_after.match(text, after)):
         return False
-    if pattern in (p.make, p.build) and p.demanded.search(text, 0, m.start()):
+    if pattern is p.make and _inside(p.slogan, text, m.end() - 1):
+        return False  # 建立“一个问题、一个方案”的整改机制: the mechanism is made, not the 方案
+    if pattern in (p.make, p.build) and _asked(p, text, m.start()):
         return False  # 要求对…梳理，分类制定整改措施, 督促…安装隔音设施: asked of others, not yet made
     if pattern is p.built:
         return not p.noun_after.match(text, m.end())
