@@ -31,8 +31,8 @@ test: lint ## run the linter, then the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check
-	$(BIN)/ruff check analysis tests benchmarks scripts
-	$(BIN)/ruff format --check analysis tests benchmarks scripts
+	$(BIN)/ruff check analysis tests benchmarks scripts notebooks
+	$(BIN)/ruff format --check analysis tests benchmarks scripts notebooks
 
 timings: $(STAMP) ## measure the five-city build and the notebook run (benchmarks/timings.json)
 	$(BIN)/python -m benchmarks.timings
