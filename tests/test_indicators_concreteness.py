@@ -288,6 +288,14 @@ FLOORS = {
         "has_quantity": (1.0, 1.0),
         "has_deliverable": (1.0, 0.90),
     },
+    # 73 real measures of 24 more pages, coded blind: the eighth revision's blind run, below the target for owner
+    # and deliverable recall (0.822, 0.667). No rule has been changed on its errors.
+    "fresh7": {
+        "has_deadline": (0.86, 1.0),
+        "has_owner": (0.92, 0.82),
+        "has_quantity": (0.93, 0.93),
+        "has_deliverable": (0.95, 0.66),
+    },
 }
 
 
@@ -296,11 +304,11 @@ def sample() -> list[dict]:
     return [row for path in evaluation.SAMPLE_FILES for row in evaluation.read_sample(path)]
 
 
-def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fresh3_46_fresh4_56_fresh5_97_fresh6(
+def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
     sample: list[dict],
 ) -> None:
     splits = evaluation.SPLITS
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56, 97]
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56, 97, 73]
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -311,7 +319,7 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 757
+    assert len({row["sample_id"] for row in sample}) == 830
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -325,7 +333,7 @@ def test_the_sample_is_200_measures_a_third_held_out_60_fresh_123_fresh2_175_fre
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6"])
+@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7"])
 def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
     # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
     # 30 characters: the genre's stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the measure
@@ -345,7 +353,7 @@ def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict]
 
 
 def test_fresh5_and_later_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
-    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6")):
+    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6", "fresh7")):
         page = (evaluation.PAGES / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
         assert page[int(row["span_start"]) : int(row["span_end"])] == row["text"], row["sample_id"]
 
@@ -370,4 +378,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh4 (n=46)" in printed
         and "fresh5 (n=56)" in printed
         and "fresh6 (n=97)" in printed
+        and "fresh7 (n=73)" in printed
     )

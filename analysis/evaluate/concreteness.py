@@ -45,13 +45,25 @@ FRESH5 = (SAMPLE_DIR / "fresh5a.csv", SAMPLE_DIR / "fresh5b.csv")
 # the same again, coded blind before the seventh revision was run on them (a = Party departments, courts, streets,
 # zones, 人大; b = enterprises, schools, district committees, audits, public institutions, departments)
 FRESH6 = (SAMPLE_DIR / "fresh6a.csv", SAMPLE_DIR / "fresh6b.csv")
+# the same again, coded blind before the eighth revision was run on them (a = hospitals, townships, courts, police,
+# 政协, 残联; b = audit offices' announcements, schools, bureaus, a community)
+FRESH7 = (SAMPLE_DIR / "fresh7a.csv", SAMPLE_DIR / "fresh7b.csv")
 PAGES = SAMPLE_DIR / "pages"
-SAMPLE_FILES = (SAMPLE, FRESH, FRESH2, FRESH3, FRESH4, *FRESH5, *FRESH6)  # every hand-coded measure, in the order coded
+SAMPLE_FILES = (
+    SAMPLE,
+    FRESH,
+    FRESH2,
+    FRESH3,
+    FRESH4,
+    *FRESH5,
+    *FRESH6,
+    *FRESH7,
+)  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
