@@ -124,6 +124,8 @@ class _Patterns:
     period_after: re.Pattern[str]
     tally_after: re.Pattern[str]
     condition_before: re.Pattern[str]
+    category_before: re.Pattern[str]
+    category: re.Pattern[str]
     cite_before: re.Pattern[str]
     list_marker: re.Pattern[str]
 
@@ -150,7 +152,8 @@ def _patterns() -> _Patterns:
     enumerated = rf"(?:{item}、)*{item}等{name_char}{{0,6}}?(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
-        lead=re.compile(rf"由(?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
+        # 以X为组长 names X as 由X任组长 does
+        lead=re.compile(rf"[由以](?P<who>{clause}{{2,20}}?)(?:{_alt(o, 'lead')})"),
         co_actor=re.compile(
             rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}){not_word}|{enumerated})"
         ),
@@ -238,6 +241,9 @@ def _patterns() -> _Patterns:
         period_after=re.compile(rf"(?:{_alt(t, 'period_after')})[\d一二两三四五六七八九十增下上降减]"),
         tally_after=re.compile(rf"(?:{_alt(t, 'tally_after')})"),
         condition_before=re.compile(rf"(?:{_alt(t, 'condition_before')})"),
+        # a kind of problem named in the clause before (对能够立即整改的问题，立行立改): a standing rule
+        category_before=re.compile(rf"(?<!针)对{clause}{{0,16}}(?:的|发现)问题[,，]$"),
+        category=re.compile(rf"(?<!针)对{clause}{{0,16}}的问题"),
         cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
         list_marker=re.compile(
             r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
@@ -278,8 +284,10 @@ def deadline_flag(text: str) -> Flag:
             continue
         if t.role in ("at", "since") and p.tally_after.match(text, t.end):
             continue  # 2025年1—3月累计填报595条: the period a tally covers
-        if p.condition_before.search(_clause_before(text, t.start)):
-            continue  # 发现问题立即处理: a standing rule, no date
+        if p.condition_before.search(_clause_before(text, t.start)) or p.category_before.search(text, 0, t.start):
+            continue  # 发现问题立即处理, 对具备整改条件的问题，立即整改: a standing rule, no date
+        if _inside(p.category, text, t.start):
+            continue  # 对能够立即整改的问题: the kind of problem, not when anything is done
         hits.append((t.start, t.end))
         break
     if not hits:
@@ -427,9 +435,12 @@ def _named_kind(
         other = issuer is not None and _subject_position(text, m.start()) and not _names_issuer(p, m[0], issuer)
         # a unit's name after its place is short (财政局, 自然资源局); a longer run is a clause that ends in one
         # (市政府领导未前来市政数局)
-        short = len(m[0]) - _place_length(p, m[0]) <= _SHORT_UNIT_NAME
+        name = m[0][_place_length(p, m[0]) :]
+        # a department's standard name may be long and hold 和 (住房和城乡建设局), which elsewhere joins two things
+        standard = name in cues()[("has_owner", "standard_unit")]
+        short = standard or len(name) <= _SHORT_UNIT_NAME
         other = other and short and m[0].startswith(cues()[("has_owner", "level")])
-        grammar = p.generic_inside.search(m[0]) or any(c in _NOT_IN_NAMES for c in m[0])
+        grammar = p.generic_inside.search(m[0]) or (not standard and any(c in _NOT_IN_NAMES for c in m[0]))
         return (acting or higher or other) and not grammar
     if pattern is p.function_unit:
         return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
@@ -487,25 +498,34 @@ def quantity_flag(text: str) -> Flag:
         blocked.append((marker.start(), marker.end()))
     hits = []
     for pattern in (p.number, p.cn_number, p.one):
-        for m in pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in blocked):
-                continue
-            if pattern is p.one and not p.one_counted_after.search(_clause_before(text, m.start())):
-                continue
-            if m.start() > 0 and text[m.start() - 1] in "第月":
-                continue  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
-            if text.startswith((".", "、", "．"), m.end()) and (m.start() == 0 or text[m.start() - 1] in _ITEM_OPENERS):
-                continue  # an inner list's marker (完善排查机制:1.制定…;2.建立…)
-            if pattern is p.number and (
-                text.startswith(("号", "月"), m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3)
-            ):
-                continue  # a document number (〔2023〕21号), a month or a year the time grammar did not take (5月16、…)
+        m = next((m for m in pattern.finditer(text) if _counts(p, pattern, text, m, blocked)), None)
+        if m is not None:
             hits.append((m.start(), m.end()))
-            break
     if not hits:
         return NO
     start, end = min(hits)
     return Flag(True, start, end)
+
+
+def _counts(
+    p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], blocked: list[tuple[int, int]]
+) -> bool:
+    """Whether a number is a count: outside the times, codes and names `blocked`, not an ordinal, label or marker."""
+    if any(a <= m.start() < b for a, b in blocked):
+        return False
+    if pattern is p.one and not p.one_counted_after.search(_clause_before(text, m.start())):
+        return False
+    if m.start() > 0 and text[m.start() - 1] in "第月":
+        return False  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
+    if text.endswith(cues()[("has_quantity", "label_before")], 0, m.start()):
+        return False  # a label (见附件1), not a count
+    if text.startswith((".", "、", "．"), m.end()) and (m.start() == 0 or text[m.start() - 1] in _ITEM_OPENERS):
+        return False  # an inner list's marker (完善排查机制:1.制定…;2.建立…)
+    # a document number (〔2023〕21号), a month or a year the time grammar did not take (5月16、…)
+    return not (
+        pattern is p.number
+        and (text.startswith(("号", "月"), m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3))
+    )
 
 
 def deliverable_flag(text: str) -> Flag:
