@@ -311,6 +311,15 @@ FLOORS = {
         "has_quantity": (1.0, 0.93),
         "has_deliverable": (0.96, 0.87),
     },
+    # 84 real measures of 26 more pages, coded blind: the ninth revision's blind run. Owner and deliverable reach
+    # 0.9; quantity precision does not (0.778: days and a document number read as counts). No rule has been changed
+    # on its errors.
+    "fresh8": {
+        "has_deadline": (1.0, 1.0),
+        "has_owner": (0.93, 0.91),
+        "has_quantity": (0.77, 0.93),
+        "has_deliverable": (1.0, 0.90),
+    },
 }
 
 
@@ -323,7 +332,18 @@ def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
     sample: list[dict],
 ) -> None:
     splits = evaluation.SPLITS
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [133, 67, 60, 123, 175, 46, 56, 97, 73]
+    assert [sum(row["split"] == name for row in sample) for name in splits] == [
+        133,
+        67,
+        60,
+        123,
+        175,
+        46,
+        56,
+        97,
+        73,
+        84,
+    ]
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -334,7 +354,7 @@ def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 830
+    assert len({row["sample_id"] for row in sample}) == 914
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -348,7 +368,7 @@ def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7"])
+@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7", "fresh8"])
 def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
     # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
     # 30 characters: the genre's stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the measure
@@ -368,7 +388,7 @@ def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict]
 
 
 def test_fresh5_and_later_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
-    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6", "fresh7")):
+    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6", "fresh7", "fresh8")):
         page = (evaluation.PAGES / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
         assert page[int(row["span_start"]) : int(row["span_end"])] == row["text"], row["sample_id"]
 
@@ -394,4 +414,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh5 (n=56)" in printed
         and "fresh6 (n=97)" in printed
         and "fresh7 (n=73)" in printed
+        and "fresh8 (n=84)" in printed
     )

@@ -48,6 +48,9 @@ FRESH6 = (SAMPLE_DIR / "fresh6a.csv", SAMPLE_DIR / "fresh6b.csv")
 # the same again, coded blind before the eighth revision was run on them (a = hospitals, townships, courts, police,
 # 政协, 残联; b = audit offices' announcements, schools, bureaus, a community)
 FRESH7 = (SAMPLE_DIR / "fresh7a.csv", SAMPLE_DIR / "fresh7b.csv")
+# the same again, coded blind before the ninth revision was run on them (a = enterprises, mass organisations, a zone,
+# a hospital, a city committee; b = towns and streets, county bureaus, audit offices, a school)
+FRESH8 = (SAMPLE_DIR / "fresh8a.csv", SAMPLE_DIR / "fresh8b.csv")
 PAGES = SAMPLE_DIR / "pages"
 SAMPLE_FILES = (
     SAMPLE,
@@ -58,12 +61,13 @@ SAMPLE_FILES = (
     *FRESH5,
     *FRESH6,
     *FRESH7,
+    *FRESH8,
 )  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
