@@ -155,6 +155,15 @@ def _span(text: str, flag: str) -> str | None:
         ("对能够立即整改的问题，立行立改。", "has_deadline", None),
         ("针对该问题，我镇立即安排社区核查。", "has_deadline", "立即"),
         ("重新规范财务审批管理工作(见附件1)。", "has_quantity", None),
+        # tenth revision
+        ("先后于2022年10月26日、30日，专题听取汇报。", "has_quantity", None),
+        ("18日下午，召开党委扩大会。", "has_quantity", None),
+        ("问题须在30日内整改到位。", "has_quantity", "30"),
+        ("印发《整改落实方案》(徐发〔2023〕7 号)。", "has_quantity", None),
+        ("组织举办集团系统基层党组织建设推进会。", "has_owner", None),
+        ("逐条列出整改计划和整改措施。", "has_deliverable", "列出整改计划"),
+        ("亲自审定整改方案。", "has_deliverable", "审定整改方案"),
+        ("专题学习中央政治局审议《综合报告》的会议精神。", "has_deliverable", None),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -182,6 +191,10 @@ def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: 
         # a department's standard name, long and holding 和, after its county's name
         ("牟定县住房和城乡建设局在收到审计报告后提交整改报告。", "牟定县审计局", "县住房和城乡建设局"),
         ("市政务服务和大数据管理局印发工作规则。", "咸宁市政务服务和大数据管理局", None),
+        # a demonstrative before the unit; a school acting in an audit office's report, but not in its own notice
+        ("该县财政局根据审计建议，编制了任务分解表。", "某县审计局", "县财政局"),
+        ("县育才中学专门派一名分管副校长抓整改。", "某县审计局", "县育才中学"),
+        ("县育才中学专门派一名分管副校长抓整改。", "中共某县育才中学支部委员会", None),
     ],
 )
 def test_the_issuer_tells_another_unit_from_itself(text: str, issuer: str | None, span: str | None) -> None:
@@ -307,18 +320,18 @@ FLOORS = {
     # errors: the floors below are that fit.
     "fresh7": {
         "has_deadline": (0.95, 1.0),
-        "has_owner": (0.93, 0.91),
+        "has_owner": (0.93, 0.93),
         "has_quantity": (1.0, 0.93),
-        "has_deliverable": (0.96, 0.87),
+        "has_deliverable": (0.96, 0.90),
     },
-    # 84 real measures of 26 more pages, coded blind: the ninth revision's blind run. Owner and deliverable reach
-    # 0.9; quantity precision does not (0.778: days and a document number read as counts). No rule has been changed
-    # on its errors.
+    # 84 real measures of 26 more pages, coded blind. The ninth revision's blind run: deadline 1.000 / 1.000, owner
+    # 0.935 / 0.915, quantity 0.778 / 0.933, deliverable 1.000 / 0.900. The tenth revision was written on its errors:
+    # the floors below are that fit.
     "fresh8": {
         "has_deadline": (1.0, 1.0),
-        "has_owner": (0.93, 0.91),
-        "has_quantity": (0.77, 0.93),
-        "has_deliverable": (1.0, 0.90),
+        "has_owner": (0.95, 0.97),
+        "has_quantity": (0.93, 0.93),
+        "has_deliverable": (1.0, 0.96),
     },
 }
 

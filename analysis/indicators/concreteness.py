@@ -192,7 +192,8 @@ def _patterns() -> _Patterns:
         # a department named by its function as the subject: the word after it must mark a subject (财政部门通过…,
         # 物业管理部门均已…); the run before 部门 may be a verb phrase (推动部门开展, 协同多部门建立)
         subject_function=re.compile(
-            rf"(?=(?:{_alt(o, 'level')})?(?P<who>{name_char}{{2,6}}?(?:{_alt(o, 'function_end')}))"
+            rf"(?=(?:{_alt(o, 'level')})?"
+            rf"(?P<who>{name_char}{{2,6}}?(?:{_alt(o, 'function_end')}|{_alt(o, 'subject_end')}))"
             rf"(?:{_alt(o, 'subject_after')}))"
         ),
         company=re.compile(rf"(?=(?P<who>{name_char}{{2,24}}?(?:{_alt(o, 'company_suffix')})))"),
@@ -312,7 +313,9 @@ def _subject_position(text: str, start: int) -> bool:
     rest = rest.strip(" 在于")
     # the proper name of a place before a unit written with its level (竹溪|县卫生健康局, 我局|财务科) is the
     # unit's own name, still the subject
-    return rest == "" or _place_name(rest, text, start) or rest in cues()[("has_owner", "self_name")]
+    # …and so is a demonstrative (该|县财政局: the unit the report speaks of)
+    known = (*cues()[("has_owner", "self_name")], *cues()[("has_owner", "demonstrative")])
+    return rest == "" or _place_name(rest, text, start) or rest in known
 
 
 def _place_name(run: str, text: str, start: int) -> bool:
@@ -425,7 +428,8 @@ def _named_kind(
 ) -> bool:
     """The test each kind of unit mention adds: a named unit, a 局/委 that is not the issuer, a function named."""
     if pattern is p.unit:
-        return _named_unit(m[0], text, m.start())
+        # a school or hospital names itself so in its own notice (县育才中学…): not another unit
+        return _named_unit(m[0], text, m.start()) and not (issuer is not None and _names_issuer(p, m[0], issuer))
     if pattern is p.self_unit:
         # the issuer names itself 市…局 or …委: only a unit placed higher (省发改委) acting, or one made to act
         # (协调省发改委, 推动市…局), is another unit
@@ -445,7 +449,8 @@ def _named_kind(
     if pattern is p.function_unit:
         return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
     if pattern is p.subject_function:
-        return _function_unit(p, m["who"]) and _subject_position(text, m.start())
+        own = issuer is not None and (m["who"] in issuer or issuer in m["who"])
+        return not (own or p.function_generic.search(m["who"])) and _subject_position(text, m.start())
     if pattern in (p.township, p.company, p.subject_function):
         return _registered_acting(p, pattern, text, m, before, issuer)
     if pattern is p.enumerated:
@@ -519,12 +524,16 @@ def _counts(
         return False  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
     if text.endswith(cues()[("has_quantity", "label_before")], 0, m.start()):
         return False  # a label (见附件1), not a count
+    after = text[m.end() :].lstrip()
+    if pattern is p.number and after.startswith("日") and not after.startswith(("日内", "日之内", "日以内")):
+        return False  # a day of a month not repeated (10月26日、30日; 18日下午), not a count; 30日内 is a duration
+    if pattern is p.number and (text.endswith("〕", 0, m.start()) or after.startswith("号")):
+        return False  # a document number (〔2023〕7 号)
     if text.startswith((".", "、", "．"), m.end()) and (m.start() == 0 or text[m.start() - 1] in _ITEM_OPENERS):
         return False  # an inner list's marker (完善排查机制:1.制定…;2.建立…)
-    # a document number (〔2023〕21号), a month or a year the time grammar did not take (5月16、…)
+    # a month or a year the time grammar did not take (5月16、…)
     return not (
-        pattern is p.number
-        and (text.startswith(("号", "月"), m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3))
+        pattern is p.number and (text.startswith("月", m.end()) or (text.startswith("年", m.end()) and len(m[0]) >= 3))
     )
 
 
