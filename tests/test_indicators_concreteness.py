@@ -333,6 +333,14 @@ FLOORS = {
         "has_quantity": (0.93, 0.93),
         "has_deliverable": (1.0, 0.96),
     },
+    # 85 real measures of 28 more pages, coded blind: the tenth revision's blind run, below the target for owner
+    # (0.837 / 0.854) and deliverable recall (0.773). No rule has been changed on its errors.
+    "fresh9": {
+        "has_deadline": (0.92, 0.92),
+        "has_owner": (0.83, 0.85),
+        "has_quantity": (0.92, 1.0),
+        "has_deliverable": (0.94, 0.77),
+    },
 }
 
 
@@ -341,22 +349,12 @@ def sample() -> list[dict]:
     return [row for path in evaluation.SAMPLE_FILES for row in evaluation.read_sample(path)]
 
 
-def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
+def test_the_sample_is_200_measures_a_third_held_out_then_nine_fresh_samples(
     sample: list[dict],
 ) -> None:
-    splits = evaluation.SPLITS
-    assert [sum(row["split"] == name for row in sample) for name in splits] == [
-        133,
-        67,
-        60,
-        123,
-        175,
-        46,
-        56,
-        97,
-        73,
-        84,
-    ]
+    sizes = {"tune": 133, "holdout": 67, "fresh": 60, "fresh2": 123, "fresh3": 175, "fresh4": 46, "fresh5": 56}
+    sizes |= {"fresh6": 97, "fresh7": 73, "fresh8": 84, "fresh9": 85}
+    assert {name: sum(row["split"] == name for row in sample) for name in evaluation.SPLITS} == sizes
     assert {row["source"] for row in sample} == {
         "genre",
         "seed",
@@ -367,7 +365,7 @@ def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 914
+    assert len({row["sample_id"] for row in sample}) == 999
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -381,7 +379,7 @@ def test_the_sample_is_200_measures_a_third_held_out_then_seven_fresh_samples(
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7", "fresh8"])
+@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"])
 def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
     # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
     # 30 characters: the genre's stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the measure
@@ -401,7 +399,7 @@ def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict]
 
 
 def test_fresh5_and_later_measures_are_spans_of_their_stored_pages(sample: list[dict]) -> None:
-    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6", "fresh7", "fresh8")):
+    for row in (row for row in sample if row["split"] in ("fresh5", "fresh6", "fresh7", "fresh8", "fresh9")):
         page = (evaluation.PAGES / f"{row['doc_id']}.txt").read_text(encoding="utf-8")
         assert page[int(row["span_start"]) : int(row["span_end"])] == row["text"], row["sample_id"]
 
@@ -428,4 +426,5 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh6 (n=97)" in printed
         and "fresh7 (n=73)" in printed
         and "fresh8 (n=84)" in printed
+        and "fresh9 (n=85)" in printed
     )

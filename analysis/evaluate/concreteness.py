@@ -51,6 +51,9 @@ FRESH7 = (SAMPLE_DIR / "fresh7a.csv", SAMPLE_DIR / "fresh7b.csv")
 # the same again, coded blind before the ninth revision was run on them (a = enterprises, mass organisations, a zone,
 # a hospital, a city committee; b = towns and streets, county bureaus, audit offices, a school)
 FRESH8 = (SAMPLE_DIR / "fresh8a.csv", SAMPLE_DIR / "fresh8b.csv")
+# the same again, coded blind before the tenth revision was run on them (a = provinces A–J and national bodies,
+# b = provinces L–Z)
+FRESH9 = (SAMPLE_DIR / "fresh9a.csv", SAMPLE_DIR / "fresh9b.csv")
 PAGES = SAMPLE_DIR / "pages"
 SAMPLE_FILES = (
     SAMPLE,
@@ -62,12 +65,13 @@ SAMPLE_FILES = (
     *FRESH6,
     *FRESH7,
     *FRESH8,
+    *FRESH9,
 )  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
