@@ -164,6 +164,24 @@ def _span(text: str, flag: str) -> str | None:
         ("逐条列出整改计划和整改措施。", "has_deliverable", "列出整改计划"),
         ("亲自审定整改方案。", "has_deliverable", "审定整改方案"),
         ("专题学习中央政治局审议《综合报告》的会议精神。", "has_deliverable", None),
+        # eleventh revision
+        ("通过实施新一轮处级领导班子换届推进工作。", "has_owner", None),
+        ("国家一流本科专业增至20个。", "has_owner", None),
+        ("10月已规范完成局党组理论学习中心组学习记录。", "has_owner", None),
+        ("市委巡视组巡视机关事务管理局党组情况反馈会后召开动员会。", "has_owner", None),
+        ("与班子成员开展集体谈话。", "has_owner", None),
+        ("省领导对审计整改工作作出批示68次。", "has_owner", "省领导"),
+        ("审计厅等5部门制定工作办法。", "has_owner", "审计厅等5部门"),
+        ("宋彦麟同志第一时间传达反馈意见。", "has_owner", "宋彦麟同志"),
+        ("学习蔡蕾同志的讲话精神。", "has_owner", None),
+        ("10月已规范完成学习记录。", "has_deliverable", "完成学习记录"),
+        ("党组书记立即书面表态。", "has_deliverable", "书面表态"),
+        ("实施改厕24户。", "has_deliverable", "改厕"),
+        ("马上成立了整改工作领导小组。", "has_deadline", "马上"),
+        ("按照立行立改和分类整改的原则，梳理问题。", "has_deadline", None),
+        ("2024年第一季度无信访举报。", "has_deadline", None),
+        ("在十一届区委八次全会上作出部署。", "has_quantity", None),
+        ("学习党的二十届三中全会精神。", "has_quantity", None),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:
@@ -333,13 +351,14 @@ FLOORS = {
         "has_quantity": (0.93, 0.93),
         "has_deliverable": (1.0, 0.96),
     },
-    # 85 real measures of 28 more pages, coded blind: the tenth revision's blind run, below the target for owner
-    # (0.837 / 0.854) and deliverable recall (0.773). No rule has been changed on its errors.
+    # 85 real measures of 28 more pages, coded blind. The tenth revision's blind run: deadline 0.926 / 0.926, owner
+    # 0.837 / 0.854, quantity 0.920 / 1.000, deliverable 0.944 / 0.773. The eleventh revision was written on its
+    # errors: the floors below are that fit.
     "fresh9": {
-        "has_deadline": (0.92, 0.92),
-        "has_owner": (0.83, 0.85),
-        "has_quantity": (0.92, 1.0),
-        "has_deliverable": (0.94, 0.77),
+        "has_deadline": (0.96, 0.96),
+        "has_owner": (0.93, 0.91),
+        "has_quantity": (1.0, 1.0),
+        "has_deliverable": (0.95, 0.90),
     },
 }
 

@@ -97,6 +97,7 @@ class _Patterns:
     placed: re.Pattern[str]
     township: re.Pattern[str]
     company: re.Pattern[str]
+    comrade: re.Pattern[str]
     subject_function: re.Pattern[str]
     acting_before: re.Pattern[str]
     cited_before: re.Pattern[str]
@@ -126,6 +127,7 @@ class _Patterns:
     condition_before: re.Pattern[str]
     category_before: re.Pattern[str]
     category: re.Pattern[str]
+    principle: re.Pattern[str]
     cite_before: re.Pattern[str]
     list_marker: re.Pattern[str]
 
@@ -142,14 +144,15 @@ def _patterns() -> _Patterns:
     placed_unit = rf"(?:{places})[\u4e00-\u9fff\d]{{1,12}}?(?:{_alt(o, 'unit_suffix')}){not_word}"
     # a unit ending in 局/委, as the issuer names itself (市政数局): kept apart, see _acts
     self_unit = rf"(?:{places})[\u4e00-\u9fff\d]{{1,12}}?(?:{_alt(o, 'self_suffix')})(?![员托会势面部限])"
-    section = rf"{_CJK_RUN}{{2,10}}?(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分])"
+    # 处级, 科级 are ranks and 本科, 学科 words, not the end of a section's name
+    section = rf"{_CJK_RUN}{{2,10}}?(?<!{_alt(o, 'not_section')})(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分级])"
     # units named one by one before 等部门 (公安、民政、卫健等部门): named, though the list ends in 等
     name_char = rf"(?:(?![{''.join(sorted(_NOT_IN_NAMES))}]){_CJK_RUN})"
     # …and a single unit so named before 等部门 (与财政等部门研究编制)
     # an item may carry its office in brackets (政治部(督察室)); what stands between 等 and 部门 says what the units
     # are (等相关单位, 等信访牵头部门), not which
     item = rf"{name_char}{{2,8}}?(?:[(（]{name_char}{{1,6}}[)）])?"
-    enumerated = rf"(?:{item}、)*{item}等{name_char}{{0,6}}?(?:{_alt(o, 'enumerated_end')})"
+    enumerated = rf"(?:{item}、)*{item}等(?:{name_char}|\d){{0,6}}?(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
         # 以X为组长 names X as 由X任组长 does
@@ -196,6 +199,8 @@ def _patterns() -> _Patterns:
             rf"(?P<who>{name_char}{{2,6}}?(?:{_alt(o, 'function_end')}|{_alt(o, 'subject_end')}))"
             rf"(?:{_alt(o, 'subject_after')}))"
         ),
+        # a person named (宋彦麟同志), as the subject of the clause
+        comrade=re.compile(rf"(?=(?P<who>{name_char}{{2,3}}同志)(?!的))"),
         company=re.compile(rf"(?=(?P<who>{name_char}{{2,24}}?(?:{_alt(o, 'company_suffix')})))"),
         acting_before=re.compile(rf"(?:{_alt(o, 'acting_after')})$"),
         cited_before=re.compile(rf"(?:{_alt(o, 'cited_after')}){clause}{{0,6}}$"),
@@ -245,6 +250,7 @@ def _patterns() -> _Patterns:
         # a kind of problem named in the clause before (对能够立即整改的问题，立行立改): a standing rule
         category_before=re.compile(rf"(?<!针)对{clause}{{0,16}}(?:的|发现)问题[,，]$"),
         category=re.compile(rf"(?<!针)对{clause}{{0,16}}的问题"),
+        principle=re.compile(rf"(?:{_alt(t, 'principle_before')}){clause}{{0,20}}?原则"),
         cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
         list_marker=re.compile(
             r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
@@ -287,8 +293,8 @@ def deadline_flag(text: str) -> Flag:
             continue  # 2025年1—3月累计填报595条: the period a tally covers
         if p.condition_before.search(_clause_before(text, t.start)) or p.category_before.search(text, 0, t.start):
             continue  # 发现问题立即处理, 对具备整改条件的问题，立即整改: a standing rule, no date
-        if _inside(p.category, text, t.start):
-            continue  # 对能够立即整改的问题: the kind of problem, not when anything is done
+        if _inside(p.category, text, t.start) or _inside(p.principle, text, t.start):
+            continue  # 对能够立即整改的问题, 按照立行立改…的原则: a kind of problem or a principle, not a time
         hits.append((t.start, t.end))
         break
     if not hits:
@@ -384,7 +390,7 @@ def _acting_owner(p: _Patterns, text: str, issuer: str | None) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     kinds = (
         *(p.role, p.body, p.unit, p.enumerated, p.self_unit),
-        *(p.function_unit, p.subject_function, p.township, p.company),  # matched as (?P<who>…)
+        *(p.function_unit, p.subject_function, p.township, p.company, p.comrade),  # matched as (?P<who>…)
     )
     found = []
     for pattern in kinds:
@@ -412,6 +418,8 @@ def _acts(p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], i
         return False  # 约谈该项目设计负责人, 引导党支部班子: the object, not an actor
     if pattern in (p.role, p.body) and "各" + m[0] in text[: m.start()]:
         return False  # 各党支部…，党支部班子: the generic named before, not a named one
+    if pattern is p.body and p.body.match(text, m.end()):
+        return False  # 局党组理论学习中心组学习记录: one name; the last body in it is read on its own
     if pattern is not p.role and p.cited_before.search(before):
         return False
     if pattern is not p.unit and (p.name_after.match(text, m.end()) or p.elect_after.match(text, m.end())):
@@ -451,7 +459,9 @@ def _named_kind(
     if pattern is p.subject_function:
         own = issuer is not None and (m["who"] in issuer or issuer in m["who"])
         return not (own or p.function_generic.search(m["who"])) and _subject_position(text, m.start())
-    if pattern in (p.township, p.company, p.subject_function):
+    if pattern is p.comrade:
+        return _subject_position(text, m.start())
+    if pattern in (p.township, p.company):
         return _registered_acting(p, pattern, text, m, before, issuer)
     if pattern is p.enumerated:
         return _listed_units(p, m[0]) and bool(_subject_position(text, m.start()) or p.acting_before.search(before))
@@ -520,8 +530,10 @@ def _counts(
         return False
     if pattern is p.one and not p.one_counted_after.search(_clause_before(text, m.start())):
         return False
-    if m.start() > 0 and text[m.start() - 1] in "第月":
+    if m.start() > 0 and text[m.start() - 1] in "第月届":
         return False  # an ordinal, or a day the time grammar did not take (5月16、5月21日)
+    if text.startswith(cues()[("has_quantity", "ordinal_after")], m.end()):
+        return False  # the ordinal of a plenary session (区委八次全会)
     if text.endswith(cues()[("has_quantity", "label_before")], 0, m.start()):
         return False  # a label (见附件1), not a count
     after = text[m.end() :].lstrip()
