@@ -145,7 +145,9 @@ def _patterns() -> _Patterns:
     # a unit ending in 局/委, as the issuer names itself (市政数局): kept apart, see _acts
     self_unit = rf"(?:{places})[\u4e00-\u9fff\d]{{1,12}}?(?:{_alt(o, 'self_suffix')})(?![员托会势面部限])"
     # 处级, 科级 are ranks and 本科, 学科 words, not the end of a section's name
-    section = rf"{_CJK_RUN}{{2,10}}?(?<!{_alt(o, 'not_section')})(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分级])"
+    section = (
+        rf"{_CJK_RUN}{{2,10}}?(?<!{_alt(o, 'not_section')})(?:{_alt(o, 'section_suffix')})(?![学技研普室长理置罚分级])"
+    )
     # units named one by one before 等部门 (公安、民政、卫健等部门): named, though the list ends in 等
     name_char = rf"(?:(?![{''.join(sorted(_NOT_IN_NAMES))}]){_CJK_RUN})"
     # …and a single unit so named before 等部门 (与财政等部门研究编制)
