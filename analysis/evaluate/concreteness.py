@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,9 @@ FRESH8 = (SAMPLE_DIR / "fresh8a.csv", SAMPLE_DIR / "fresh8b.csv")
 # the same again, coded blind before the tenth revision was run on them (a = provinces A–J and national bodies,
 # b = provinces L–Z)
 FRESH9 = (SAMPLE_DIR / "fresh9a.csv", SAMPLE_DIR / "fresh9b.csv")
+# the same again, coded blind before the eleventh revision was run on them (a = Party committees, governments and
+# their departments; b = enterprises, schools, hospitals, mass organisations, audit reports)
+FRESH10 = (SAMPLE_DIR / "fresh10a.csv", SAMPLE_DIR / "fresh10b.csv")
 PAGES = SAMPLE_DIR / "pages"
 SAMPLE_FILES = (
     SAMPLE,
@@ -66,12 +70,26 @@ SAMPLE_FILES = (
     *FRESH7,
     *FRESH8,
     *FRESH9,
+    *FRESH10,
 )  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
 HOLDOUT_SHARE = 1 / 3
 REAL_FOLDERS = ("real", "real_check", "real_check2", "real_check3")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+SPLITS = (
+    "tune",
+    "holdout",
+    "fresh",
+    "fresh2",
+    "fresh3",
+    "fresh4",
+    "fresh5",
+    "fresh6",
+    "fresh7",
+    "fresh8",
+    "fresh9",
+    "fresh10",
+)
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
@@ -128,9 +146,10 @@ def _issuers(source: str) -> dict[str, str | None]:
 
 def issuer_of(row: dict) -> str | None:
     """The issuer of a sampled measure's notice: the row's own `issuer` column (samples of pages not stored here),
-    else the extractor's reading of the notice the row names."""
+    without the collector's note in brackets at its end (`…审计局(审计结果公告:平桥区外国语中学)`: the note names the
+    audited school, which is not the issuer), else the extractor's reading of the notice the row names."""
     if row.get("issuer"):
-        return row["issuer"]
+        return re.sub(r"[(（][^()（）]*[)）]$", "", row["issuer"]) or row["issuer"]
     return _issuers(row["source"]).get(row["doc_id"]) if row.get("source") else None
 
 
