@@ -59,12 +59,12 @@ def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from analysis.tables import arrow_schema
+    from analysis.tables import arrow_schema, parquet_options
 
     rows: dict[str, int] = {}
     for name in TABLES:
         rows[name] = 0
-        with pq.ParquetWriter(generation / f"{name}.parquet", arrow_schema(name), compression="snappy") as writer:
+        with pq.ParquetWriter(generation / f"{name}.parquet", arrow_schema(name), **parquet_options(name)) as writer:
             for part in sorted((generation / PARTS / name).glob("part-*.parquet")):
                 table = pq.ParquetFile(part).read()
                 if dropped:

@@ -25,6 +25,7 @@ from analysis.tables import (
     check_references,
     conform,
     get_table,
+    parquet_options,
 )
 
 if TYPE_CHECKING:
@@ -112,13 +113,13 @@ def _field_text(field: pa.Field) -> str:
 
 
 def parquet_bytes(name: str, frame: pd.DataFrame) -> bytes:
-    """The table as Parquet, typed by its Arrow schema: the one Parquet writer of the package."""
+    """The table as Parquet, typed by its Arrow schema and written as `parquet_options` says."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = arrow_table(name, frame)
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="snappy")
+    pq.write_table(table, sink, **parquet_options(name))
     return sink.getvalue().to_pybytes()
 
 
