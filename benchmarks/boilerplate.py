@@ -33,6 +33,7 @@ def measure(folder: Path, out: Path) -> dict:
     import pyarrow.parquet as pq
 
     from analysis.indicators import boilerplate
+    from analysis.tables import parquet_options
 
     started, cpu_started = time.perf_counter(), time.process_time()
     ids = sorted(path.stem for path in folder.glob("*.txt"))
@@ -50,7 +51,7 @@ def measure(folder: Path, out: Path) -> dict:
         columns = [[getattr(r, name) for r in rows] for name in schema.names]
         writer.write_table(pa.Table.from_arrays([pa.array(c) for c in columns], schema=schema))
 
-    with pq.ParquetWriter(out, schema) as writer:
+    with pq.ParquetWriter(out, schema, **parquet_options("boilerplate_notices")) as writer:  # the tables' writer policy
         for shares in boilerplate.iter_notice_shares(ids, read):
             chars += shares.chars
             batch.append(shares)

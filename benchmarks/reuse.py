@@ -57,6 +57,7 @@ def measure(folder: Path, out: Path) -> dict:
     import pyarrow.parquet as pq
 
     from analysis.indicators import reuse
+    from analysis.tables import parquet_options
 
     started, cpu_started = time.perf_counter(), time.process_time()
     ids = sorted(path.stem for path in folder.glob("*.txt"))
@@ -77,7 +78,7 @@ def measure(folder: Path, out: Path) -> dict:
         columns = list(zip(*rows, strict=True))
         writer.write_table(pa.Table.from_arrays([pa.array(c) for c in columns], schema=schema))
 
-    with pq.ParquetWriter(out, schema) as writer:
+    with pq.ParquetWriter(out, schema, **parquet_options("reuse_passages")) as writer:  # the tables' writer policy
         for row in reuse.iter_passages(ids, read, stats):
             batch.append(row)
             if len(batch) >= BATCH_ROWS:

@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from analysis.engine.batch import TABLES, extract_batch
 from analysis.engine.generation import KILL_AT, OutputFolderError
 from analysis.paths import RAW, ROOT
+from analysis.tables import get_table
 from analysis.tables.io import read_tables
 
 SEEDS = ("dongying", "shenyang", "suining")
@@ -58,6 +60,28 @@ def test_chunking_changes_no_row(notices: Path, tmp_path: Path) -> None:
     a, b = read_tables(tmp_path / "a"), read_tables(tmp_path / "b")
     for name in TABLES:
         pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_parquet_statistics_are_written_for_ids_codes_numbers_and_dates_only(notices: Path, tmp_path: Path) -> None:
+    """Free text has no min/max statistics in any row group of any table: stored whole, a title's would sit in the
+    merged file's metadata, which its writer keeps for every chunk until it closes."""
+    extract_batch([notices], tmp_path / "out", workers=1, chunk_size=1, progress=False, indicators=True)
+    files = sorted((tmp_path / "out").glob("*.parquet"))
+    assert len(files) > len(TABLES)  # the indicator tables too
+    for path in files:
+        metadata = pq.ParquetFile(path).metadata
+        for group in range(metadata.num_row_groups):
+            if not metadata.row_group(group).num_rows:
+                continue  # an empty table's one row group has no statistics at all
+            chunks = [metadata.row_group(group).column(i) for i in range(metadata.num_columns)]
+            with_statistics = [chunk.path_in_schema for chunk in chunks if chunk.is_stats_set]
+            assert with_statistics == get_table(path.stem).statistics_columns, (path.name, group)
+    problems = pq.ParquetFile(tmp_path / "out" / "problems.parquet").metadata
+    assert problems.num_row_groups == len(SEEDS)  # one per chunk
+    first = {problems.schema.column(i).name: problems.row_group(0).column(i) for i in range(problems.num_columns)}
+    assert not first["title"].is_stats_set and not first["description"].is_stats_set
+    assert first["doc_id"].statistics.min == first["doc_id"].statistics.max == "dongying"
+    assert first["problem_seq"].statistics.min == 1 and first["status"].is_stats_set
 
 
 def test_a_dask_cluster_runs_the_chunks(notices: Path, tmp_path: Path) -> None:

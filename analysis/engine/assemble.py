@@ -59,19 +59,26 @@ def merge_parts(generation: Path, dropped: set[str]) -> dict[str, int]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from analysis.tables import arrow_schema
+    from analysis.tables import arrow_schema, parquet_options
+    from analysis.tables.io import release_freed_memory
 
     rows: dict[str, int] = {}
     for name in TABLES:
         rows[name] = 0
-        with pq.ParquetWriter(generation / f"{name}.parquet", arrow_schema(name), compression="snappy") as writer:
+        with pq.ParquetWriter(generation / f"{name}.parquet", arrow_schema(name), **parquet_options(name)) as writer:
             for part in sorted((generation / PARTS / name).glob("part-*.parquet")):
-                table = pq.ParquetFile(part).read()
+                # one thread: a part is small, and reading it on the pool's threads spreads its buffers over one
+                # malloc arena per thread, which keep the pages when they are freed
+                table = pq.ParquetFile(part).read(use_threads=False)
                 if dropped:
                     table = table.filter(pc.invert(pc.is_in(table["doc_id"], value_set=_strings(dropped))))
                 if table.num_rows:
                     writer.write_table(table)
                     rows[name] += table.num_rows
+                del table
+        # The writer held the metadata of every row group (one per chunk) and copied it into the footer at close:
+        # many small blocks, freed now but kept by malloc, on top of which the next table would be merged.
+        release_freed_memory()
     shutil.rmtree(generation / PARTS)
     return rows
 

@@ -5,7 +5,7 @@
 no pandas, pandera or pyarrow.
 """
 
-from analysis.tables.arrow import arrow_schema, arrow_table, arrow_type
+from analysis.tables.arrow import arrow_schema, arrow_table, arrow_type, parquet_options
 from analysis.tables.columns import TABLES
 from analysis.tables.dictionary import render_codebook, write_codebook
 from analysis.tables.types import TYPES, YUAN_PRECISION, YUAN_SCALE, Column, Reference, Rule, Table, ValueType
@@ -35,6 +35,7 @@ __all__ = [
     "conform",
     "get_table",
     "pandera_schema",
+    "parquet_options",
     "render_codebook",
     "write_codebook",
 ]

@@ -56,6 +56,13 @@ def arrow_schema(table: str) -> pa.Schema:
     )
 
 
+def parquet_options(table: str) -> dict[str, object]:
+    """How every Parquet file of `table` is written, wherever it is written (a chunk's part, the merged file, the
+    indicator tables, `write_tables`): snappy, and statistics only for `Table.statistics_columns`. The one writer
+    policy: pass these to `pyarrow.parquet.write_table` or `ParquetWriter`."""
+    return {"compression": "snappy", "write_statistics": get_table(table).statistics_columns}
+
+
 def arrow_table(table: str, frame: pd.DataFrame) -> pa.Table:
     """`frame` (as `conform` returns it) as an Arrow table with exactly `arrow_schema(table)`: no pandas index or
     pandas metadata, dates as date32, yuan as exact decimals."""

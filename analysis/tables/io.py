@@ -6,9 +6,11 @@ reading by eye; docs/codebook.md says what it cannot show exactly.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import os
 import shutil
+import sys
 import uuid
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -25,6 +27,7 @@ from analysis.tables import (
     check_references,
     conform,
     get_table,
+    parquet_options,
 )
 
 if TYPE_CHECKING:
@@ -112,14 +115,27 @@ def _field_text(field: pa.Field) -> str:
 
 
 def parquet_bytes(name: str, frame: pd.DataFrame) -> bytes:
-    """The table as Parquet, typed by its Arrow schema: the one Parquet writer of the package."""
+    """The table as Parquet, typed by its Arrow schema and written as `parquet_options` says."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = arrow_table(name, frame)
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="snappy")
+    pq.write_table(table, sink, **parquet_options(name))
     return sink.getvalue().to_pybytes()
+
+
+def release_freed_memory() -> None:
+    """Give memory freed in this process back to the system (glibc's malloc_trim; nothing elsewhere). Without it the
+    resident memory of a process that wrote or read a Parquet file of many row groups keeps the metadata of every
+    one (many small blocks) after the file is closed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # this process's own symbols, the C library's among them
+    except (OSError, AttributeError):  # not glibc: musl has no malloc_trim
+        return
+    trim(0)
 
 
 def _replace_all(contents: Mapping[Path, bytes]) -> None:

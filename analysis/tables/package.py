@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from analysis.tables.columns import INDICATOR_TABLES, TABLES
+from analysis.tables.io import release_freed_memory
 from analysis.tables.types import Column, Table
 
 CSV_FOLDER = "csv"
@@ -47,8 +48,11 @@ def write_csv_copies(out_dir: Path) -> list[Path]:
         options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
         with pacsv.CSVWriter(path, source.schema_arrow, write_options=options) as writer:
             for index in range(source.num_row_groups):
-                writer.write_table(source.read_row_group(index))
+                # one thread: a row group is one chunk's rows, and each pool thread's malloc arena would keep pages
+                writer.write_table(source.read_row_group(index, use_threads=False))
         written.append(path)
+        del source  # the file's metadata, one entry per row group
+        release_freed_memory()
     return written
 
 

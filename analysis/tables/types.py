@@ -111,6 +111,19 @@ class Table:
         """The column names in output order."""
         return [c.name for c in self.columns]
 
+    @property
+    def statistics_columns(self) -> list[str]:
+        """The columns whose Parquet files carry min/max statistics, in output order: numbers, dates and booleans,
+        and text that identifies or codes (a key column, a column with codes or a pattern). Free text has none: its
+        min and max would be stored whole in every row group's metadata, which a writer keeps until it closes the
+        file, and no reader prunes row groups on a title's minimum."""
+        keys = {*self.primary_key, *(name for ref in self.references for name in ref.columns)}
+        return [
+            c.name
+            for c in self.columns
+            if c.type != "string" or c.name in keys or c.codes is not None or c.pattern is not None
+        ]
+
     def column(self, name: str) -> Column:
         """The column called `name`."""
         for c in self.columns:
