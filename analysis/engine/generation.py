@@ -12,7 +12,6 @@ an output folder holding anything else (a researcher's notes, another program's 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 import signal
@@ -215,7 +214,8 @@ def _exchange(a: Path, b: Path) -> bool:
     if os.environ.get("ANALYSIS_NO_EXCHANGE"):  # tests of the two-rename fallback
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # this process's own symbols, the C library's among them: find_library("c") would start ldconfig on every switch
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
