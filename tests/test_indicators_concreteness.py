@@ -472,3 +472,11 @@ def test_a_collectors_note_after_the_issuer_is_not_part_of_its_name() -> None:
     assert (
         evaluation.issuer_of({"issuer": "相城生態文旅發展(集團)有限公司黨委"}) == "相城生態文旅發展(集團)有限公司黨委"
     )
+
+
+def test_the_second_coder_coded_150_page_measures_and_the_agreement_is_reported(sample: list[dict]) -> None:
+    second = evaluation.read_sample(evaluation.SECOND_CODER)
+    pages = {row["sample_id"] for row in sample if row["split"] in ("fresh6", "fresh7", "fresh8", "fresh9", "fresh10")}
+    assert len(second) == 150 and {row["sample_id"] for row in second} <= pages
+    printed = evaluation.coder_agreement(sample, second)
+    assert all(flag in printed for flag in FLAGS) and printed.count(" 150 ") == 4

@@ -59,6 +59,8 @@ FRESH9 = (SAMPLE_DIR / "fresh9a.csv", SAMPLE_DIR / "fresh9b.csv")
 # their departments; b = enterprises, schools, hospitals, mass organisations, audit reports)
 FRESH10 = (SAMPLE_DIR / "fresh10a.csv", SAMPLE_DIR / "fresh10b.csv")
 PAGES = SAMPLE_DIR / "pages"
+# 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions only
+SECOND_CODER = SAMPLE_DIR / "second_coder.csv"
 SAMPLE_FILES = (
     SAMPLE,
     FRESH,
@@ -317,11 +319,36 @@ def report(rows: Sequence[dict]) -> str:
     return "\n".join(lines)
 
 
+def coder_agreement(rows: Sequence[dict], second: Sequence[dict]) -> str:
+    """Per flag, on the measures `second` coded again: how often the two coders agree and Cohen's kappa between them,
+    and the kappa of the rules with each coder (the rules were revised on the first coder's codes)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    first = {row["sample_id"]: row for row in rows}
+    both = [(first[again["sample_id"]], again) for again in second]
+    lines = [f"{'flag':<16}{'n':>5}{'agree':>8}{'kappa 1-2':>11}{'kappa rule-1':>14}{'kappa rule-2':>14}"]
+    found = {row["sample_id"]: measure_flags(_as_read(row), issuer_of(row)) for row, _ in both}
+    for flag in FLAGS:
+        one = [row[flag] for row, _ in both]
+        two = [again[flag] for _, again in both]
+        rule = [found[row["sample_id"]][flag].value for row, _ in both]
+        agree = sum(a == b for a, b in zip(one, two, strict=True)) / len(both)
+        kappas = (cohen_kappa_score(one, two), cohen_kappa_score(rule, one), cohen_kappa_score(rule, two))
+        lines.append(
+            f"{flag:<16}{len(both):>5}{agree:>8.3f}"
+            + "".join(f"{k:>{w}.3f}" for k, w in zip(kappas, (11, 14, 14), strict=True))
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the scores and every disagreement (`--quiet` for the scores only)."""
     args = list(sys.argv[1:] if argv is None else argv)
     rows = [row for path in SAMPLE_FILES for row in read_sample(path)]
     print(report(rows))
+    if SECOND_CODER.is_file():
+        print("\nSecond coder (the same measures coded again, blind to the first codes and to the rules):")
+        print(coder_agreement(rows, read_sample(SECOND_CODER)))
     if "--quiet" not in args:
         print()
         for row, flag, rule in disagreements(rows):
