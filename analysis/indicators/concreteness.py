@@ -28,7 +28,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from analysis.extract.normalize import normalize
-from analysis.indicators.timeliness import find_times
+from analysis.indicators.timeliness import TimeMention, find_times
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,6 +38,8 @@ _CLAUSE_END = "，。；,;：:！？!?\n"
 _CJK_RUN = r"[\u4e00-\u9fff]"
 _SHORT_UNIT_NAME = 7  # characters of a unit's name after its place: 农业农村局 5, 人力资源局 5
 _ITEM_OPENERS = "：:；;。，, \n"  # what stands before the marker of an item listed inside a measure
+# a Chinese numeral after these is part of a longer one or an ordinal
+_NUMERAL_BEFORE = "[一二两三四五六七八九十百千万第]"
 # Characters of grammar that a unit's name does not contain: a run holding one is a phrase, not a name.
 _NOT_IN_NAMES = set("对的与和及在将把从并为了而或、是")
 
@@ -154,6 +156,12 @@ def _patterns() -> _Patterns:
     # an item may carry its office in brackets (政治部(督察室)); what stands between 等 and 部门 says what the units
     # are (等相关单位, 等信访牵头部门), not which
     item = rf"{name_char}{{2,8}}?(?:[(（]{name_char}{{1,6}}[)）])?"
+    quoted = r"“[^”]{0,30}”|\"[^\"]{0,30}\""
+
+    def named(longest: int, end: str) -> str:
+        """A name of 2 to `longest` characters ending in one of `end`, as the group `who`."""
+        return rf"(?P<who>{name_char}{{2,{longest}}}?(?:{end}))"
+
     enumerated = rf"(?:{item}、)*{item}等(?:{name_char}|\d){{0,6}}?(?:{_alt(o, 'enumerated_end')})"
     return _Patterns(
         field=re.compile(rf"(?:{_alt(o, 'field')})\s*[:：]\s*[^\s{_CLAUSE_END}]+"),
@@ -193,33 +201,33 @@ def _patterns() -> _Patterns:
         generic_inside=re.compile(rf"(?:{_alt(o, 'generic')}|等)"),
         placed=re.compile(rf"(?:{places})"),
         # every start is tried (a lookahead): the leftmost match of a name would swallow the words before it
-        township=re.compile(rf"(?=(?P<who>{name_char}{{2,5}}?(?:{_alt(o, 'township_suffix')})))"),
+        township=re.compile(rf"(?={named(5, _alt(o, 'township_suffix'))})"),
         # a department named by its function as the subject: the word after it must mark a subject (财政部门通过…,
         # 物业管理部门均已…); the run before 部门 may be a verb phrase (推动部门开展, 协同多部门建立)
         subject_function=re.compile(
             rf"(?=(?:{_alt(o, 'level')})?"
-            rf"(?P<who>{name_char}{{2,6}}?(?:{_alt(o, 'function_end')}|{_alt(o, 'subject_end')}))"
+            rf"{named(6, _alt(o, 'function_end') + '|' + _alt(o, 'subject_end'))}"
             rf"(?:{_alt(o, 'subject_after')}))"
         ),
         # a person named (宋彦麟同志), as the subject of the clause
         comrade=re.compile(rf"(?=(?P<who>{name_char}{{2,3}}同志)(?!的))"),
-        company=re.compile(rf"(?=(?P<who>{name_char}{{2,24}}?(?:{_alt(o, 'company_suffix')})))"),
+        company=re.compile(rf"(?={named(24, _alt(o, 'company_suffix'))})"),
         acting_before=re.compile(rf"(?:{_alt(o, 'acting_after')})$"),
         cited_before=re.compile(rf"(?:{_alt(o, 'cited_after')}){clause}{{0,6}}$"),
         object_before=re.compile(rf"(?:{_alt(o, 'object_marker')})(?!照|标|接|外|比|于){clause}{{0,12}}$"),
         made_before=re.compile(rf"(?:{_alt(o, 'made_object')}){clause}{{0,14}}$"),
         number=re.compile(r"(?<![\dA-Za-z/\-〔.])\d+(?:[.,]\d+)*(?![\d\-〕])"),
         cn_number=re.compile(
-            rf"(?<![一二两三四五六七八九十百千万第])[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
+            rf"(?<!{_NUMERAL_BEFORE})[二两三四五六七八九十百千万][一二两三四五六七八九十百千万]*"
             rf"(?=(?:{_alt(q, 'measure_word')}))"
         ),
         # 一 is rarely a count (一是, 一批, 一体化); it is one after 至少 or a frequency (每月至少召开一次)
-        one=re.compile(rf"(?<![一二两三四五六七八九十百千万第])一(?=(?:{_alt(q, 'one_unit')}))(?!次性)"),
+        one=re.compile(rf"(?<!{_NUMERAL_BEFORE})一(?=(?:{_alt(q, 'one_unit')}))(?!次性)"),
         one_counted_after=re.compile(_alt(q, "one_counted_after")),
         fixed=re.compile(_alt(q, "fixed_name")),
-        quote=re.compile(r"“[^”]{0,30}”|\"[^\"]{0,30}\"|《[^》]{0,80}》"),
+        quote=re.compile(rf"{quoted}|《[^》]{{0,80}}》"),
         # a quoted slogan naming a mechanism (建立“一个问题、一个方案”的整改机制): its words are not documents made
-        slogan=re.compile(rf"(?:“[^”]{{0,30}}”|\"[^\"]{{0,30}}\")(?:的)?{clause}{{0,4}}?机制"),
+        slogan=re.compile(rf"(?:{quoted})(?:的)?{clause}{{0,4}}?机制"),
         book=re.compile(r"《[^》]{1,80}》?"),
         make=re.compile(
             rf"(?:{_alt(d, 'make_verb')})(?!的){clause}{{0,24}}?(?:《|(?:{_alt(d, 'document')})(?!机制))"
@@ -289,14 +297,8 @@ def deadline_flag(text: str) -> Flag:
     for t in find_times(text):
         if t.role not in ("deadline", "at", "since", "asof") or t.kind == "open" or _inside(p.quote, text, t.start):
             continue
-        if _statistic_period(p, text, t.start, t.end) or any(a <= t.start < b for a, b in hits):
+        if any(a <= t.start < b for a, b in hits) or not _dates_action(p, text, t):
             continue
-        if t.role in ("at", "since") and p.tally_after.match(text, t.end):
-            continue  # 2025年1—3月累计填报595条: the period a tally covers
-        if p.condition_before.search(_clause_before(text, t.start)) or p.category_before.search(text, 0, t.start):
-            continue  # 发现问题立即处理, 对具备整改条件的问题，立即整改: a standing rule, no date
-        if _inside(p.category, text, t.start) or _inside(p.principle, text, t.start):
-            continue  # 对能够立即整改的问题, 按照立行立改…的原则: a kind of problem or a principle, not a time
         hits.append((t.start, t.end))
         break
     if not hits:
@@ -305,9 +307,17 @@ def deadline_flag(text: str) -> Flag:
     return Flag(True, start, end)
 
 
-def _statistic_period(p: _Patterns, text: str, start: int, end: int) -> bool:
-    """Whether a time mention is the period a figure or an object covers, not when the action is done."""
-    return bool(p.period_before.search(_clause_before(text, start)) or p.period_after.match(text, end))
+def _dates_action(p: _Patterns, text: str, t: TimeMention) -> bool:
+    """Whether a time mention says when the measure's action is (or was) done: not the period of a statistic, an
+    object or a tally, not a standing rule's or a principle's time."""
+    if p.period_before.search(_clause_before(text, t.start)) or p.period_after.match(text, t.end):
+        return False  # 统计2024年12月…, 2025年1—6月为43件: the period a figure or an object covers
+    if t.role in ("at", "since") and p.tally_after.match(text, t.end):
+        return False  # 2025年1—3月累计填报595条: the period a tally covers
+    if p.condition_before.search(_clause_before(text, t.start)) or p.category_before.search(text, 0, t.start):
+        return False  # 发现问题立即处理, 对具备整改条件的问题，立即整改: a standing rule, no date
+    # 对能够立即整改的问题, 按照立行立改…的原则: a kind of problem or a principle, not a time
+    return not (_inside(p.category, text, t.start) or _inside(p.principle, text, t.start))
 
 
 def _subject_position(text: str, start: int) -> bool:
@@ -319,9 +329,8 @@ def _subject_position(text: str, start: int) -> bool:
     for t in find_times(rest):
         rest = rest.replace(t.raw, "", 1)
     rest = rest.strip(" 在于")
-    # the proper name of a place before a unit written with its level (竹溪|县卫生健康局, 我局|财务科) is the
-    # unit's own name, still the subject
-    # …and so is a demonstrative (该|县财政局: the unit the report speaks of)
+    # the proper name of a place before a unit written with its level (竹溪|县卫生健康局), the issuer's name for
+    # itself (我局|财务科) or a demonstrative (该|县财政局) leaves the unit the subject
     known = (*cues()[("has_owner", "self_name")], *cues()[("has_owner", "demonstrative")])
     return rest == "" or _place_name(rest, text, start) or rest in known
 
@@ -459,7 +468,7 @@ def _named_kind(
     if pattern is p.function_unit:
         return _function_unit(p, m["who"])  # 推动公安部门构建…: named by its function and made to act
     if pattern is p.subject_function:
-        own = issuer is not None and (m["who"] in issuer or issuer in m["who"])
+        own = _is_issuer(m["who"], issuer)
         return not (own or p.function_generic.search(m["who"])) and _subject_position(text, m.start())
     if pattern is p.comrade:
         return _subject_position(text, m.start())
@@ -470,6 +479,11 @@ def _named_kind(
     return True
 
 
+def _is_issuer(name: str, issuer: str | None) -> bool:
+    """Whether a name found in the text is the issuer's own (逍林镇 in 中共慈溪市逍林镇委员会, or the whole name)."""
+    return issuer is not None and (name in issuer or issuer in name)
+
+
 def _registered_acting(
     p: _Patterns, pattern: re.Pattern[str], text: str, m: re.Match[str], before: str, issuer: str | None
 ) -> bool:
@@ -478,7 +492,7 @@ def _registered_acting(
     from analysis.extract import gazetteer
 
     who = m["who"]
-    if issuer is not None and (who in issuer or issuer in who):
+    if _is_issuer(who, issuer):
         return False
     if re.search(_alt("has_owner", "acting_after"), who):
         return False  # 立即组织广东…有限公司: the verb, then (from a later start) the name
