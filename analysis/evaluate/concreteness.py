@@ -58,6 +58,9 @@ FRESH9 = (SAMPLE_DIR / "fresh9a.csv", SAMPLE_DIR / "fresh9b.csv")
 # the same again, coded blind before the eleventh revision was run on them (a = Party committees, governments and
 # their departments; b = enterprises, schools, hospitals, mass organisations, audit reports)
 FRESH10 = (SAMPLE_DIR / "fresh10a.csv", SAMPLE_DIR / "fresh10b.csv")
+# the same again, coded blind before the twelfth revision was run on them (one collector, any agency, issuers not
+# sampled before)
+FRESH11 = SAMPLE_DIR / "fresh11.csv"
 PAGES = SAMPLE_DIR / "pages"
 # 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions only
 SECOND_CODER = SAMPLE_DIR / "second_coder.csv"
@@ -73,6 +76,7 @@ SAMPLE_FILES = (
     *FRESH8,
     *FRESH9,
     *FRESH10,
+    FRESH11,
 )  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
@@ -91,6 +95,7 @@ SPLITS = (
     "fresh8",
     "fresh9",
     "fresh10",
+    "fresh11",
 )
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
