@@ -4,7 +4,9 @@ at its peak and after, and with `--trace` the Python heap (tracemalloc) too.
     python -m benchmarks.parent_stages CORPUS_FOLDER [--trace] [--top 15]
 
 The stages (`batch._inputs`, `batch._run`, `assemble.merge_parts`, `assemble.keep_only`, `assemble.write_copies`,
-`generation.write_manifest`, …) are wrapped in this process only; the workers are not measured. Resident memory is
+`generation.write_manifest`, …) are wrapped in this process only; the workers are not measured. The assembly, which
+the engine runs in a process of its own after a pool (`analysis.engine.pool.run_once`), runs here in this process,
+so that its stages can be measured: the parent's own peak is that of the stages before `merge_parts`. Resident memory is
 sampled every 5 ms by a thread. Compare two sizes (e.g. the 10⁴ corpus and the first 3×10⁴ notices of the 10⁵ one)
 to see which stage grows with N: memory held by Arrow and Parquet (C++) shows in the resident figures only, Python
 objects in the tracemalloc ones. tracemalloc's own tables inflate the resident figures: compare those without
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     for module, names in STAGES.items():
         for name in names:
             _wrap(modules[module], name, sampler, args.trace, args.top, lines)
+    batch.run_once = lambda function, argument, *_, **__: function(argument)
     out = Path(tempfile.mkdtemp(prefix="parent-stages-"))
     try:
         report = batch.extract_batch([args.corpus], out / "tables")

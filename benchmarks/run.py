@@ -167,7 +167,7 @@ def _table(runs: list[dict]) -> str:
     columns = [("N", 7), ("notices/s", 9), ("MB/s", 6), ("wall s", 7)]
     columns += [(stage, 7) for stage in STAGES] + [("ms/notice", 9), ("floor s", 7)]
     columns += [("x cpu", 6), ("x extr", 6), ("x wall", 6), ("x 1core", 7)]
-    columns += [("peak MB parent/worker/total", 27), ("fail", 5), ("load", 9)]
+    columns += [("peak MB parent/worker/assemble/total", 36), ("fail", 5), ("load", 9)]
     lines = [" ".join(f"{name:>{width}}" for name, width in columns)]
     for r in runs:
         p = r["peak_rss_mb"]
@@ -175,13 +175,16 @@ def _table(runs: list[dict]) -> str:
         values += [f"{r['cpu_s'][stage]:.1f}" for stage in STAGES] + [r["cpu_ms_per_notice"], r["floor"]["wall_s"]]
         values += [r["multiple_of_floor_cpu"], r["multiple_of_floor_extractor_only"], r["multiple_of_floor_wall"]]
         values += [r.get("multiple_of_single_core_floor_wall", "")]
-        values += [f"{p['parent']:.0f} / {p['worker']:.0f} / {p['total']:.0f}", r["failures"]]
+        peaks = (p["parent"], p["worker"], p.get("assemble", 0.0), p["total"])
+        values += [" / ".join(f"{mb:.0f}" for mb in peaks), r["failures"]]
         values += [f"{r['load_average'][0]}-{r['load_average'][1]}"]
         lines.append(" ".join(f"{value!s:>{width}}" for value, (_, width) in zip(values, columns, strict=True)))
     lines.append(
         f"{', '.join(STAGES)}: CPU seconds summed over workers (finish: categories); x cpu: all stages / floor "
         "CPU; x extr: read+extract / floor CPU; x wall: wall / floor wall (same workers); "
-        "x 1core: wall / the floor's wall in one process; load: 1-min load average before-after"
+        "x 1core: wall / the floor's wall in one process; peak: assemble is the process that merges the parts after "
+        "the workers end, total the parent plus the larger of the workers' sum and assemble; load: 1-min load "
+        "average before-after"
     )
     return "\n".join(lines)
 

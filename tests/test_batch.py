@@ -238,3 +238,23 @@ def test_a_killed_worker_costs_only_its_chunk(notices: Path, tmp_path: Path) -> 
     assert set(pd.read_parquet(tmp_path / "tables" / "documents.parquet")["doc_id"]) == {"dongying", "suining"}
     lost = [m for m in report.failures if "shenyang.txt" in m]
     assert len(lost) == 1 and "its worker died (killed or out of memory) twice" in lost[0]
+
+
+def test_after_a_pool_the_parts_are_merged_in_a_process_of_their_own(
+    notices: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The merge holds every row group's footer entry, which grows with the corpus: it must not run in the parent,
+    # which lives through the whole batch. A merge that cannot run in this process shows where it runs.
+    from analysis.engine import assemble
+
+    def not_here(*_: object) -> None:
+        raise AssertionError("merged in the parent")
+
+    monkeypatch.setattr(assemble, "merge_parts", not_here)
+    report = extract_batch([notices], tmp_path / "pool", workers=2, chunk_size=2, progress=False)
+    assert report.written and report.rows["documents"] == 3
+    assert 0 < report.peak_rss_mb["assemble"] <= report.peak_rss_mb["total"]
+    # one process: the merge is this process's own work
+    with pytest.raises(AssertionError, match="merged in the parent"):
+        extract_batch([notices], tmp_path / "one", workers=1, progress=False)
+    assert not (tmp_path / "one" / "documents.parquet").exists()

@@ -7,8 +7,11 @@
     texts/<doc_id>.txt  the text every span indexes
     audit/<doc_id>.html one page per notice showing each extracted value on its text
 
-Parts are merged row group by row group, in chunk order, so memory does not grow with the corpus and the same
-inputs give the same bytes whatever the number of workers.
+Parts are merged row group by row group, in chunk order, so the same inputs give the same bytes whatever the number
+of workers. The one thing that grows with the corpus is each Parquet writer's footer, about 1.3 KB per row group (one
+row group per chunk and table): so after a pool of workers, `assemble` runs in a fresh process of its own
+(`analysis.engine.pool.run_once`), once the workers have ended, and the parent, which lives through the whole batch,
+stays at the same few tens of MB whatever the number of notices.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.engine.chunk import PARTS, TABLES
+from analysis.engine import generation
+from analysis.engine.chunk import PARTS, TABLES, peak_rss_mb
+from analysis.engine.notice_index import NoticeIndex
 
 # A workbook holds every table in memory while it is written (about 30 ms per notice), and Excel is no tool for
 # more: above this many notices the workbook is left out (said in one line); the Parquet and CSV copies are complete.
@@ -27,6 +33,51 @@ WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "200"
 # The indicators compare every notice with the corpus, in memory: by default they are computed for corpora up to this
 # many notices, and on request (`indicators=True`, `--indicators`) for any.
 INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """What assembling a new generation needs, all picklable: it may run in another process or on a cluster.
+
+    `repeated` maps a notice with the same bytes as an earlier one to that one (left out); `kept` are the notices
+    carried over from the earlier generation; `index_store` is the batch's `NoticeIndex` file, closed by its owner.
+    """
+
+    generation: Path
+    index_store: Path
+    repeated: dict[str, str]
+    kept: frozenset[str]
+    notices: int
+    indicators: bool | None
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """What assembling did: rows per table, a line for each copy left out, and the peak memory of its process."""
+
+    rows: dict[str, int]
+    notes: list[str]
+    peak_rss_mb: float
+
+
+def assemble(job: Assembly) -> Assembled:
+    """Merge the parts, tidy texts and audit pages, write indicators, copies and the manifest of `job.generation`."""
+    index = NoticeIndex(job.index_store, existing=True)
+    try:
+        with system_allocator():
+            rows = merge_parts(job.generation, set(job.repeated))
+            keep_only(
+                job.generation,
+                lambda doc_id: doc_id in job.kept or (doc_id not in job.repeated and index.was_written(doc_id)),
+            )
+            index.close()
+            job.index_store.unlink()  # before the manifest: a scratch file, not an output
+            notes = write_indicators(job.generation, job.notices, job.indicators)
+            notes += write_copies(job.generation, job.notices)
+        generation.write_manifest(job.generation)
+    finally:
+        index.close()
+    return Assembled(rows, notes, peak_rss_mb())
 
 
 def carry_over(kept: list[str], earlier: Path, generation: Path, index: int) -> list[str]:

@@ -4,9 +4,10 @@ Python API (`analysis.engine.pipeline`) all call `extract_batch`.
 The inputs are cut, in sorted order, into chunks of `chunk_size` notices. Each chunk is one task for a worker
 (`analysis.engine.chunk`), which reads and extracts its notices one by one (a notice that fails costs only itself),
 applies the researchers' corrections, categorises, validates, and writes its part of every table, its texts and its
-audit pages into a new generation of the output folder. The parent then merges the parts into one file per table
-(`analysis.engine.assemble`) and switches to the new generation at once (`analysis.engine.generation`): the output
-folder has one layout, which `load_tables` and the notebooks open, whatever the number of notices.
+audit pages into a new generation of the output folder. The parts are then merged into one file per table
+(`analysis.engine.assemble`; after a pool of workers, in a process of its own) and the parent switches to the new
+generation at once (`analysis.engine.generation`): the output folder has one layout, which `load_tables` and the
+notebooks open, whatever the number of notices.
 
 Chunks are fixed by input order and `chunk_size`, never by scheduling, so the same inputs give byte-identical
 outputs whatever the number of workers. Workers are local processes by default; any `concurrent.futures.Executor`
@@ -29,7 +30,7 @@ from analysis.engine import assemble, generation
 from analysis.engine.chunk import STAGES, TABLES, ChunkResult, ChunkTask, Extract, Finish, peak_rss_mb, tables_of
 from analysis.engine.metadata_rows import Metadata, MetadataRows
 from analysis.engine.notice_index import NoticeIndex
-from analysis.engine.pool import Progress, run_tasks, usable_cores
+from analysis.engine.pool import Progress, run_once, run_tasks, usable_cores
 from analysis.read.sources import NoticeError, notice_files, shown
 
 __all__ = ["STAGES", "TABLES", "BatchReport", "extract_batch", "tables_of"]
@@ -45,8 +46,9 @@ class BatchReport:
 
     `seconds["wall"]` is elapsed time; each stage is CPU time summed over workers, which other processes on
     the machine do not inflate.
-    Peak memory is resident set size in MB: `parent`, the largest `worker`, and `total`, the parent plus every
-    worker's peak, an upper bound on what the batch held at once.
+    Peak memory is resident set size in MB: `parent`, the largest `worker`, `assemble` (the process that merged the
+    parts after a pool; 0 when the parent did), and `total`, the parent plus the larger of every worker's peak summed
+    and `assemble` (which starts when the workers have ended): an upper bound on what the batch held at once.
     """
 
     notices: int
@@ -126,18 +128,13 @@ def extract_batch(
         ]
         n_written = index.n_written() - len(repeated) + len(kept)
         written = n_written > 0
-        rows: dict[str, int] = {}
+        assembled = None
         if written:
-            with assemble.system_allocator():
-                rows = assemble.merge_parts(staging, set(repeated))
-                assemble.keep_only(
-                    staging, lambda doc_id: doc_id in kept or (doc_id not in repeated and index.was_written(doc_id))
-                )
-                index.close()
-                index.store.unlink()  # before the manifest: a scratch file, not an output
-                notes += assemble.write_indicators(staging, n_written, indicators)
-                notes += assemble.write_copies(staging, n_written)
-            generation.write_manifest(staging)
+            index.close()
+            job = assemble.Assembly(staging, index.store, repeated, frozenset(kept), n_written, indicators)
+            # after a local pool, in a process of its own: the footers it builds grow with the corpus
+            assembled = run_once(assemble.assemble, job, executor, local_process=n_workers > 1)
+            notes += assembled.notes
             generation.switch(staging, out_dir)
     finally:
         index.close()
@@ -147,7 +144,7 @@ def extract_batch(
         notices=n_files,
         extracted=n_written - len(kept),
         failures=failures,
-        rows=rows or dict.fromkeys(TABLES, 0),
+        rows=assembled.rows if assembled else dict.fromkeys(TABLES, 0),
         partitions=n_chunks if written else 0,
         workers=n_workers,
         chunk_size=chunk_size,
@@ -156,7 +153,7 @@ def extract_batch(
         notes=notes,
         summaries=[line for r in results for line in r.summaries],
         seconds=_seconds(results, started),
-        peak_rss_mb=_memory(results),
+        peak_rss_mb=_memory(results, assembled),
     )
 
 
@@ -274,15 +271,18 @@ def _seconds(results: list[ChunkResult], started: float) -> dict[str, float]:
     return seconds
 
 
-def _memory(results: list[ChunkResult]) -> dict[str, float]:
+def _memory(results: list[ChunkResult], assembled: assemble.Assembled | None) -> dict[str, float]:
     worker_peaks: dict[int, float] = {}
     for r in results:
         if r.pid:
             worker_peaks[r.pid] = max(worker_peaks.get(r.pid, 0.0), r.peak_rss_mb)
     parent = peak_rss_mb()
     in_process = set(worker_peaks) == {os.getpid()}
+    # the assembly's process starts when the workers have ended: the two never hold memory at once
+    assembly = assembled.peak_rss_mb if assembled and not in_process else 0.0
     return {
         "parent": parent,
         "worker": max(worker_peaks.values(), default=0.0),
-        "total": parent if in_process else round(parent + sum(worker_peaks.values()), 1),
+        "assemble": assembly,
+        "total": parent if in_process else round(parent + max(sum(worker_peaks.values()), assembly), 1),
     }

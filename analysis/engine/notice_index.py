@@ -8,6 +8,7 @@ a time, so the parent's memory does not depend on the number of notices.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 
@@ -35,9 +36,11 @@ WAS_WRITTEN = "SELECT 1 FROM written WHERE doc_id = ? LIMIT 1"
 class NoticeIndex:
     """The batch's notice files (sorted, one per doc_id) and the (doc_id, sha256) of each notice written."""
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, *, existing: bool = False) -> None:
+        """A new index in the scratch file `store`, or (`existing`) the one a batch left there, to read it in another
+        process."""
         self.store = store
-        self._db = scratch_db(store, _SCHEMA)
+        self._db = sqlite3.connect(store) if existing else scratch_db(store, _SCHEMA)
 
     def add_files(self, files: Iterable[str]) -> None:
         """Add notice files (path strings); a path given twice is kept once."""

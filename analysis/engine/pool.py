@@ -1,6 +1,7 @@
 """Run chunk tasks: in this process, on a pool of local worker processes, or on any `concurrent.futures.Executor`
-(a Dask cluster's `Client.get_executor()`, for one). At most two tasks per worker are submitted at a time, because a
-task carries its chunk's metadata rows: submitting them all at once would hold every row of a corpus in the parent.
+(a Dask cluster's `Client.get_executor()`, for one); and the one assembly task after them (`run_once`). At most two
+tasks per worker are submitted at a time, because a task carries its chunk's metadata rows: submitting them all at
+once would hold every row of a corpus in the parent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from typing import TypeVar
 
 from analysis.engine.chunk import ChunkResult, ChunkTask, run_chunk
 from analysis.read.sources import shown
@@ -66,6 +68,8 @@ def usable_cores() -> int:
 
 
 Receive = Callable[[ChunkResult], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def run_tasks(
@@ -100,6 +104,17 @@ def run_tasks(
                     keep(lost_chunk(lost, "its worker died (killed or out of memory) twice"))
                     progress.update(len(lost.files))
     return sorted(results, key=lambda r: r.index)
+
+
+def run_once(function: Callable[[T], R], argument: T, executor: Executor | None, local_process: bool) -> R:
+    """`function(argument)` on `executor` when one is given, else in a fresh local process (`local_process`), else
+    here. Whatever it raises is raised here; a fresh process that dies raises BrokenProcessPool."""
+    if executor is not None:
+        return executor.submit(function, argument).result()
+    if not local_process:
+        return function(argument)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, argument).result()
 
 
 def _import_libraries() -> None:
