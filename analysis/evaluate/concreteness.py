@@ -282,10 +282,12 @@ def read_sample(path: Path = SAMPLE, flags: bool = True) -> list[dict]:
 
 
 def _as_read(row: dict) -> str:
-    """A sampled measure's text as the pipeline reads its notice: traditional characters mapped to simplified."""
+    """A sampled measure's text as the pipeline reads its notice: traditional characters mapped to simplified, then
+    normalised (half-width, a repost's pinyin glosses dropped, broken lines joined)."""
+    from analysis.extract.normalize import normalize
     from analysis.read.sources import simplified
 
-    return simplified(row["text"], [])[0]
+    return normalize(simplified(row["text"], [])[0]).text
 
 
 def score(rows: Iterable[dict]) -> dict[str, Score]:
