@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from analysis.engine.assemble import AssemblyDied
 from analysis.engine.batch import TABLES, extract_batch
 from analysis.engine.generation import KILL_AT, OutputFolderError
 from analysis.paths import RAW, ROOT
@@ -206,3 +207,16 @@ def test_a_second_run_on_the_same_folder_is_refused_while_the_first_writes(notic
         generation.discard(first)
     assert files(out) == before
     assert extract_batch([notices], out, workers=1, progress=False, audit=False).written  # free again
+
+
+def test_an_assembly_process_that_dies_leaves_the_outputs_as_they_were(
+    notices: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    extract_batch([notices], out, workers=1, progress=False)
+    old = files(out)
+    monkeypatch.setenv(KILL_AT, "assemble")  # the merging process, started after the pool, dies at its start
+    with pytest.raises(AssemblyDied, match=r"the process merging the tables died .* is left as it was"):
+        extract_batch([notices], out, workers=2, chunk_size=1, progress=False)
+    assert files(out) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notices", "out"]  # no staging folder left behind

@@ -35,6 +35,10 @@ WORKBOOK_MAX_NOTICES = int(os.environ.get("ANALYSIS_WORKBOOK_MAX_NOTICES", "200"
 INDICATORS_MAX_NOTICES = int(os.environ.get("ANALYSIS_INDICATORS_MAX_NOTICES", "500"))
 
 
+class AssemblyDied(RuntimeError):
+    """The process assembling a generation died (killed, out of memory): nothing was switched."""
+
+
 @dataclass(frozen=True)
 class Assembly:
     """What assembling a new generation needs, all picklable: it may run in another process or on a cluster.
@@ -62,6 +66,7 @@ class Assembled:
 
 def assemble(job: Assembly) -> Assembled:
     """Merge the parts, tidy texts and audit pages, write indicators, copies and the manifest of `job.generation`."""
+    generation.kill_point("assemble")
     index = NoticeIndex(job.index_store, existing=True)
     try:
         with system_allocator():

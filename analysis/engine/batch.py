@@ -22,6 +22,7 @@ import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -97,8 +98,9 @@ def extract_batch(
     in the workers, so with more than one worker they must be picklable. If `finish` fails or its tables break the
     schema, the chunk is redone notice by notice, so that only the notices at fault are dropped.
 
-    Raises OutputFolderError, writing nothing, when `out_dir` holds files this tool did not write. If no notice
-    could be extracted, or the run is interrupted, `out_dir` is left as it was.
+    Raises OutputFolderError, writing nothing, when `out_dir` holds files this tool did not write, and AssemblyDied,
+    switching nothing, when the process merging the parts dies. If no notice could be extracted, or the run is
+    interrupted, `out_dir` is left as it was.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
@@ -133,7 +135,12 @@ def extract_batch(
             index.close()
             job = assemble.Assembly(staging, index.store, repeated, frozenset(kept), n_written, indicators)
             # after a local pool, in a process of its own: the footers it builds grow with the corpus
-            assembled = run_once(assemble.assemble, job, executor, local_process=n_workers > 1)
+            try:
+                assembled = run_once(assemble.assemble, job, executor, local_process=n_workers > 1)
+            except BrokenProcessPool:
+                raise assemble.AssemblyDied(
+                    f"the process merging the tables died (killed or out of memory); {shown(out_dir)} is left as it was"
+                ) from None
             notes += assembled.notes
             generation.switch(staging, out_dir)
     finally:

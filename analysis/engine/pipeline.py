@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis import paths
+from analysis.engine.assemble import AssemblyDied
 from analysis.engine.batch import BatchReport, extract_batch
 from analysis.engine.chunk import TABLES
 from analysis.engine.generation import OutputFolderError
@@ -121,7 +122,7 @@ def extract_to(
 def _run(inputs: list[Path], out_dir: Path, **options: object) -> int:
     try:
         report = extract_batch(inputs, out_dir, **options)  # type: ignore[arg-type]
-    except OutputFolderError as exc:
+    except (OutputFolderError, AssemblyDied) as exc:
         print(f"FAILED {exc}", file=sys.stderr)
         return 1
     return _report(report, out_dir)
