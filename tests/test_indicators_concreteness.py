@@ -381,6 +381,15 @@ FLOORS = {
         "has_quantity": (1.0, 0.92),
         "has_deliverable": (0.85, 0.80),
     },
+    # 46 real measures of 15 more pages (7 of them news reports of one body's rectification, 21 measures), coded
+    # blind. The twelfth revision's blind run, these floors: deadline 1.000 / 1.000, owner 0.944 / 0.739, quantity
+    # 1.000 / 1.000, deliverable 1.000 / 0.550 (0.875 on the 8 notices' 25 measures, 0.333 on the news reports').
+    "fresh12": {
+        "has_deadline": (1.0, 1.0),
+        "has_owner": (0.94, 0.73),
+        "has_quantity": (1.0, 1.0),
+        "has_deliverable": (1.0, 0.55),
+    },
 }
 
 
@@ -389,11 +398,11 @@ def sample() -> list[dict]:
     return [row for path in evaluation.SAMPLE_FILES for row in evaluation.read_sample(path)]
 
 
-def test_the_sample_is_200_measures_a_third_held_out_then_eleven_fresh_samples(
+def test_the_sample_is_200_measures_a_third_held_out_then_twelve_fresh_samples(
     sample: list[dict],
 ) -> None:
     sizes = {"tune": 133, "holdout": 67, "fresh": 60, "fresh2": 123, "fresh3": 175, "fresh4": 46, "fresh5": 56}
-    sizes |= {"fresh6": 97, "fresh7": 73, "fresh8": 84, "fresh9": 85, "fresh10": 73, "fresh11": 39}
+    sizes |= {"fresh6": 97, "fresh7": 73, "fresh8": 84, "fresh9": 85, "fresh10": 73, "fresh11": 39, "fresh12": 46}
     assert {name: sum(row["split"] == name for row in sample) for name in evaluation.SPLITS} == sizes
     assert {row["source"] for row in sample} == {
         "genre",
@@ -405,7 +414,7 @@ def test_the_sample_is_200_measures_a_third_held_out_then_eleven_fresh_samples(
         "real_check4",
         "pages",
     }
-    assert len({row["sample_id"] for row in sample}) == 1111
+    assert len({row["sample_id"] for row in sample}) == 1157
     # fresh2 and fresh3 hold no measure of the earlier sets (no overlapping span in the same notice)
     order = ("tune", "holdout", "fresh", "fresh2", "fresh3")
     for row in (row for row in sample if row["split"] in ("fresh2", "fresh3")):
@@ -419,7 +428,23 @@ def test_the_sample_is_200_measures_a_third_held_out_then_eleven_fresh_samples(
         ), row["sample_id"]
 
 
-@pytest.mark.parametrize("split", ["fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11"])
+# Measures of two different notices that share a county's template sentence, each with its own problems and plan:
+# #1904 (小甸镇党委, sxjjjc.gov.cn) recites 明确了整改具体内容,列出整改任务清单,…,建立整改台账销账制度 as
+# #1113 (安庆一中校党委, aqjjjc.gov.cn) does. Text reuse between notices, not the same measure sampled twice.
+TEMPLATE_SHARED = {"1904": "1113"}
+
+
+def test_the_measures_sharing_a_template_are_of_different_notices(sample: list[dict]) -> None:
+    by_id = {row["sample_id"]: row for row in sample}
+    for later, earlier in TEMPLATE_SHARED.items():
+        a, b = by_id[later], by_id[earlier]
+        assert a["issuer"] != b["issuer"] and a["url"] != b["url"] and a["text"] != b["text"]
+        assert "整改台账销账制度" in a["text"] and "整改台账销账制度" in b["text"]
+
+
+@pytest.mark.parametrize(
+    "split", ["fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12"]
+)
 def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict], split: str) -> None:
     # their measures come from web pages, not from the notices of the earlier sets: overlap is checked on the texts.
     # 30 characters: the genre's shorter stock phrases run to 20 (学习习近平新时代中国特色社会主义思想和) without the
@@ -435,6 +460,8 @@ def test_the_page_samples_share_no_text_with_the_earlier_sets(sample: list[dict]
 
     earlier = set().union(*(runs(row["text"]) for row in sample if row["split"] in order[: order.index(split)]))
     for row in (row for row in sample if row["split"] == split):
+        if row["sample_id"] in TEMPLATE_SHARED:
+            continue
         assert not {run for run in runs(row["text"]) if "\0" not in run} & earlier, row["sample_id"]
     assert all(row["issuer"] and row["url"].startswith("http") for row in sample if row["split"] == split)
 
@@ -472,6 +499,7 @@ def test_the_report_prints_every_flag(sample: list[dict]) -> None:
         and "fresh9 (n=85)" in printed
         and "fresh10 (n=73)" in printed
         and "fresh11 (n=39)" in printed
+        and "fresh12 (n=46)" in printed
     )
 
 

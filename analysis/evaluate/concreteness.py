@@ -61,6 +61,9 @@ FRESH10 = (SAMPLE_DIR / "fresh10a.csv", SAMPLE_DIR / "fresh10b.csv")
 # the same again, coded blind before the twelfth revision was run on them (one collector, any agency, issuers not
 # sampled before)
 FRESH11 = SAMPLE_DIR / "fresh11.csv"
+# the same again, still before any thirteenth revision (one collector; 7 of its 15 pages are news reports of one
+# body's rectification rather than its own notice)
+FRESH12 = SAMPLE_DIR / "fresh12.csv"
 PAGES = SAMPLE_DIR / "pages"
 # 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions only
 SECOND_CODER = SAMPLE_DIR / "second_coder.csv"
@@ -77,6 +80,7 @@ SAMPLE_FILES = (
     *FRESH9,
     *FRESH10,
     FRESH11,
+    FRESH12,
 )  # every hand-coded measure, in the order coded
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 200
@@ -96,6 +100,7 @@ SPLITS = (
     "fresh9",
     "fresh10",
     "fresh11",
+    "fresh12",
 )
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
