@@ -191,6 +191,18 @@ def test_each_folders_metadata_file_is_used_and_checked(notices: Path, tmp_path:
     assert "no metadata row for dongying.txt" in documents.loc["dongying", "warnings"]
 
 
+def test_a_file_listed_twice_in_a_folders_metadata_names_both_lines(tmp_path: Path) -> None:
+    # the engine finds the repeated name by its store's key, without holding every name: the message is the same as
+    # load_metadata's
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    shutil.copy(RAW / "shenyang.txt", folder)
+    header = "file,city,county,province,issuer,source_url,date_received,sha256,note\n"
+    (folder / "metadata.csv").write_text(header + "shenyang.txt,沈阳市,,,,,,,\n" + "shenyang.txt,沈阳市,,,,,,,\n")
+    report = extract_batch([folder], tmp_path / "tables", workers=1, progress=False)
+    assert report.failures == [f"{folder / 'metadata.csv'}: line 3: shenyang.txt is listed twice (also line 2)"]
+
+
 def test_a_doc_id_clash_across_folders_is_a_failure(notices: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from analysis.engine.scratch import scratch_db
-from analysis.read.sources import RAW_METADATA, NoticeError, iter_metadata
+from analysis.read.sources import RAW_METADATA, NoticeError, iter_metadata, shown
 
 Metadata = Mapping[str, Mapping[str, str]]
 _SCHEMA = "CREATE TABLE metadata (folder INTEGER, file TEXT, row TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID"
@@ -61,16 +61,33 @@ class MetadataRows:
     def _load(self, path: Path, number: int) -> int | NoticeError:
         if not path.is_file():
             return number  # no metadata file: every notice of the folder is unregistered, which read_notice reports
-        rows = ((number, name, json.dumps(row, ensure_ascii=False)) for name, row in iter_metadata(path))
+        # the store's key finds a name listed twice: the parent need not hold every name of 10⁵ rows to find it
+        rows = iter_metadata(path, unique=False)
         db = self._connection()
         try:
             with db:  # a file that turns out malformed midway leaves no rows behind
-                db.executemany("INSERT INTO metadata VALUES (?, ?, ?)", rows)
+                db.executemany(
+                    "INSERT INTO metadata VALUES (?, ?, ?)",
+                    ((number, name, json.dumps(row, ensure_ascii=False)) for name, row in rows),
+                )
         except NoticeError as exc:
             return exc
+        except sqlite3.IntegrityError:
+            return _twice_listed(path)
         return number
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self._db = scratch_db(self.store, [_SCHEMA])
         return self._db
+
+
+def _twice_listed(path: Path) -> NoticeError:
+    """The error naming both lines of a file name listed twice in `path`, found by reading it again with the names
+    held (only when the store has refused one)."""
+    try:
+        for _ in iter_metadata(path):
+            pass
+    except NoticeError as exc:
+        return exc
+    return NoticeError(f"{shown(path)}: a file name is listed twice")  # the file changed between the two readings

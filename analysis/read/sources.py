@@ -128,16 +128,18 @@ def load_metadata(path: Path = RAW_METADATA) -> dict[str, dict[str, str]]:
     return dict(iter_metadata(path))
 
 
-def iter_metadata(path: Path = RAW_METADATA) -> Iterator[tuple[str, dict[str, str]]]:
+def iter_metadata(path: Path = RAW_METADATA, *, unique: bool = True) -> Iterator[tuple[str, dict[str, str]]]:
     """The metadata file's rows as (file name, row), read line by line: a file of 10⁵ rows is never held whole.
 
-    Raises NoticeError, at the offending row, if the file is missing, not UTF-8 or malformed.
+    Raises NoticeError, at the offending row, if the file is missing, not UTF-8 or malformed. A file name listed twice
+    is malformed too; finding it holds every name read (about 0.2 KB each), so a caller that checks names itself (a
+    store with the name as its key, as the engine's) passes `unique=False`.
     """
     where = shown(path)
     columns = ",".join(METADATA_COLUMNS)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from _metadata_rows(csv.reader(fh), where, columns)
+            yield from _metadata_rows(csv.reader(fh), where, columns, {} if unique else None)
     except FileNotFoundError:
         raise NoticeError(f"{where}: metadata file not found — create it with columns {columns}") from None
     except UnicodeDecodeError:
@@ -155,15 +157,17 @@ def _first_bad_byte(path: Path) -> str:
     return "the file changed while it was read"
 
 
-def _metadata_rows(reader, where: str, columns: str) -> Iterator[tuple[str, dict[str, str]]]:
+def _metadata_rows(
+    reader, where: str, columns: str, first_line: dict[str, int] | None
+) -> Iterator[tuple[str, dict[str, str]]]:
     header = _checked_header(next(reader, None), where, columns)
-    first_line: dict[str, int] = {}
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
-        name, row = _checked_row(values, header, where, line, first_line)
-        first_line[name] = line
+        name, row = _checked_row(values, header, where, line, first_line or {})
+        if first_line is not None:
+            first_line[name] = line
         yield name, row
 
 
