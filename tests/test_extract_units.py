@@ -497,3 +497,26 @@ def test_outline_extents_in_one_pass_match_the_definition_on_random_outlines() -
             later = [other.start for other in nodes[i + 1 :] if depth[other] <= depth[node]]
             assert node.end == (later[0] if later else len(text))
             assert node.own_end == (nodes[i + 1].start if i + 1 < len(nodes) else len(text))
+
+
+# --- issuer --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # a unit named by its place only, inspected with others (及): its Party organ as the body names it
+        (
+            "区委巡察三组对杭州道街及29个社区开展了常规巡察。\n一、整改情况\n杭州道街道工委和社区党组织严格按照要求整改。",
+            "杭州道街道工委",
+        ),
+        ("镇党委第一巡察组对王庄村开展了巡察。\n王庄村党支部高度重视,立即召开会议。", "王庄村党支部"),
+        ("区委第三巡察组对幸福社区及辖区单位开展了巡察。\n幸福社区党委认真研究整改措施。", "幸福社区党委"),
+        # 和 belongs to standard names (区文化和旅游局): never a list's end
+        ("区委第一巡察组对区文化和旅游局党组开展了巡察。", "区文化和旅游局党组"),
+    ],
+)
+def test_the_inspected_body_is_read_as_the_text_names_its_party_organ(text: str, issuer: str) -> None:
+    readings = read_issuer(text)
+    assert readings and readings[0].value == issuer
+    assert text[readings[0].start : readings[0].end] == issuer

@@ -241,6 +241,7 @@ def _from_body(text: str) -> list[Reading]:
             named.append(Reading(m["v"].strip(), m.start("v"), m.start("v") + len(m["v"].strip()), "body"))
     readings = []
     for reading in named:
+        reading = _first_of_joint(reading)
         place_body = _body_of_place(text, reading)
         if place_body:
             readings.append(place_body)
@@ -252,7 +253,31 @@ def _from_body(text: str) -> list[Reading]:
             _BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)
         ):
             readings.append(reading)
+        elif organ := _organ_of(head, reading.value):
+            readings.append(organ)
     return readings
+
+
+# A joint inspection names the body, then those inspected with it (对杭州道街及29个社区开展了巡察); not 和, which
+# standard names hold (区文化和旅游局).
+_JOINT = re.compile(r"以?及")
+
+
+def _first_of_joint(reading: Reading) -> Reading:
+    """The first body of a joint inspection's list; `reading` itself when it names one."""
+    cut = _JOINT.search(reading.value)
+    if cut is None or cut.start() < 2:
+        return reading
+    value = reading.value[: cut.start()]
+    return Reading(value, reading.start, reading.start + len(value), reading.source)
+
+
+def _organ_of(text: str, unit: str) -> Reading | None:
+    """The Party organ of an inspected unit whose name alone does not say it is a body (杭州道街, a street named
+    by its road; 王庄村; 幸福社区), as the text names it: the unit's name, at most three characters more, then a
+    Party organ (杭州道街道工委, 王庄村党支部)."""
+    m = re.search(re.escape(unit) + r"[\u4e00-\u9fff]{0,3}?(?:党工委|党委|党组|工委|党总支|党支部)", text)
+    return Reading(m.group(), m.start(), m.end(), "body") if m else None
 
 
 _KINDS = {"党组": ("党组",), "党委": ("委员会", "党委"), "委员会": ("委员会", "党委"), "工委": ("工委",)}
