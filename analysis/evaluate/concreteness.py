@@ -65,8 +65,11 @@ FRESH11 = SAMPLE_DIR / "fresh11.csv"
 # body's rectification rather than its own notice)
 FRESH12 = SAMPLE_DIR / "fresh12.csv"
 PAGES = SAMPLE_DIR / "pages"
-# 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions only
+# 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions and the earlier
+# rounds' decisions
 SECOND_CODER = SAMPLE_DIR / "second_coder.csv"
+# the 85 measures of fresh11 and fresh12, coded again by a coder who saw the definitions only, none of the decisions
+SECOND_CODER_DEFINITIONS_ONLY = SAMPLE_DIR / "second_coder_definitions_only.csv"
 SAMPLE_FILES = (
     SAMPLE,
     FRESH,
@@ -333,12 +336,14 @@ def report(rows: Sequence[dict]) -> str:
 
 def coder_agreement(rows: Sequence[dict], second: Sequence[dict]) -> str:
     """Per flag, on the measures `second` coded again: how often the two coders agree and Cohen's kappa between them,
-    and the kappa of the rules with each coder (the rules were revised on the first coder's codes)."""
+    the kappa of the rules with each coder (the rules were revised on the first coder's codes), and of the rules'
+    misses and false finds by the first coder, how many the second coder reads as the first did."""
     from sklearn.metrics import cohen_kappa_score
 
     first = {row["sample_id"]: row for row in rows}
     both = [(first[again["sample_id"]], again) for again in second]
-    lines = [f"{'flag':<16}{'n':>5}{'agree':>8}{'kappa 1-2':>11}{'kappa rule-1':>14}{'kappa rule-2':>14}"]
+    header = f"{'flag':<16}{'n':>5}{'agree':>8}{'kappa 1-2':>11}{'kappa rule-1':>14}{'kappa rule-2':>14}"
+    lines = [header + f"{'misses, 2 agrees':>18}{'false, 2 agrees':>17}"]
     found = {row["sample_id"]: measure_flags(_as_read(row), issuer_of(row)) for row, _ in both}
     for flag in FLAGS:
         one = [row[flag] for row, _ in both]
@@ -346,9 +351,12 @@ def coder_agreement(rows: Sequence[dict], second: Sequence[dict]) -> str:
         rule = [found[row["sample_id"]][flag].value for row, _ in both]
         agree = sum(a == b for a, b in zip(one, two, strict=True)) / len(both)
         kappas = (cohen_kappa_score(one, two), cohen_kappa_score(rule, one), cohen_kappa_score(rule, two))
+        misses = [b for a, b, r in zip(one, two, rule, strict=True) if a and not r]
+        false = [not b for a, b, r in zip(one, two, rule, strict=True) if r and not a]
         lines.append(
             f"{flag:<16}{len(both):>5}{agree:>8.3f}"
             + "".join(f"{k:>{w}.3f}" for k, w in zip(kappas, (11, 14, 14), strict=True))
+            + f"{f'{sum(misses)} of {len(misses)}':>18}{f'{sum(false)} of {len(false)}':>17}"
         )
     return "\n".join(lines)
 
@@ -361,6 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if SECOND_CODER.is_file():
         print("\nSecond coder (the same measures coded again, blind to the first codes and to the rules):")
         print(coder_agreement(rows, read_sample(SECOND_CODER)))
+    if SECOND_CODER_DEFINITIONS_ONLY.is_file():
+        print("\nSecond coder of fresh11 and fresh12, with the definitions only (none of the rounds' decisions):")
+        print(coder_agreement(rows, read_sample(SECOND_CODER_DEFINITIONS_ONLY)))
     if "--quiet" not in args:
         print()
         for row, flag, rule in disagreements(rows):
