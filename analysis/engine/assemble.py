@@ -67,21 +67,20 @@ class Assembled:
 def assemble(job: Assembly) -> Assembled:
     """Merge the parts, tidy texts and audit pages, write indicators, copies and the manifest of `job.generation`."""
     generation.kill_point("assemble")
-    index = NoticeIndex(job.index_store, existing=True)
-    try:
-        with system_allocator():
-            rows = merge_parts(job.generation, set(job.repeated))
+    with system_allocator():
+        rows = merge_parts(job.generation, set(job.repeated))
+        index = NoticeIndex(job.index_store, existing=True)
+        try:
             keep_only(
                 job.generation,
                 lambda doc_id: doc_id in job.kept or (doc_id not in job.repeated and index.was_written(doc_id)),
             )
+        finally:
             index.close()
-            job.index_store.unlink()  # before the manifest: a scratch file, not an output
-            notes = write_indicators(job.generation, job.notices, job.indicators)
-            notes += write_copies(job.generation, job.notices)
-        generation.write_manifest(job.generation)
-    finally:
-        index.close()
+        job.index_store.unlink()  # before the manifest: a scratch file, not an output
+        notes = write_indicators(job.generation, job.notices, job.indicators)
+        notes += write_copies(job.generation, job.notices)
+    generation.write_manifest(job.generation)
     return Assembled(rows, notes, peak_rss_mb())
 
 

@@ -165,7 +165,7 @@ def _metadata_rows(
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
-        name, row = _checked_row(values, header, where, line, first_line or {})
+        name, row = _checked_row(values, header, where, line, first_line)
         if first_line is not None:
             first_line[name] = line
         yield name, row
@@ -181,10 +181,10 @@ def _checked_header(header: list[str] | None, where: str, columns: str) -> list[
 
 
 def _checked_row(
-    values: list[str], header: list[str], where: str, line: int, first_line: dict[str, int]
+    values: list[str], header: list[str], where: str, line: int, first_line: dict[str, int] | None
 ) -> tuple[str, dict[str, str]]:
     """One metadata row's file name and its values by column; NoticeError, naming the line, for a row that cannot be
-    used. `first_line`: the line of each file name listed before it."""
+    used. `first_line`: the line of each file name listed before it (None: names are not checked here)."""
     if len(values) != len(header):
         raise NoticeError(
             f"{where}: line {line}: {len(values)} fields, the header has {len(header)} — "
@@ -194,7 +194,7 @@ def _checked_row(
     name = row["file"].strip()
     if not name or Path(name).name != name:
         raise NoticeError(f"{where}: line {line}: 'file' must be a bare file name, got {row['file']!r}")
-    if name in first_line:
+    if first_line is not None and name in first_line:
         raise NoticeError(f"{where}: line {line}: {name} is listed twice (also line {first_line[name]})")
     digest = row["sha256"].strip()
     if digest and not _SHA256.fullmatch(digest):
