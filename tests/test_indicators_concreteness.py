@@ -185,6 +185,32 @@ def _span(text: str, flag: str) -> str | None:
         ("学习党的二十届三中全会精神。", "has_quantity", None),
         # twelfth revision: a unit after 要求 is made to act, as after 督促 (unless it is the issuer)
         ("对于多计工程款的问题，要求区外国语中学收回。", "has_owner", "区外国语中学"),
+        # thirteenth revision: a leader named by title heads a group or acts as the subject
+        ("成立区委书记任组长的领导小组。", "has_owner", "区委书记任组长"),
+        ("成立董事长为组长的整改小组。", "has_owner", "董事长为组长"),
+        ("吴国雄副市长高度重视，主持研究。", "has_owner", "吴国雄副市长"),
+        ("原进度较慢的琼海市长坡镇幼儿园已开工。", "has_owner", None),
+        ("重新开展局长“坐窗口”活动。", "has_owner", None),
+        ("选派干部到贫困村担任第一书记。", "has_owner", None),
+        # …a case handed to the unit that deals with it, the agent of 由
+        ("交由纪委调查1人。", "has_owner", "交由纪委调查"),
+        ("乡水厂由县统一接管。", "has_owner", "由县统一接管"),
+        ("由于资金问题处理滞后。", "has_owner", None),
+        ("问题线索交由有关部门处理。", "has_owner", None),
+        # …an organ written bare or after its place, or a village by its name, as the subject
+        ("下一步，薛家镇内审将强化审计成果运用。", "has_owner", "薛家镇内审"),
+        ("经营部向相关部门多次去函。", "has_owner", "经营部"),
+        ("圣迹村利用党群议事会等形式做细群众工作。", "has_owner", "圣迹村"),
+        ("每月参加支部开展的活动。", "has_owner", None),
+        ("各村已完成排查。", "has_owner", None),
+        # …public works repaired, laid or dug are facilities
+        ("对5个移民村路灯进行维修更换。", "has_deliverable", "路灯进行维修更换"),
+        ("鼓励村民自发打井12口。", "has_deliverable", "打井"),
+        ("更换被烧毁的管道。", "has_deliverable", "更换被烧毁的管道"),
+        ("加强路灯日常巡查。", "has_deliverable", None),
+        # …a preposition cites only what stands right after it; a document made after its object is produced
+        ("我镇依照问题清单制定整改方案。", "has_deliverable", "制定整改方案"),
+        ("按照新修订的《财务制度》报销。", "has_deliverable", None),
     ],
 )
 def test_each_flag_is_decided_by_a_span_of_the_text(text: str, flag: str, span: str | None) -> None:

@@ -75,6 +75,10 @@ class _Patterns:
     field: re.Pattern[str]
     lead: re.Pattern[str]
     co_actor: re.Pattern[str]
+    titled_lead: re.Pattern[str]
+    handed: re.Pattern[str]
+    organ: re.Pattern[str]
+    titled: re.Pattern[str]
     role: re.Pattern[str]
     body: re.Pattern[str]
     unit: re.Pattern[str]
@@ -170,6 +174,28 @@ def _patterns() -> _Patterns:
         co_actor=re.compile(
             rf"(?:{_alt(o, 'co_actor')})(?P<who>{clause}{{2,16}}?(?:{_alt(o, 'co_actor_end')}){not_word}|{enumerated})"
         ),
+        # a leader named by title heading a group (董事长为组长, 区委书记任组长, 区委常委同志分别任组长): the title
+        # after the body it belongs to, so the span does not take the verb before it (成立区委书记任组长的…)
+        titled_lead=re.compile(
+            rf"(?P<who>(?:(?:{_alt(o, 'level')})委|{_alt(o, 'title_body')})?副?(?:{_alt(o, 'title')})(?:同志)?)"
+            rf"(?:分别)?(?:{_alt(o, 'title_lead')})"
+        ),
+        # a case handed to a unit that deals with it (交由纪委调查, 转由民政收回, 由县统一接管): the agent of 由
+        handed=re.compile(
+            rf"(?:交由|转由|改由|(?<![理缘自经])由(?![于此衷]))"
+            rf"(?P<who>{name_char}{{1,6}}?)(?:统一)?(?:{_alt(o, 'handed_verb')})"
+        ),
+        # an organ written bare or after its place or company (薛家镇内审, 经营部, 财务; a village by its name: 圣迹村)
+        # as the subject of its clause
+        organ=re.compile(
+            rf"(?=(?P<who>(?:{name_char}{{1,4}}?(?:{_alt(o, 'level')}|公司|集团))?(?:{_alt(o, 'organ')})"
+            rf"|{name_char}{{2,3}}村)"
+            rf"(?:{_alt(o, 'subject_after')}|{_alt(o, 'organ_acting')}))"
+        ),
+        # …or as the subject of its clause (吴国雄副市长高度重视…, 李强总理主持召开…)
+        titled=re.compile(
+            rf"(?=(?P<who>{name_char}{{0,4}}?(?:{_alt(o, 'title')})(?:同志)?)(?:{_alt(o, 'title_acting')}))"
+        ),
         role=re.compile(rf"(?:{_alt(o, 'role')})"),
         body=re.compile(rf"(?:{_alt(o, 'body')})(?!织)(?!.{{0,3}}第一议题)"),
         name_after=re.compile(rf"{clause}{{0,2}}(?:{_alt(o, 'name_after')})|(?:{_alt(o, 'object_after')})"),
@@ -261,7 +287,11 @@ def _patterns() -> _Patterns:
         category_before=re.compile(rf"(?<!针)对{clause}{{0,16}}(?:的|发现)问题[,，]$"),
         category=re.compile(rf"(?<!针)对{clause}{{0,16}}的问题"),
         principle=re.compile(rf"(?:{_alt(t, 'principle_before')}){clause}{{0,20}}?原则"),
-        cite_before=re.compile(rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$"),
+        # a verb cites what follows it (执行…修订的制度); a preposition only what stands right after it (按照新修订的…),
+        # since a document made after the preposition's object is the clause's output (依照问题清单制定整改方案)
+        cite_before=re.compile(
+            rf"(?:{_alt(d, 'cite_verb')}){clause}{{0,6}}$|(?:{_alt(d, 'cite_preposition')}){clause}?$"
+        ),
         list_marker=re.compile(
             r"\s*(?:[(（]?\d{1,2}[)）.、．]|[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+[、是])"
         ),
@@ -373,7 +403,7 @@ def owner_flag(text: str, issuer: str | None = None) -> Flag:
 
 def _stated_owner(p: _Patterns, text: str) -> Flag | None:
     """The first owner a field, 由X牵头 or 会同X names (a generic one, or a co-actor not placed, skipped), or None."""
-    for pattern in (p.field, p.lead, p.co_actor):
+    for pattern in (p.field, p.lead, p.titled_lead, p.handed, p.co_actor):
         for m in pattern.finditer(text):
             who = m.groupdict().get("who")
             listed = who is not None and _listed_units(p, who)
@@ -401,7 +431,7 @@ def _acting_owner(p: _Patterns, text: str, issuer: str | None) -> Flag:
     """The first role, Party body or named unit acting in its clause (the first of each kind, then the earliest)."""
     kinds = (
         *(p.role, p.body, p.unit, p.enumerated, p.self_unit),
-        *(p.function_unit, p.subject_function, p.township, p.company, p.comrade),  # matched as (?P<who>…)
+        *(p.function_unit, p.subject_function, p.township, p.company, p.comrade, p.titled, p.organ),  # (?P<who>…)
     )
     found = []
     for pattern in kinds:
@@ -416,7 +446,7 @@ def _acting_owner(p: _Patterns, text: str, issuer: str | None) -> Flag:
             found.append((m.start() + (lead.end() if lead else 0), m.end()))
     if not found:
         return NO
-    start, end = min(found)
+    start, end = min(found, key=lambda span: (span[0], -span[1]))  # the earliest, whole (薛家镇内审, not 薛家镇)
     return Flag(True, start, end)
 
 
@@ -470,8 +500,12 @@ def _named_kind(
     if pattern is p.subject_function:
         own = _is_issuer(m["who"], issuer)
         return not (own or p.function_generic.search(m["who"])) and _subject_position(text, m.start())
-    if pattern is p.comrade:
+    if pattern in (p.comrade, p.titled):
         return _subject_position(text, m.start())
+    if pattern is p.organ:
+        # an organ is a part of its body, so even the issuer's own (薛家镇内审 in 薛家镇's notice) is an owner, as its
+        # own Party committee acting is
+        return not p.generic_inside.search(m["who"]) and _subject_position(text, m.start())
     if pattern in (p.township, p.company):
         return _registered_acting(p, pattern, text, m, before, issuer)
     if pattern is p.enumerated:
