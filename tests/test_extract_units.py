@@ -520,3 +520,14 @@ def test_the_inspected_body_is_read_as_the_text_names_its_party_organ(text: str,
     readings = read_issuer(text)
     assert readings and readings[0].value == issuer
     assert text[readings[0].start : readings[0].end] == issuer
+
+
+def test_an_inspected_place_whose_committee_speaks_by_its_level_is_that_committee() -> None:
+    # 乌海市 inspected, then only 市委 acts: the city's committee, read from the place's span
+    text = "自治区党委第十一巡视组对乌海市开展巡视。7月21日反馈了意见。\n一、压实责任\n市委坚持以上率下,召开常委会。"
+    readings = read_issuer(text)
+    assert readings and readings[0].value == "乌海市委"
+    assert text[readings[0].start : readings[0].end] == "乌海市"
+    # a committee of another level acting (省委要求…) is not the place's own
+    other = "省委第一巡视组对乌海市开展巡视。\n省委坚持问题导向,督促整改。"
+    assert all(r.value != "乌海市委" for r in read_issuer(other))

@@ -67,6 +67,11 @@ _ACTING = re.compile(
     re.MULTILINE,
 )
 _HEAD = 3000
+# A committee named by its level as the subject of what it did (市委坚持…, 县委高度重视…).
+_LEVEL_COMMITTEE_ACTING = re.compile(
+    r"(?:^|[。;\n])\s*(?P<level>[省市县区旗州])委(?=坚持|高度重视|立即|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|召开|成立|研究|坚决|主动|积极|常委会)",
+    re.MULTILINE,
+)
 # What ends a Party organisation's name: 市卫生健康委党组, 中共…委员会.
 _PARTY_ORGAN = re.compile(r"(?:党组|党委|党工委|委员会|党总支|党支部)$")
 
@@ -158,11 +163,16 @@ def _body_of_place(text: str, reading: Reading) -> Reading | None:
     """A title that names only a place (东丽区关于…) stands for that place's Party committee, named in the body."""
     if resolve(reading.value) is None or not reading.value.endswith(("省", "市", "区", "县", "旗", "州")):
         return None
-    committee = text.find(reading.value + "委", reading.end)
-    if committee < 0:
-        return None
     value = reading.value + "委"
-    return Reading(value, committee, committee + len(value), "body")
+    committee = text.find(value, reading.end)
+    if committee >= 0:
+        return Reading(value, committee, committee + len(value), "body")
+    # the committee may speak of itself by its level only (乌海市 inspected, then 市委坚持…): the place's committee,
+    # read from the place's own span
+    acting = _LEVEL_COMMITTEE_ACTING.search(text, reading.end)
+    if acting and acting["level"] == reading.value[-1]:
+        return Reading(value, reading.start, reading.end, "body")
+    return None
 
 
 # --- page metadata, signature ------------------------------------------------------------------------------
