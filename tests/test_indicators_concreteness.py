@@ -599,3 +599,11 @@ def test_the_blind_counts_of_each_round_add_up_to_its_hand_coded_positives(sampl
         assert row["fp"] <= negatives, row
     printed = evaluation.pooled_blind(blind)
     assert all(flag in printed for flag in FLAGS) and "95% interval" in printed
+
+
+def test_the_blind_counts_cover_every_measure_of_their_round(sample: list[dict]) -> None:
+    for row in evaluation.read_blind_scores():
+        size = sum(r["split"] == row["split"] for r in sample)
+        assert row["tp"] + row["fp"] + row["fn"] + row["tn"] == size, row
+    pooled = evaluation.pooled_counts(evaluation.read_blind_scores())
+    assert pooled["has_owner"].tp + pooled["has_owner"].fn == 319 and pooled["has_owner"].fp == 23

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.indicators.concreteness import FLAGS, measure_flags
+from analysis.indicators.misclassification import ErrorCounts
 
 SAMPLE_DIR = paths.TEST_DATA / "measure_quality"
 SAMPLE = SAMPLE_DIR / "sample.csv"
@@ -71,7 +72,7 @@ FRESH12 = SAMPLE_DIR / "fresh12.csv"
 FRESH13 = SAMPLE_DIR / "fresh13.csv"
 FRESH14 = SAMPLE_DIR / "fresh14.csv"
 PAGES = SAMPLE_DIR / "pages"
-# each page round's counts as the rules frozen before it first scored it (split, revision, flag, tp, fp, fn): the
+# each page round's counts as the rules frozen before it first scored it (split, revision, flag, tp, fp, fn, tn): the
 # honest figures for notices the rules had not seen, which later revisions' fits on the same rows do not replace
 BLIND_SCORES = SAMPLE_DIR / "blind_scores.csv"
 # 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions and the earlier
@@ -390,14 +391,23 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
 def read_blind_scores(path: Path = BLIND_SCORES) -> list[dict]:
     """The rows of `BLIND_SCORES`, counts as integers."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return [{**row, **{k: int(row[k]) for k in ("tp", "fp", "fn")}} for row in csv.DictReader(fh)]
+        return [{**row, **{k: int(row[k]) for k in ("tp", "fp", "fn", "tn")}} for row in csv.DictReader(fh)]
+
+
+def pooled_counts(rows: Sequence[dict]) -> dict[str, ErrorCounts]:
+    """Each flag's counts summed over the rows of `read_blind_scores`: the error rates to correct shares with
+    (`analysis.indicators.misclassification`)."""
+    return {
+        flag: ErrorCounts(*(sum(row[k] for row in rows if row["flag"] == flag) for k in ("tp", "fp", "fn", "tn")))
+        for flag in FLAGS
+    }
 
 
 def pooled_blind(rows: Sequence[dict]) -> str:
     """Precision and recall of each flag pooled over the blind rounds, with their 95% Wilson intervals."""
     lines = [f"{'flag':<16}{'P':>7}{'95% interval':>17}{'R':>8}{'95% interval':>17}{'tp':>6}{'fp':>5}{'fn':>5}"]
-    for flag in FLAGS:
-        tp, fp, fn = (sum(row[k] for row in rows if row["flag"] == flag) for k in ("tp", "fp", "fn"))
+    for flag, counts in pooled_counts(rows).items():
+        tp, fp, fn = counts.tp, counts.fp, counts.fn
         (p_low, p_high), (r_low, r_high) = wilson_interval(tp, tp + fp), wilson_interval(tp, tp + fn)
         precision, recall = Score(tp, fp, fn, 0).precision, Score(tp, fp, fn, 0).recall
         lines.append(
