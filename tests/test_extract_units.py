@@ -528,6 +528,17 @@ def test_an_inspected_place_whose_committee_speaks_by_its_level_is_that_committe
     readings = read_issuer(text)
     assert readings and readings[0].value == "乌海市委"
     assert text[readings[0].start : readings[0].end] == "乌海市"
-    # a committee of another level acting (省委要求…) is not the place's own
+    # a committee of another level acting (省委坚持…) is not the place's own
     other = "省委第一巡视组对乌海市开展巡视。\n省委坚持问题导向,督促整改。"
     assert all(r.value != "乌海市委" for r in read_issuer(other))
+
+
+def test_a_body_inspected_as_we_is_the_organ_acting_in_the_body() -> None:
+    # 对我单位开展了巡察 names no body; the committee's department acting right after does (县委宣传部高度重视…)
+    text = "市委第七巡察组对我单位开展了巡察工作。县委宣传部高度重视巡察反馈意见,坚持全面认领。"
+    readings = read_issuer(text)
+    assert readings and readings[0].value == "县委宣传部"
+    assert text[readings[0].start : readings[0].end] == "县委宣传部"
+    # a named body inspected keeps precedence over an organ acting later
+    named = "市委第七巡察组对市文联党组开展了巡察工作。县委宣传部高度重视,督促整改。"
+    assert read_issuer(named)[0].value == "市文联党组"

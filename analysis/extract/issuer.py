@@ -40,7 +40,7 @@ _MAX_NAME = 40
 # Words that end the name of a body that can issue a notice.
 _BODY_END = (
     r"(?:党组|党委|党工委|工委|委员会|总支|支部|机关|局|厅|署|办|委|院|所|中心|馆|站|会|联|社|团|校|学|集团|公司|银行"
-    r"|政府|街道|镇|乡|区委|县委|市委)"
+    r"|政府|街道|镇|乡|区委|县委|市委|宣传部|组织部|统战部|社会工作部)"
 )
 _BODY_NAME = re.compile(r"[^\s,。;、:“”《》()|]{2,38}?" + _BODY_END + r"$")
 # Bodies that publish other bodies' notices: a discipline commission's site, a newspaper, a portal.
@@ -60,9 +60,12 @@ _FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\
 # A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
 _FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)")
 _PRONOUN = re.compile(r"^(?:我|本)")
+_SELF_ONLY = re.compile(r"(?:我|本)(?:单位|部门|局|委|院|校|中心|办|部|所|站|馆|会)")
 # A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
 _ACTING = re.compile(
-    r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u3400-\u4dbf\u4e00-\u9fff]{1,12}?党(?:组|委|工委))"
+    r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u3400-\u4dbf\u4e00-\u9fff]{1,12}?党(?:组|委|工委)"
+    # …or a committee's own department, named with its committee (县委宣传部高度重视…)
+    r"|[\u4e00-\u9fff]{0,8}?[省市县区旗州]委(?:宣传部|组织部|统战部|政法委|社会工作部|网信办|编办|办公室))"
     r"(?=高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)",
     re.MULTILINE,
 )
@@ -247,7 +250,8 @@ def _from_body(text: str) -> list[Reading]:
     # the inspected body, the body fed back to, and, failing both, the Party organ acting in the body (局党组立即…)
     for pattern in (_INSPECTED, _FED_BACK_TO, _ACTING):
         m = pattern.search(head)
-        if m and (pattern is not _ACTING or not named):
+        # a bare self-reference (对我单位开展了巡察) names no body: the organ acting in the body may
+        if m and (pattern is not _ACTING or not any(not _SELF_ONLY.fullmatch(r.value) for r in named)):
             named.append(Reading(m["v"].strip(), m.start("v"), m.start("v") + len(m["v"].strip()), "body"))
     readings = []
     for reading in named:
