@@ -542,3 +542,22 @@ def test_a_body_inspected_as_we_is_the_organ_acting_in_the_body() -> None:
     # a named body inspected keeps precedence over an organ acting later
     named = "市委第七巡察组对市文联党组开展了巡察工作。县委宣传部高度重视,督促整改。"
     assert read_issuer(named)[0].value == "市文联党组"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # a body titles its own plan with its full name: the name read in the body grows to it
+        (
+            "中央第三巡视组对共青团中央开展了常规巡视。9个多月来,团中央书记处深入学习领会,按照《共青团中央书记处巡视整改方案》抓好落实。",
+            "共青团中央书记处",
+        ),
+        ("区委第二巡察组对区妇联进行了巡察。区妇联制定《新吴区妇联巡察整改方案》。", "新吴区妇联"),
+        # a title's own words before the name are not part of it
+        ("区委第二巡察组对区财政局党组进行了巡察。现将《关于区财政局党组巡察整改情况的报告》公布。", "区财政局党组"),
+    ],
+)
+def test_the_name_read_in_the_body_grows_to_the_full_name_a_plan_is_titled_with(text: str, issuer: str) -> None:
+    readings = read_issuer(text)
+    assert readings and readings[0].value == issuer
+    assert text[readings[0].start : readings[0].end] == issuer

@@ -60,6 +60,7 @@ def test_every_inferred_key_points_at_the_words_that_decided_it():
         ("中共华东师范大学委员会", "school_university"),
         ("中共成都空港城市发展集团有限公司委员会", "state_firm"),
         ("中共南充市文学艺术界联合会党组", "mass_organisation"),
+        ("团中央书记处", "mass_organisation"),
         ("中共上海市闵行区委员会", "party_committee"),
         ("中共茂租镇委员会", "party_committee"),
         ("市委教育工委", "party_committee"),

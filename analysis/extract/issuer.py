@@ -40,7 +40,7 @@ _MAX_NAME = 40
 # Words that end the name of a body that can issue a notice.
 _BODY_END = (
     r"(?:党组|党委|党工委|工委|委员会|总支|支部|机关|局|厅|署|办|委|院|所|中心|馆|站|会|联|社|团|校|学|集团|公司|银行"
-    r"|政府|街道|镇|乡|区委|县委|市委|宣传部|组织部|统战部|社会工作部)"
+    r"|政府|街道|镇|乡|区委|县委|市委|宣传部|组织部|统战部|社会工作部|书记处)"
 )
 _BODY_NAME = re.compile(r"[^\s,。;、:“”《》()|]{2,38}?" + _BODY_END + r"$")
 # Bodies that publish other bodies' notices: a discipline commission's site, a newspaper, a portal.
@@ -60,12 +60,13 @@ _FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\
 # A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
 _FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)")
 _PRONOUN = re.compile(r"^(?:我|本)")
-_SELF_ONLY = re.compile(r"(?:我|本)(?:单位|部门|局|委|院|校|中心|办|部|所|站|馆|会)")
 # A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
 _ACTING = re.compile(
     r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u3400-\u4dbf\u4e00-\u9fff]{1,12}?党(?:组|委|工委)"
     # …or a committee's own department, named with its committee (县委宣传部高度重视…)
-    r"|[\u4e00-\u9fff]{0,8}?[省市县区旗州]委(?:宣传部|组织部|统战部|政法委|社会工作部|网信办|编办|办公室))"
+    r"|[\u4e00-\u9fff]{0,8}?[省市县区旗州]委(?:宣传部|组织部|统战部|政法委|社会工作部|网信办|编办|办公室)"
+    # …or the secretariat that leads a mass organisation (团中央书记处, 全国妇联书记处)
+    r"|[\u4e00-\u9fff]{1,8}?书记处)"
     r"(?=高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)",
     re.MULTILINE,
 )
@@ -244,32 +245,45 @@ def _with_place(head: str, office: Reading) -> Reading:
 
 
 def _from_body(text: str) -> list[Reading]:
-    """The inspected body of the header sentence, in the fullest form the text gives its name."""
+    """The inspected body of the header sentence, in the fullest form the text gives its name; failing that (对我单位
+    开展了巡察, a name that is no body), the Party organ acting in the body (局党组立即…, 县委宣传部高度重视…)."""
     head = text[:_HEAD]
-    named = []
-    # the inspected body, the body fed back to, and, failing both, the Party organ acting in the body (局党组立即…)
-    for pattern in (_INSPECTED, _FED_BACK_TO, _ACTING):
-        m = pattern.search(head)
-        # a bare self-reference (对我单位开展了巡察) names no body: the organ acting in the body may
-        if m and (pattern is not _ACTING or not any(not _SELF_ONLY.fullmatch(r.value) for r in named)):
-            named.append(Reading(m["v"].strip(), m.start("v"), m.start("v") + len(m["v"].strip()), "body"))
     readings = []
-    for reading in named:
-        reading = _first_of_joint(reading)
-        place_body = _body_of_place(text, reading)
-        if place_body:
-            readings.append(place_body)
-            continue
-        fuller = _fuller_name(head, reading.value)
-        if fuller:
-            readings.append(fuller)
-        elif not _PRONOUN.match(reading.value) and (
-            _BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)
-        ):
-            readings.append(reading)
-        elif organ := _organ_of(head, reading.value):
-            readings.append(organ)
+    for pattern in (_INSPECTED, _FED_BACK_TO):
+        m = pattern.search(head)
+        if m and (body := _as_body(text, head, _reading(m))):
+            readings.append(body)
+    if not readings and (m := _ACTING.search(head)):
+        readings += [body for body in (_as_body(text, head, _reading(m)),) if body]
     return readings
+
+
+def _reading(m: re.Match[str]) -> Reading:
+    value = m["v"].strip()
+    return Reading(value, m.start("v"), m.start("v") + len(value), "body")
+
+
+def _as_body(text: str, head: str, reading: Reading) -> Reading | None:
+    """The body a name found in the text stands for, in its fullest form there, or None when it names no body."""
+    reading = _first_of_joint(reading)
+    place_body = _body_of_place(text, reading)
+    if place_body:
+        return place_body
+    fuller = _fuller_name(head, reading.value)
+    if fuller:
+        return fuller
+    if not _PRONOUN.match(reading.value) and (_BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)):
+        return _titled_name(head, reading) or reading
+    return _organ_of(head, reading.value)
+
+
+def _titled_name(head: str, reading: Reading) -> Reading | None:
+    """The name as a document's title opens with it, when that is longer (团中央书记处 in 《共青团中央书记处巡视整改
+    方案》): a body titles its own plan with its full name."""
+    # the words before the name are a name's (共青, 新吴区), not a title's own (关于, 印发, 学习…)
+    prefix = r"(?!关于|印发|转发|贯彻|学习|落实)[^\W\d_的于与和及在对为是了]{1,6}?"
+    m = re.search(r"《(?:中共|中国共产党)?(?P<full>" + prefix + re.escape(reading.value) + ")", head)
+    return Reading(m["full"], m.start("full"), m.end("full"), "body") if m else None
 
 
 # A joint inspection names the body, then those inspected with it (对杭州道街及29个社区开展了巡察); not 和, which
