@@ -401,6 +401,24 @@ def test_reviewer_named_in_full_wins_over_a_short_mention():
     assert header.facts["feedback_date"].value == D(2024, 1, 18)
 
 
+def test_without_a_header_sentence_the_team_named_in_the_text_or_the_title_gives_the_review() -> None:
+    # the notice opens with its first section: the first team it names is the reviewer
+    text = (
+        "中共某市中级人民法院党组\n关于巡察整改进展情况的通报\n一、严格落实主体责任\n"
+        "市中级法院党组召开巡察反馈意见整改工作动员部署会,认真传达市委第三巡察组反馈意见,研究部署整改工作。\n"
+    )
+    header = read_header(text, text.index("一、"))
+    assert header.facts["reviewer"].value == "市委第三巡察组"
+    assert header.facts["review_type"].value == "巡察"
+    assert "feedback_date" not in header.facts  # no date is guessed
+    # no team named: the title's word gives the kind, with its span in the title
+    titled = "中共某局党组关于巡视整改进展情况的通报\n一、提高站位\n局党组坚持问题导向,逐条整改。\n"
+    header = read_header(titled, titled.index("一、"))
+    kind = header.facts["review_type"]
+    assert kind.value == "巡视" and titled[kind.span[0] : kind.span[1]] == "巡视"
+    assert "reviewer" not in header.facts
+
+
 @pytest.mark.parametrize(
     ("sentence", "scope"),
     [

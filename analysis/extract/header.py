@@ -122,12 +122,32 @@ def read_header(text: str, body_start: int) -> Header:
     sentence = _header_paragraph(text, body_start, title.span() if title else (0, 0))
     if sentence is None:
         header.warnings.append("no header sentence naming the inspection or audit was found")
+        _read_review_elsewhere(text, body_start, title.span() if title else None, header)
     else:
         _read_review(text, sentence, title.span() if title else None, header)
         if "feedback_date" not in header.facts:
             _read_later_feedback(text, sentence[1], header)
     _read_published(text, header)
     return header
+
+
+def _read_review_elsewhere(text: str, body_start: int, title: tuple[int, int] | None, header: Header) -> None:
+    """The review's kind and team when no header sentence states them (the notice opens with its first section, or
+    the page cut the header off): the first team the text names near its start (认真传达市委第三巡察组反馈意见), else
+    the kind the title names (关于巡察整改进展情况的通报). Dates are not guessed."""
+    unquoted = _QUOTED.sub(lambda m: "\0" * len(m.group()), text[: min(len(text), body_start + _REVIEWER_LOOKAHEAD)])
+    team = _REVIEWER.search(unquoted)
+    if team is not None and (kind := next((k for k in ("巡视", "巡察") if k in team["r"]), None)):
+        header.set("review_type", kind, team.span("r"))
+        header.set("reviewer", team["r"], team.span("r"))
+        header.warnings.append("reviewer read from the text after the header: the notice states no header sentence")
+        return
+    if title is not None:
+        said = _QUOTED.sub("", text[title[0] : title[1]])
+        kind = next((k for k in ("巡视", "巡察", "审计") if k in said), None)
+        if kind is not None:
+            word = text.find(kind, *title)
+            header.set("review_type", kind, (word, word + len(kind)))
 
 
 def _read_later_feedback(text: str, after: int, header: Header) -> None:
