@@ -579,3 +579,24 @@ def test_the_name_read_in_the_body_grows_to_the_full_name_a_plan_is_titled_with(
     readings = read_issuer(text)
     assert readings and readings[0].value == issuer
     assert text[readings[0].start : readings[0].end] == issuer
+
+
+def test_an_audit_offices_result_announcement_is_read_with_the_office_as_issuer() -> None:
+    from analysis.extract.notice import extract_text
+
+    text = (
+        "牟定县审计局\n审计结果公告\n2022年第27号\n"
+        "根据《中华人民共和国审计法》,牟定县审计局于2019年2月27日至7月12日,对县城垃圾处理工程竣工决算进行了审计。"
+        "现将审计结果公告如下:\n一、基本情况\n工程于2012年完工。\n"
+    )
+    document = extract_text(text, "mouding").document
+    assert document["issuer"] == "牟定县审计局" and document["review_type"] == "审计"
+
+
+def test_a_page_with_no_inspection_or_audit_is_still_not_a_notice() -> None:
+    from analysis.extract.notice import extract_text
+    from analysis.read.sources import NoticeError
+
+    # an environmental inspection's follow-up is a neighbour of the genre, not in it: one clear line, nothing read
+    with pytest.raises(NoticeError, match="not a rectification notice"):
+        extract_text("中央环保督察反馈意见第二十七项整改任务已完成整改,现将有关情况公示如下。", "duchafollow")

@@ -49,6 +49,8 @@ _PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|
 _UNIT_LABEL = re.compile(r"(?:发文单位|发布单位|发布机构|信息来源|来源)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})")
 # A government's audit report to the people's congress standing committee.
 _CONGRESS_REPORT = re.compile(r"人民代表大会|人大常委会|人大常务委员会")
+# An audit office's own announcement of an audit's results.
+_AUDIT_RESULT = re.compile(r"审计结果公告|将审计结果公告如下")
 # An audit office: the place or body before 审计局, never the words of a sentence (在…会议, 受…委托, 对…).
 AUDIT_OFFICE = re.compile(r"(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是]{1,12}审计(?:局|厅|署|办))")
 _PRESENTER = re.compile(AUDIT_OFFICE.pattern + r"\s*(?:局长|厅长|审计长|副局长|副厅长)")
@@ -84,7 +86,11 @@ def read_issuer(text: str, title: str | None = None) -> list[Reading]:
     """Every reading of the issuer, most trusted first (possibly none)."""
     readings: list[Reading] = []
     head = text[:_HEAD]
-    congress_audit = bool(_CONGRESS_REPORT.search(head)) and "审计" in head[:600]
+    # a government's audit report to its people's congress, or an audit office's own result announcement
+    # (牟定县审计局⏎审计结果公告, 现将审计结果公告如下): either is presented by the audit office
+    congress_audit = (bool(_CONGRESS_REPORT.search(head)) and "审计" in head[:600]) or bool(
+        _AUDIT_RESULT.search(head[:600])
+    )
     office = audit_office(text) if congress_audit else None
     if office is not None:
         readings.append(office)

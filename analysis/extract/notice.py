@@ -20,7 +20,7 @@ from analysis.extract.totals import FIELDS as TOTAL_FIELDS
 from analysis.extract.totals import read_totals
 from analysis.read.sources import NoticeError, RawNotice, shown
 
-_GENRE = re.compile(r"整改")
+_GENRE = re.compile(r"整改|审计结果")
 _REVIEW = re.compile(r"巡察|巡视|审计")
 
 
