@@ -600,3 +600,33 @@ def test_a_page_with_no_inspection_or_audit_is_still_not_a_notice() -> None:
     # an environmental inspection's follow-up is a neighbour of the genre, not in it: one clear line, nothing read
     with pytest.raises(NoticeError, match="not a rectification notice"):
         extract_text("中央环保督察反馈意见第二十七项整改任务已完成整改,现将有关情况公示如下。", "duchafollow")
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # an audited body reporting its rectification: the label names it, or the audit's object holds it
+        (
+            "区审计局:\n根据《审计报告》,被审计单位:揭阳市揭东区人力资源和社会保障局,审计项目:经济责任审计。",
+            "揭阳市揭东区人力资源和社会保障局",
+        ),
+        (
+            "2020年7月6日至12月15日,楚雄市审计局对鹿城镇村级财务收支情况进行了审计,鹿城镇高度重视,进行了认真整改。",
+            "鹿城镇",
+        ),
+        # a firm's committee named in full without 中共 is the full form of 集团党委
+        (
+            "福建省船舶工业集团有限公司委员会发布通报\n省委巡视二组对省船舶集团党委开展了巡视。",
+            "福建省船舶工业集团有限公司委员会",
+        ),
+    ],
+)
+def test_audited_bodies_and_firms_are_read_in_their_fullest_form(text: str, issuer: str) -> None:
+    readings = read_issuer(text)
+    assert readings and readings[0].value == issuer
+    assert text[readings[0].start : readings[0].end] == issuer
+
+
+def test_a_body_named_with_chinese_communist_party_before_it_is_the_fuller_form_of_the_labelled_one() -> None:
+    text = "发布机构:厦门市自然资源和规划局\n市委第二巡察组对中共厦门市自然资源和规划局党组开展了巡察。"
+    assert read_issuer(text)[0].value == "中共厦门市自然资源和规划局党组"

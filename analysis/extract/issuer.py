@@ -46,7 +46,9 @@ _BODY_NAME = re.compile(r"[^\s,。;、:“”《》()|]{2,38}?" + _BODY_END + r"
 # Bodies that publish other bodies' notices: a discipline commission's site, a newspaper, a portal.
 _PUBLISHER = re.compile(r"纪委|监委|网站|网$|新闻|日报|报社|电视|融媒|门户|公众号|办公室$|巡察办|巡视办")
 # Labelled page metadata that names the issuing unit (plain 来源 is often the site that reposted it).
-_UNIT_LABEL = re.compile(r"(?:发文单位|发布单位|发布机构|信息来源|来源)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})")
+_UNIT_LABEL = re.compile(
+    r"(?:发文单位|发布单位|发布机构|信息来源|来源|被审计单位)\s*[:|]?\s*(?:\|\s*)?(?P<v>[^\s|:,。]{2,40})"
+)
 # A government's audit report to the people's congress standing committee.
 _CONGRESS_REPORT = re.compile(r"人民代表大会|人大常委会|人大常务委员会")
 # An audit office's own announcement of an audit's results.
@@ -60,7 +62,11 @@ _INSPECTED = re.compile(
 )
 _FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:集中)?反馈")
 # A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
-_FULL_PARTY_NAME = re.compile(r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)")
+_FULL_PARTY_NAME = re.compile(
+    r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)"
+    # a firm's committee is often named without 中共 (福建省船舶工业集团有限公司委员会)
+    r"|[^\s,。;、:“”《》()对向由的与和及在将]{2,30}?(?:有限公司|有限责任公司|集团)(?:委员会|党委)"
+)
 _PRONOUN = re.compile(r"^(?:我|本)")
 # A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
 _ACTING = re.compile(
@@ -115,7 +121,9 @@ def _fullest_first(readings: list[Reading]) -> list[Reading]:
         return readings
     first = readings[0]
     for other in readings[1:]:
-        added = other.value[len(first.value) :] if other.value.startswith(first.value) else ""
+        # 中共 before a body's name adds nothing to which body it is (中共厦门市…局党组 adds 党组 to 厦门市…局)
+        bare = re.sub(r"^(?:中共|中国共产党)", "", other.value)
+        added = bare[len(first.value) :] if bare.startswith(first.value) else ""
         place = other.value[: -len(first.value)] if other.value.endswith(first.value) else ""
         if (added and _PARTY_ORGAN.fullmatch(added)) or (place and resolve(place) is not None):
             return [other, *(r for r in readings if r is not other)]
@@ -271,7 +279,7 @@ def _reading(m: re.Match[str]) -> Reading:
 
 def _as_body(text: str, head: str, reading: Reading) -> Reading | None:
     """The body a name found in the text stands for, in its fullest form there, or None when it names no body."""
-    reading = _first_of_joint(reading)
+    reading = _without_audit_object(_first_of_joint(reading))
     place_body = _body_of_place(text, reading)
     if place_body:
         return place_body
@@ -295,6 +303,22 @@ def _titled_name(head: str, reading: Reading) -> Reading | None:
 # A joint inspection names the body, then those inspected with it (对杭州道街及29个社区开展了巡察); not 和, which
 # standard names hold (区文化和旅游局).
 _JOINT = re.compile(r"以?及")
+
+
+# What an audit covers, written after the audited body (对鹿城镇村级财务收支情况进行了审计).
+_AUDIT_OBJECT = re.compile(
+    r"(?:\d{4}(?:-\d{4})?年度?)?(?:村级|本级|部门)?"
+    r"(?:财务收支|财政收支|预算执行|经济责任|任期|决算|专项资金|资金管理|资产负债|领导干部)"
+)
+
+
+def _without_audit_object(reading: Reading) -> Reading:
+    """The audited body of an audit's object (鹿城镇 of 鹿城镇村级财务收支情况); `reading` when it holds no object."""
+    cut = _AUDIT_OBJECT.search(reading.value)
+    if cut is None or cut.start() < 2:
+        return reading
+    value = reading.value[: cut.start()]
+    return Reading(value, reading.start, reading.start + len(value), reading.source)
 
 
 def _first_of_joint(reading: Reading) -> Reading:
@@ -338,7 +362,8 @@ def _fuller_name(text: str, short: str) -> Reading | None:
             continue
         full_unit = re.sub(r"^(?:中共|中国共产党)", "", full[: -len(full_kind)])
         # a short form ends in a character of the full name's last word: 市妇联 ← 丽水市妇女联合会, 中心 ← …控制中心
-        ends_alike = unit[-1] in full_unit[-3:]
+        # …the firm's name without its legal form (集团 ← 福建省船舶工业集团有限公司)
+        ends_alike = unit[-1] in re.sub(r"(?:股份)?有限(?:责任)?公司$", "", full_unit)[-3:]
         if ends_alike and _in_order(unit, full_unit) and (best is None or len(full) > len(best.value)):
             best = Reading(full, m.start(), m.end(), "body")
     return best
