@@ -238,9 +238,11 @@ def test_facts_of_the_sixth_check_set() -> None:
 
 def test_facts_of_the_seventh_check_set() -> None:
     # tests/data/real_check7: 40 pages of the concreteness samples, labelled blind for extraction (README there).
-    # Blind (9cbdb6a): 88.0% right, 78.0% of stated facts, 0.7% filled, headings 3 of 38.
+    # Blind (9cbdb6a): 88.0% right, 78.0% of stated facts, 0.7% filled, headings 3 of 38; after the rules it taught
+    # (6b642fc): 92.5%, 86.5%, 0.7%, headings 11 of 38.
     facts = evaluate_real(REAL.parent / "real_check7")["facts"]
-    assert facts["share_right"] >= 0.88, facts
+    assert facts["share_right"] >= 0.92, facts
+    assert facts["share_stated_right"] >= 0.86, facts
     assert facts["share_filled"] <= 0.02, facts
 
 
