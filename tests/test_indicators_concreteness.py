@@ -569,12 +569,12 @@ def test_the_second_coder_coded_150_page_measures_and_the_agreement_is_reported(
     assert all(flag in printed for flag in FLAGS) and printed.count(" 150 ") == 4
 
 
-def test_the_definitions_only_coder_coded_fresh11_and_fresh12_whole(sample: list[dict]) -> None:
+def test_the_definitions_only_coders_coded_fresh11_to_fresh14_whole(sample: list[dict]) -> None:
     second = evaluation.read_sample(evaluation.SECOND_CODER_DEFINITIONS_ONLY)
-    rounds = {row["sample_id"] for row in sample if row["split"] in ("fresh11", "fresh12")}
-    assert len(second) == 85 and {row["sample_id"] for row in second} == rounds
+    rounds = {row["sample_id"] for row in sample if row["split"] in ("fresh11", "fresh12", "fresh13", "fresh14")}
+    assert len(second) == 145 and {row["sample_id"] for row in second} == rounds
     printed = evaluation.coder_agreement(sample, second)
-    assert all(flag in printed for flag in FLAGS) and printed.count(" 85 ") == 4
+    assert all(flag in printed for flag in FLAGS) and printed.count(" 145 ") == 4
     assert "misses, 2 agrees" in printed
 
 

@@ -78,7 +78,8 @@ BLIND_SCORES = SAMPLE_DIR / "blind_scores.csv"
 # 150 of the page measures (fresh6-fresh10), coded again by a second coder who saw the definitions and the earlier
 # rounds' decisions
 SECOND_CODER = SAMPLE_DIR / "second_coder.csv"
-# the 85 measures of fresh11 and fresh12, coded again by a coder who saw the definitions only, none of the decisions
+# the 145 measures of fresh11–fresh14, coded again by coders who saw the definitions only, none of the decisions (one
+# helper for fresh11 and fresh12, another for fresh13 and fresh14)
 SECOND_CODER_DEFINITIONS_ONLY = SAMPLE_DIR / "second_coder_definitions_only.csv"
 SAMPLE_FILES = (
     SAMPLE,
@@ -433,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nSecond coder (the same measures coded again, blind to the first codes and to the rules):")
         print(coder_agreement(rows, read_sample(SECOND_CODER)))
     if SECOND_CODER_DEFINITIONS_ONLY.is_file():
-        print("\nSecond coder of fresh11 and fresh12, with the definitions only (none of the rounds' decisions):")
+        print("\nSecond coder of fresh11–fresh14, with the definitions only (none of the rounds' decisions):")
         print(coder_agreement(rows, read_sample(SECOND_CODER_DEFINITIONS_ONLY)))
     if "--quiet" not in args:
         print()
