@@ -630,3 +630,50 @@ def test_audited_bodies_and_firms_are_read_in_their_fullest_form(text: str, issu
 def test_a_body_named_with_chinese_communist_party_before_it_is_the_fuller_form_of_the_labelled_one() -> None:
     text = "发布机构:厦门市自然资源和规划局\n市委第二巡察组对中共厦门市自然资源和规划局党组开展了巡察。"
     assert read_issuer(text)[0].value == "中共厦门市自然资源和规划局党组"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # the body grows to its Party organ when the text names it so, acting (not inside a document's name)
+        ("区委第二巡察组对召陵区卫健委开展了巡察。\n召陵区卫健委党组把抓好整改作为政治任务。", "召陵区卫健委党组"),
+        ("区委第二巡察组对市红十字会开展了巡察。\n一是制定了《市红十字会党支部2022年理论学习计划》。", "市红十字会"),
+        # a street's 党工委 is the short form of its 工作委员会
+        (
+            "区委第四巡察组对中共广州市南沙区龙穴街道工作委员会开展了巡察。龙穴街道党工委高度重视。",
+            "中共广州市南沙区龙穴街道工作委员会",
+        ),
+    ],
+)
+def test_the_body_is_read_in_the_fullest_form_the_text_gives(text: str, issuer: str) -> None:
+    readings = read_issuer(text)
+    assert readings and readings[0].value == issuer
+    assert text[readings[0].start : readings[0].end] == issuer
+
+
+def test_a_titles_short_form_gives_way_to_the_full_party_name_in_the_body() -> None:
+    text = (
+        "南康经开区党工委关于巡察整改进展情况的通报\n"
+        "按照市委统一部署,市委第五巡察组对中共江西南康经济开发区党工委进行提级巡察。"
+    )
+    assert read_issuer(text)[0].value == "中共江西南康经济开发区党工委"
+
+
+def test_an_audit_office_after_genju_is_named_without_it() -> None:
+    from analysis.extract.issuer import AUDIT_OFFICE
+
+    assert AUDIT_OFFICE.search("根据内江市市中区审计局的审计报告")["r"] == "内江市市中区审计局"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reviewer"),
+    [
+        ("2024年3月,太湖县委第三巡察组对弥陀镇党委开展了巡察。", "太湖县委第三巡察组"),
+        ("2019年,杭州市委第一巡察组对市交投集团党委开展了巡察。", "杭州市委第一巡察组"),
+        # words before a committee that make no place are not taken in
+        ("2024年3月,根据县委统一部署,县委第三巡察组对某局开展了巡察。", "县委第三巡察组"),
+    ],
+)
+def test_the_place_written_before_a_teams_committee_is_part_of_its_name(sentence: str, reviewer: str) -> None:
+    header = read_header(sentence, len(sentence))
+    assert header.facts["reviewer"].value == reviewer

@@ -248,10 +248,11 @@ def test_facts_of_the_seventh_check_set() -> None:
 
 def test_facts_of_the_eighth_check_set() -> None:
     # tests/data/real_check8: 40 more pages of the concreteness samples, labelled blind, scored once after the rules
-    # the seventh set taught (64f3e39): 92.7% right, 86.5% of stated facts, 0.7% filled, headings 7 of 21.
+    # the seventh set taught (64f3e39): 92.7% right, 86.5% of stated facts, 0.7% filled, headings 7 of 21; after the
+    # rules it taught: 94.0%, 89.1%.
     facts = evaluate_real(REAL.parent / "real_check8")["facts"]
-    assert facts["share_right"] >= 0.92, facts
-    assert facts["share_stated_right"] >= 0.86, facts
+    assert facts["share_right"] >= 0.94, facts
+    assert facts["share_stated_right"] >= 0.89, facts
     assert facts["share_filled"] <= 0.02, facts
 
 

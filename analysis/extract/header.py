@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from analysis.extract.dates import DATE, DATE_LINE, DateMention, find_dates
+from analysis.extract.gazetteer import resolve
 from analysis.extract.issuer import AUDIT_OFFICE, audit_office
 
 _TITLE = re.compile(r"^[^\n]{0,80}关于[^\n]{2,120}(?:通报|报告|公告|情况)[^\n]{0,20}$", re.MULTILINE)
@@ -138,8 +139,9 @@ def _read_review_elsewhere(text: str, body_start: int, title: tuple[int, int] | 
     unquoted = _QUOTED.sub(lambda m: "\0" * len(m.group()), text[: min(len(text), body_start + _REVIEWER_LOOKAHEAD)])
     team = _REVIEWER.search(unquoted)
     if team is not None and (kind := next((k for k in ("巡视", "巡察") if k in team["r"]), None)):
-        header.set("review_type", kind, team.span("r"))
-        header.set("reviewer", team["r"], team.span("r"))
+        span = (_placed(text, team.start("r")), team.end("r"))
+        header.set("review_type", kind, span)
+        header.set("reviewer", text[span[0] : span[1]], span)
         header.warnings.append("reviewer read from the text after the header: the notice states no header sentence")
         return
     if title is not None:
@@ -216,6 +218,7 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
         if reviewer.groupdict().get("term") and not reviewer["round"]:
             # 八届市委巡察四组 is 市委巡察四组; 七届市委第十二轮巡察一组 stays whole
             span = (reviewer.end("term"), span[1])
+        span = (_placed(text, span[0]), span[1])
         header.set("reviewer", text[span[0] : span[1]], span)
         if reviewer.start() < start or reviewer.start() >= end:
             header.warnings.append("reviewer read from the title: the header sentence does not name it in full")
@@ -224,6 +227,20 @@ def _read_review(text: str, para: tuple[int, int], title: tuple[int, int] | None
     else:
         _read_audit_scope(text, start, end, header)
     _read_period(text, start, end, header)
+
+
+def _placed(text: str, start: int) -> int:
+    """Where a team's name starts once the place written before its committee is taken in (太湖县委第三巡察组:
+    县委… at `start`, 太湖 before it): the longest run of two to four characters before `start` that makes a place
+    with the committee's level (太湖县, 杭州市), else `start`."""
+    level = text[start : start + 1]
+    if level not in "省市县区州旗" or not text.startswith("委", start + 1):
+        return start
+    for length in (4, 3, 2):
+        run = text[max(0, start - length) : start]
+        if len(run) == length and re.fullmatch(r"[\u4e00-\u9fff]+", run) and resolve(run + level) is not None:
+            return start - length
+    return start
 
 
 def _named_reviewer(text: str, start: int, end: int, title: tuple[int, int] | None) -> re.Match[str] | None:

@@ -54,7 +54,10 @@ _CONGRESS_REPORT = re.compile(r"人民代表大会|人大常委会|人大常务�
 # An audit office's own announcement of an audit's results.
 _AUDIT_RESULT = re.compile(r"审计结果公告|将审计结果公告如下")
 # An audit office: the place or body before 审计局, never the words of a sentence (在…会议, 受…委托, 对…).
-AUDIT_OFFICE = re.compile(r"(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是]{1,12}审计(?:局|厅|署|办))")
+AUDIT_OFFICE = re.compile(
+    # 根据/按照/依据 open a clause (根据内江市市中区审计局…): they are not part of the office's name
+    r"(?:根据|按照|依据)?(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是]{1,12}审计(?:局|厅|署|办))"
+)
 _PRESENTER = re.compile(AUDIT_OFFICE.pattern + r"\s*(?:局长|厅长|审计长|副局长|副厅长)")
 # The inspected body in the header sentence: …巡察组对X开展了巡察, …向X反馈了巡察意见.
 _INSPECTED = re.compile(
@@ -68,6 +71,10 @@ _FULL_PARTY_NAME = re.compile(
     r"|[^\s,。;、:“”《》()对向由的与和及在将]{2,30}?(?:有限公司|有限责任公司|集团)(?:委员会|党委)"
 )
 _PRONOUN = re.compile(r"^(?:我|本)")
+# What a body does as the subject of a sentence (局党组立即组织…, 区财政局党组高度重视…).
+_ACTS = (
+    r"(?:高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)"
+)
 # A body's own Party organ as the subject of what it did: 局党组立即组织…, 区财政局党组高度重视…, 中心党委切实履行….
 _ACTING = re.compile(
     r"(?:^|[。;,:\n])(?:我|本)?(?P<v>[\u3400-\u4dbf\u4e00-\u9fff]{1,12}?党(?:组|委|工委)"
@@ -75,7 +82,7 @@ _ACTING = re.compile(
     r"|[\u4e00-\u9fff]{0,8}?[省市县区旗州]委(?:宣传部|组织部|统战部|政法委|社会工作部|网信办|编办|办公室)"
     # …or the secretariat that leads a mass organisation (团中央书记处, 全国妇联书记处)
     r"|[\u4e00-\u9fff]{1,8}?书记处)"
-    r"(?=高度重视|立即|坚持|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|先后|多次|召开|成立|研究|坚决|主动|积极)",
+    r"(?=" + _ACTS + ")",
     re.MULTILINE,
 )
 _HEAD = 3000
@@ -125,7 +132,12 @@ def _fullest_first(readings: list[Reading]) -> list[Reading]:
         bare = re.sub(r"^(?:中共|中国共产党)", "", other.value)
         added = bare[len(first.value) :] if bare.startswith(first.value) else ""
         place = other.value[: -len(first.value)] if other.value.endswith(first.value) else ""
-        if (added and _PARTY_ORGAN.fullmatch(added)) or (place and resolve(place) is not None):
+        full = _fuller_name(other.value, first.value)  # 南康经开区党工委 → 中共江西南康经济开发区党工委
+        if (
+            (added and _PARTY_ORGAN.fullmatch(added))
+            or (place and resolve(place) is not None)
+            or (full is not None and full.value == other.value)
+        ):
             return [other, *(r for r in readings if r is not other)]
     return readings
 
@@ -287,8 +299,24 @@ def _as_body(text: str, head: str, reading: Reading) -> Reading | None:
     if fuller:
         return fuller
     if not _PRONOUN.match(reading.value) and (_BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)):
-        return _titled_name(head, reading) or reading
+        return _titled_name(head, reading) or _with_organ(head, reading) or reading
     return _organ_of(head, reading.value)
+
+
+def _with_organ(head: str, reading: Reading) -> Reading | None:
+    """The body with its Party organ, when the text names it so and the name has none (召陵区卫健委 →
+    召陵区卫健委党组把抓好…): the fullest form the text gives."""
+    if _PARTY_ORGAN.search(reading.value):
+        return None
+    # …as the subject of what it did, not inside a document's name (《市红十字会党支部2022年理论学习计划》)
+    pattern = re.escape(reading.value) + r"(?:党组|党委|党工委|党总支|党支部)(?=" + _ACTS + r"|在)"
+    m = next((m for m in re.finditer(pattern, head) if not _in_book(head, m.start())), None)
+    return Reading(m.group(), m.start(), m.end(), "body") if m else None
+
+
+def _in_book(text: str, at: int) -> bool:
+    """Whether `at` is inside a 《…》 title."""
+    return text.rfind("《", 0, at) > text.rfind("》", 0, at)
 
 
 def _titled_name(head: str, reading: Reading) -> Reading | None:
@@ -338,7 +366,13 @@ def _organ_of(text: str, unit: str) -> Reading | None:
     return Reading(m.group(), m.start(), m.end(), "body") if m else None
 
 
-_KINDS = {"党组": ("党组",), "党委": ("委员会", "党委"), "委员会": ("委员会", "党委"), "工委": ("工委",)}
+_KINDS = {
+    "党组": ("党组",),
+    "党委": ("委员会", "党委"),
+    "委员会": ("委员会", "党委"),
+    "党工委": ("工作委员会", "党工委"),  # 龙穴街道党工委 ← 中共广州市南沙区龙穴街道工作委员会
+    "工委": ("工委",),
+}
 
 
 def _fuller_name(text: str, short: str) -> Reading | None:

@@ -101,7 +101,7 @@ def _adcode(unit: _Unit | None) -> Key | None:
 _PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
 # A township or street body: 中共茂租镇委员会, 杭州道街道党工委, 某镇人民政府 (乡村振兴局 is not one).
 _TOWNSHIP_BODY = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)(?=党委|党工委|工委|委员会|人民政府|政府|办事处|纪委|$)"
+    r"[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)(?=党委|党工委|工委|工作委员会|委员会|人民政府|政府|办事处|纪委|$)"
 )
 # Any body whose name opens with a township's or street's (张范街道社区卫生服务中心), when the gazetteer's township
 # list knows that name: 城乡建设局 opens with 城乡, which is no township.
