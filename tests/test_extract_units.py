@@ -9,7 +9,7 @@ import pytest
 
 from analysis.extract.amounts import find_amounts
 from analysis.extract.dates import find_dates
-from analysis.extract.header import read_header
+from analysis.extract.header import Fact, read_header
 from analysis.extract.issuer import read_issuer
 from analysis.extract.items import split_items
 from analysis.extract.markers import match_marker
@@ -677,3 +677,35 @@ def test_an_audit_office_after_genju_is_named_without_it() -> None:
 def test_the_place_written_before_a_teams_committee_is_part_of_its_name(sentence: str, reviewer: str) -> None:
     header = read_header(sentence, len(sentence))
     assert header.facts["reviewer"].value == reviewer
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        # a plan titled with 中共 and the Party organ gives the fullest form
+        (
+            "市委第一巡察组对市文化和旅游局和8个局属单位开展了巡察,向市文化和旅游局反馈了意见。"
+            "局党组制定《中共市文化和旅游局党组巡察整改方案》。",
+            "中共市文化和旅游局党组",
+        ),
+        # a full name read without the abbreviation given inside it
+        (
+            "区委专项巡察组对中共广州市南沙新区明珠湾开发建设管理局(简称明珠湾管理局)党组开展专项巡察,"
+            "向明珠湾管理局党组反馈了巡察意见。",
+            "中共广州市南沙新区明珠湾开发建设管理局党组",
+        ),
+        # a body speaking of itself (我厅党组) is the body named with the same noun and organ
+        (
+            "省委第八巡视组对我厅开展了机动巡视,向我厅党组反馈了意见。\n收悉意见后,省商务厅党组书记立即主持召开会议。",
+            "省商务厅党组",
+        ),
+    ],
+)
+def test_short_and_self_names_are_read_as_the_body_the_text_names_in_full(text: str, issuer: str) -> None:
+    assert read_issuer(text)[0].value == issuer
+
+
+def test_a_team_is_never_read_across_a_clause_that_follows_a_party_body() -> None:
+    text = "院党委严格按照委党组巡察组反馈意见,逐条整改。"
+    header = read_header(text, len(text))
+    assert not str(header.facts.get("reviewer", Fact("", None)).value).startswith("院党委")

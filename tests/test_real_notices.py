@@ -258,10 +258,11 @@ def test_facts_of_the_eighth_check_set() -> None:
 
 def test_facts_of_the_ninth_check_set() -> None:
     # tests/data/real_check9: 40 more pages of the concreteness samples, labelled blind, scored once after the rules
-    # the eighth set taught (fb05531): 90.3% right, 82.2% of stated facts, 1.4% filled, headings 12 of 16.
+    # the eighth set taught (fb05531): 90.3% right, 82.2% of stated facts, 1.4% filled, headings 12 of 16; after the
+    # rules it taught: 90.8%, 83.2%.
     facts = evaluate_real(REAL.parent / "real_check9")["facts"]
-    assert facts["share_right"] >= 0.90, facts
-    assert facts["share_stated_right"] >= 0.82, facts
+    assert facts["share_right"] >= 0.908, facts
+    assert facts["share_stated_right"] >= 0.83, facts
     assert facts["share_filled"] <= 0.02, facts
 
 

@@ -21,7 +21,7 @@ _NUMERAL = r"[一二三四五六七八九十\d]{1,3}"
 _REVIEWER = re.compile(
     r"(?P<r>(?P<term>[一二三四五六七八九十]{1,3}届)?"
     # a team may be written without its committee (…,第二巡察组对…), never in the middle of words (…巡视第三巡视组)
-    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|(?![日月年至对向由经据照在和及与])[\u4e00-\u9fff]{2,8}?党(?:组|委)"
+    r"(?:中央|自治区党委|省委|市委|州委|盟委|区委|县委|旗委|工委|(?:(?![日月年至对向由经据照在和及与按])[\u4e00-\u9fff]){2,8}?党(?:组|委)"
     r"|(?<![\u4e00-\u9fff]))"
     r"(?P<round>第" + _NUMERAL + r"轮(?:第" + _NUMERAL + r"批)?)?"
     # a themed team (县委经济发展领域作风建设专项巡察二组), a raised one (市委提级巡察第四组)

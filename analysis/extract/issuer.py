@@ -66,7 +66,8 @@ _INSPECTED = re.compile(
 _FED_BACK_TO = re.compile(r"向(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:集中)?反馈")
 # A Party organisation named in full: 中共…委员会, 中共…党组 (in a plan's title, a leading group's name).
 _FULL_PARTY_NAME = re.compile(
-    r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:委员会|党组|党委|工委)"
+    # an abbreviation may be given before the kind (…管理局(简称明珠湾管理局)党组): read without it
+    r"(?:中共|中国共产党)[^\s,。;、:“”《》()]{2,30}?(?:\((?:以下)?简称[^()]{1,20}\))?(?:委员会|党组|党委|工委)"
     # a firm's committee is often named without 中共 (福建省船舶工业集团有限公司委员会)
     r"|[^\s,。;、:“”《》()对向由的与和及在将]{2,30}?(?:有限公司|有限责任公司|集团)(?:委员会|党委)"
 )
@@ -300,7 +301,24 @@ def _as_body(text: str, head: str, reading: Reading) -> Reading | None:
         return fuller
     if not _PRONOUN.match(reading.value) and (_BODY_NAME.match(reading.value) or _PARTY_ORGAN.search(reading.value)):
         return _titled_name(head, reading) or _with_organ(head, reading) or reading
-    return _organ_of(head, reading.value)
+    return _named_self(head, reading) or _organ_of(head, reading.value)
+
+
+# A body speaking of itself (我厅党组): the kind of body its noun says.
+_SELF = re.compile(r"^(?:我|本)(?P<noun>局|厅|委|院|校|中心|办|会|所|站|馆|公司|集团)(?P<organ>党组|党委|党工委)?$")
+
+
+def _named_self(head: str, reading: Reading) -> Reading | None:
+    """The body a self-reference stands for, as the text names it at the start of a clause with the same noun and
+    organ (我厅党组 → 省商务厅党组书记…: 省商务厅党组)."""
+    self_name = _SELF.match(reading.value)
+    if self_name is None:
+        return None
+    ending = re.escape(self_name["noun"]) + re.escape(self_name["organ"] or "")
+    m = re.search(
+        r"(?:^|[,，。;；:：\n])\s*(?P<v>[^\s\d,，。;；、:：“”《》()我本]{1,10}?" + ending + ")", head, re.MULTILINE
+    )
+    return Reading(m["v"], m.start("v"), m.end("v"), "body") if m and _BODY_NAME.match(m["v"]) else None
 
 
 def _with_organ(head: str, reading: Reading) -> Reading | None:
@@ -322,9 +340,12 @@ def _in_book(text: str, at: int) -> bool:
 def _titled_name(head: str, reading: Reading) -> Reading | None:
     """The name as a document's title opens with it, when that is longer (团中央书记处 in 《共青团中央书记处巡视整改
     方案》): a body titles its own plan with its full name."""
-    # the words before the name are a name's (共青, 新吴区), not a title's own (关于, 印发, 学习…)
-    prefix = r"(?!关于|印发|转发|贯彻|学习|落实)[^\W\d_的于与和及在对为是了]{1,6}?"
-    m = re.search(r"《(?:中共|中国共产党)?(?P<full>" + prefix + re.escape(reading.value) + ")", head)
+    # the words before the name are a name's (共青, 新吴区), not a title's own (关于, 印发, 学习…) nor 中共, which is
+    # taken whole with the Party organ after the name (《中共市文化和旅游局党组…》)
+    prefix = r"(?!关于|印发|转发|贯彻|学习|落实|中共|中国共产党)[^\W\d_的于与和及在对为是了]{0,6}?"
+    organ = r"(?:党组|党委|党工委|委员会)?" if not _PARTY_ORGAN.search(reading.value) else ""
+    full = r"《(?P<full>(?:中共|中国共产党)?" + prefix + re.escape(reading.value) + organ + ")"
+    m = next((m for m in re.finditer(full, head) if m["full"] != reading.value), None)
     return Reading(m["full"], m.start("full"), m.end("full"), "body") if m else None
 
 
@@ -366,6 +387,7 @@ def _organ_of(text: str, unit: str) -> Reading | None:
     return Reading(m.group(), m.start(), m.end(), "body") if m else None
 
 
+_ABBREVIATION = re.compile(r"\((?:以下)?简称[^()]{1,20}\)")
 _KINDS = {
     "党组": ("党组",),
     "党委": ("委员会", "党委"),
@@ -390,7 +412,7 @@ def _fuller_name(text: str, short: str) -> Reading | None:
         return None
     best: Reading | None = None
     for m in _FULL_PARTY_NAME.finditer(text):
-        full = m.group()
+        full = _ABBREVIATION.sub("", m.group())
         full_kind = next((k for k in _KINDS[kind] if full.endswith(k)), None)
         if full_kind is None:
             continue
