@@ -709,3 +709,35 @@ def test_a_team_is_never_read_across_a_clause_that_follows_a_party_body() -> Non
     text = "院党委严格按照委党组巡察组反馈意见,逐条整改。"
     header = read_header(text, len(text))
     assert not str(header.facts.get("reviewer", Fact("", None)).value).startswith("院党委")
+
+
+def test_a_title_ending_in_gongkai_keeps_its_own_line() -> None:
+    from analysis.extract.notice import extract_text
+
+    text = (
+        "中共天津市机关事务管理局党组关于巡视集中整改情况的公开\n\n"
+        "根据十一届市委第八轮第二批巡视工作部署要求,现将巡视集中整改情况予以公开。\n\n"
+        "一、履行主体责任情况\n\n2021年1月30日,市委巡视九组召开巡视反馈会后,局党组坚决扛起整改责任。\n"
+    )
+    assert extract_text(text, "tianjin").document["issuer"] == "中共天津市机关事务管理局党组"
+
+
+def test_the_national_audit_office_is_read_only_when_no_placed_office_is_named() -> None:
+    from analysis.extract.issuer import audit_office
+
+    assert audit_office("受国务院委托,审计署审计长向全国人大常委会报告审计查出问题的整改情况。").value == "审计署"
+    assert audit_office("按照审计署统一部署,四川省审计厅对我厅进行了审计。").value == "四川省审计厅"
+
+
+def test_the_national_audit_office_is_a_central_body() -> None:
+    from analysis.extract.notice import extract_text
+
+    text = (
+        "国务院关于2022年度中央预算执行和其他财政收支审计查出问题整改情况的报告\n"
+        "——2023年12月26日在第十四届全国人民代表大会常务委员会第七次会议上\n"
+        "审计署审计长 侯凯\n"
+        "受国务院委托,现将2022年度中央预算执行和其他财政收支审计查出问题的整改情况报告如下。\n"
+        "一、审计整改工作部署推进情况\n各部门坚持立行立改。\n"
+    )
+    document = extract_text(text, "guowuyuan").document
+    assert document["issuer"] == "审计署" and document["admin_level"] == "central"

@@ -268,10 +268,11 @@ def test_facts_of_the_ninth_check_set() -> None:
 
 def test_facts_of_the_tenth_check_set() -> None:
     # tests/data/real_check10: 40 more pages of the concreteness samples, labelled blind, scored once after the rules
-    # the ninth set taught (14f7baf): 92.7% right, 85.8% of stated facts, 1.0% filled, headings 5 of 17.
+    # the ninth set taught (14f7baf): 92.7% right, 85.8% of stated facts, 1.0% filled, headings 5 of 17; after the
+    # rules it taught: 93.3%, 87.2%.
     facts = evaluate_real(REAL.parent / "real_check10")["facts"]
-    assert facts["share_right"] >= 0.92, facts
-    assert facts["share_stated_right"] >= 0.85, facts
+    assert facts["share_right"] >= 0.93, facts
+    assert facts["share_stated_right"] >= 0.87, facts
     assert facts["share_filled"] <= 0.02, facts
 
 

@@ -56,9 +56,11 @@ _AUDIT_RESULT = re.compile(r"审计结果公告|将审计结果公告如下")
 # An audit office: the place or body before 审计局, never the words of a sentence (在…会议, 受…委托, 对…).
 AUDIT_OFFICE = re.compile(
     # 根据/按照/依据 open a clause (根据内江市市中区审计局…): they are not part of the office's name
-    r"(?:根据|按照|依据)?(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是]{1,12}审计(?:局|厅|署|办))"
+    r"(?:根据|按照|依据)?(?P<r>[^\s\d,。;、:“”()《》|会议在日年月的由对向经受和与及是据照]{1,12}审计(?:局|厅|署|办))"
 )
 _PRESENTER = re.compile(AUDIT_OFFICE.pattern + r"\s*(?:局长|厅长|审计长|副局长|副厅长)")
+# The national audit office, named without a place: only when no placed office is named.
+_NATIONAL_OFFICE = re.compile(r"(?P<r>审计署)")
 # The inspected body in the header sentence: …巡察组对X开展了巡察, …向X反馈了巡察意见.
 _INSPECTED = re.compile(
     r"对(?P<v>[^,。;、()“”]{2,40}?)(?:\([^)]{0,30}\))?(?:开展|进行|实施)了?[^,。;]{0,12}?(?:巡察|巡视|审计|“回头看”)"
@@ -251,7 +253,7 @@ def audit_office(text: str) -> Reading | None:
     labelled = _from_unit_label(head, audit=True)
     if labelled:
         return labelled[0]
-    found = _PRESENTER.search(head) or AUDIT_OFFICE.search(head)
+    found = _PRESENTER.search(head) or AUDIT_OFFICE.search(head) or _NATIONAL_OFFICE.search(head)
     if not found or len(found["r"]) < 3:
         return None
     return _with_place(head, Reading(found["r"], found.start("r"), found.end("r"), "body"))

@@ -107,7 +107,7 @@ _TOWNSHIP_BODY = re.compile(
 # list knows that name: 城乡建设局 opens with 城乡, which is no township.
 _TOWNSHIP_NAMED = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)")
 # A body of the central Party or state: 国家体育总局, 全国政协机关, 中央…, 国务院…, a ministry (教育部党组).
-_CENTRAL_BODY = re.compile(r"^(?:中央|国家|国务院|中华全国)|全国|^[\u4e00-\u9fff]{2,8}部(?:党组|党委)?$")
+_CENTRAL_BODY = re.compile(r"^(?:中央|国家|国务院|中华全国)|全国|^[\u4e00-\u9fff]{2,8}部(?:党组|党委)?$|^审计署")
 # An inspection team of a county-level Party committee inspects county-level bodies (or townships, caught before).
 _COUNTY_TEAM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}届)?(?:区委|县委|旗委)")
 # A central inspection team, or a ministry's Party group's (教育部党组第三巡视组): they inspect central bodies.

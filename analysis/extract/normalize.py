@@ -27,7 +27,7 @@ _LINE_END_OK = set("。;:!?)」』》”’…") | {"】"}
 _BREAK_INSIDE = set(",、")  # a line ending in these certainly continues on the next line
 _SENTENCE_END = set("。;:!?…")  # the line ends where it should, even at the page's edge
 # A title ends its line without punctuation; so does a labelled line of page chrome (日期:…, 信息来源:…).
-_TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "方案", "公开稿", "公开稿)")
+_TITLE_ENDINGS = ("通报", "报告", "公告", "通知", "意见", "情况", "方案", "公开稿", "公开稿)", "公开", "公示")
 # Cells of a page's metadata table laid out with spaces: 索 引 号 …, 文  号 ….
 _LAID_OUT = re.compile(r"[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2}|[\u4e00-\u9fff]  +[\u4e00-\u9fff]")
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{1,6}:")
