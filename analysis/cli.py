@@ -46,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument(
         "--real", type=Path, metavar="DIR", help="score a folder of real notices laid out like tests/data/real"
     )
+    evaluate.add_argument(
+        "--compare",
+        type=Path,
+        metavar="JSON",
+        help="with --real: print only what changed since an earlier run saved with --json",
+    )
 
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -74,12 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return extract_to(
             args.paths, args.out, workers=args.workers, audit=not args.no_audit, indicators=args.indicators
         )
+    if args.compare is not None and args.real is None:
+        parser.error("--compare needs --real DIR")
     if args.real is not None:
-        from analysis.evaluate.real import evaluate_real, format_real
-
-        real = evaluate_real(args.real)
-        print(json.dumps(real, ensure_ascii=False, indent=2, default=str) if args.json else format_real(real))
-        return 0
+        return _evaluate_real(args.real, args.compare, args.json)
     from analysis.evaluate.seeds import evaluate as run_evaluation
     from analysis.evaluate.seeds import format_summary, load_extraction
 
@@ -126,6 +130,24 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return number
+
+
+def _evaluate_real(folder: Path, compare: Path | None, as_json: bool) -> int:
+    """Score a folder of real notices: the report, the JSON, or what changed since a saved JSON (`compare`)."""
+    from analysis.evaluate.real import compare_real, evaluate_real, format_real
+
+    real = evaluate_real(folder)
+    if compare is not None:
+        try:
+            before = json.loads(compare.read_text(encoding="utf-8"))
+            changes = compare_real(before, json.loads(json.dumps(real, ensure_ascii=False, default=str)))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+            print(f"FAILED {compare}: not a saved `evaluate --real --json` result ({error})", file=sys.stderr)
+            return 1
+        print(changes)
+        return 0
+    print(json.dumps(real, ensure_ascii=False, indent=2, default=str) if as_json else format_real(real))
+    return 0
 
 
 if __name__ == "__main__":

@@ -660,3 +660,43 @@ def test_an_abbreviation_ending_inside_the_full_names_last_word() -> None:
     # check3 01: 市妇联党组 and 《中共丽水市妇女联合会党组关于…》
     text = "市委巡察组对市妇联党组开展了巡察。印发《中共丽水市妇女联合会党组关于巡察整改的实施方案》。"
     assert _issuer(text) == ("中共丽水市妇女联合会党组", "body")
+
+
+# --- comparing two runs ----------------------------------------------------------------------------------------
+
+
+def _result(right: int, mismatches: list[tuple[str, str, str, str]]) -> dict:
+    return {
+        "facts": {"right": right, "total": 10, "filled_where_gold_null": 0},
+        "mismatches": [{"file": f, "field": k, "gold": g, "extracted": e} for f, k, g, e in mismatches],
+    }
+
+
+def test_the_comparison_lists_every_mismatch_fixed_or_new_and_says_when_none_changed() -> None:
+    from analysis.evaluate.real import compare_real
+
+    before = _result(8, [("a.txt", "issuer", "市委", "None"), ("b.txt", "city", "沈阳市", "None")])
+    after = _result(8, [("b.txt", "city", "沈阳市", "None"), ("c.txt", "county", "和平区", "沈河区")])
+    report = compare_real(before, after)
+    assert report.splitlines()[0].startswith("facts right: 8 -> 8 of 10")
+    assert "fixed  a.txt issuer" in report and "new    c.txt county" in report and "b.txt" not in report
+    assert "no mismatch changed" in compare_real(after, after)
+
+
+def test_compare_on_the_command_line_reads_a_saved_run_and_refuses_a_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from analysis.cli import main
+
+    folder = REAL.parent / "real_check6"
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(evaluate_real(folder), ensure_ascii=False, default=str), encoding="utf-8")
+    assert main(["evaluate", "--real", str(folder), "--compare", str(saved)]) == 0
+    assert "no mismatch changed" in capsys.readouterr().out
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert main(["evaluate", "--real", str(folder), "--compare", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("FAILED") and len(err.strip().splitlines()) == 1

@@ -281,3 +281,24 @@ def format_real(result: dict[str, Any], max_mismatches: int = 60) -> str:
 
 def _percent(share: float | None) -> str:
     return "n/a" if share is None else f"{share:.1%}"
+
+
+def compare_real(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """What changed between two results of `evaluate_real` on one folder (an earlier run saved with `--json`, then
+    this one): the facts right before and after, and every mismatch fixed or new, so a claim that a change altered
+    nothing else can be checked."""
+
+    def keyed(result: dict[str, Any]) -> set[tuple[str, str, str, str]]:
+        return {(m["file"], m["field"], str(m.get("gold")), str(m.get("extracted"))) for m in result["mismatches"]}
+
+    was, now = keyed(before), keyed(after)
+    lines = [
+        f"facts right: {before['facts']['right']} -> {after['facts']['right']} of {after['facts']['total']}; "
+        f"filled where the gold is empty: {before['facts']['filled_where_gold_null']} -> "
+        f"{after['facts']['filled_where_gold_null']}"
+    ]
+    lines += [f"  fixed  {f} {field}: gold {g!r}, was {e!r}" for f, field, g, e in sorted(was - now)]
+    lines += [f"  new    {f} {field}: gold {g!r}, now {e!r}" for f, field, g, e in sorted(now - was)]
+    if was == now:
+        lines.append("  no mismatch changed")
+    return "\n".join(lines)
