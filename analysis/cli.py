@@ -140,6 +140,7 @@ def _evaluate_real(folder: Path, compare: Path | None, as_json: bool) -> int:
     if compare is not None:
         try:
             before = json.loads(compare.read_text(encoding="utf-8"))
+            # this run through JSON too, so its values compare with the saved file's as the same types
             changes = compare_real(before, json.loads(json.dumps(real, ensure_ascii=False, default=str)))
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
             print(f"FAILED {compare}: not a saved `evaluate --real --json` result ({error})", file=sys.stderr)

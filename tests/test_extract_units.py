@@ -532,9 +532,39 @@ def test_outline_extents_in_one_pass_match_the_definition_on_random_outlines() -
         ("区委第三巡察组对幸福社区及辖区单位开展了巡察。\n幸福社区党委认真研究整改措施。", "幸福社区党委"),
         # 和 belongs to standard names (区文化和旅游局): never a list's end
         ("区委第一巡察组对区文化和旅游局党组开展了巡察。", "区文化和旅游局党组"),
+        # a body titles its own plan with its full name: the name read in the body grows to it
+        (
+            "中央第三巡视组对共青团中央开展了常规巡视。9个多月来,团中央书记处深入学习领会,按照《共青团中央书记处巡视整改方案》抓好落实。",
+            "共青团中央书记处",
+        ),
+        ("区委第二巡察组对区妇联进行了巡察。区妇联制定《新吴区妇联巡察整改方案》。", "新吴区妇联"),
+        # a title's own words before the name are not part of it
+        ("区委第二巡察组对区财政局党组进行了巡察。现将《关于区财政局党组巡察整改情况的报告》公布。", "区财政局党组"),
+        # an audited body reporting its rectification: the label names it, or the audit's object holds it
+        (
+            "区审计局:\n根据《审计报告》,被审计单位:揭阳市揭东区人力资源和社会保障局,审计项目:经济责任审计。",
+            "揭阳市揭东区人力资源和社会保障局",
+        ),
+        (
+            "2020年7月6日至12月15日,楚雄市审计局对鹿城镇村级财务收支情况进行了审计,鹿城镇高度重视,进行了认真整改。",
+            "鹿城镇",
+        ),
+        # a firm's committee named in full without 中共 is the full form of 集团党委
+        (
+            "福建省船舶工业集团有限公司委员会发布通报\n省委巡视二组对省船舶集团党委开展了巡视。",
+            "福建省船舶工业集团有限公司委员会",
+        ),
+        # the body grows to its Party organ when the text names it so, acting (not inside a document's name)
+        ("区委第二巡察组对召陵区卫健委开展了巡察。\n召陵区卫健委党组把抓好整改作为政治任务。", "召陵区卫健委党组"),
+        ("区委第二巡察组对市红十字会开展了巡察。\n一是制定了《市红十字会党支部2022年理论学习计划》。", "市红十字会"),
+        # a street's 党工委 is the short form of its 工作委员会
+        (
+            "区委第四巡察组对中共广州市南沙区龙穴街道工作委员会开展了巡察。龙穴街道党工委高度重视。",
+            "中共广州市南沙区龙穴街道工作委员会",
+        ),
     ],
 )
-def test_the_inspected_body_is_read_as_the_text_names_its_party_organ(text: str, issuer: str) -> None:
+def test_the_inspected_body_is_read_in_the_fullest_form_the_text_gives(text: str, issuer: str) -> None:
     readings = read_issuer(text)
     assert readings and readings[0].value == issuer
     assert text[readings[0].start : readings[0].end] == issuer
@@ -562,25 +592,6 @@ def test_a_body_inspected_as_we_is_the_organ_acting_in_the_body() -> None:
     assert read_issuer(named)[0].value == "市文联党组"
 
 
-@pytest.mark.parametrize(
-    ("text", "issuer"),
-    [
-        # a body titles its own plan with its full name: the name read in the body grows to it
-        (
-            "中央第三巡视组对共青团中央开展了常规巡视。9个多月来,团中央书记处深入学习领会,按照《共青团中央书记处巡视整改方案》抓好落实。",
-            "共青团中央书记处",
-        ),
-        ("区委第二巡察组对区妇联进行了巡察。区妇联制定《新吴区妇联巡察整改方案》。", "新吴区妇联"),
-        # a title's own words before the name are not part of it
-        ("区委第二巡察组对区财政局党组进行了巡察。现将《关于区财政局党组巡察整改情况的报告》公布。", "区财政局党组"),
-    ],
-)
-def test_the_name_read_in_the_body_grows_to_the_full_name_a_plan_is_titled_with(text: str, issuer: str) -> None:
-    readings = read_issuer(text)
-    assert readings and readings[0].value == issuer
-    assert text[readings[0].start : readings[0].end] == issuer
-
-
 def test_an_audit_offices_result_announcement_is_read_with_the_office_as_issuer() -> None:
     from analysis.extract.notice import extract_text
 
@@ -602,53 +613,9 @@ def test_a_page_with_no_inspection_or_audit_is_still_not_a_notice() -> None:
         extract_text("中央环保督察反馈意见第二十七项整改任务已完成整改,现将有关情况公示如下。", "duchafollow")
 
 
-@pytest.mark.parametrize(
-    ("text", "issuer"),
-    [
-        # an audited body reporting its rectification: the label names it, or the audit's object holds it
-        (
-            "区审计局:\n根据《审计报告》,被审计单位:揭阳市揭东区人力资源和社会保障局,审计项目:经济责任审计。",
-            "揭阳市揭东区人力资源和社会保障局",
-        ),
-        (
-            "2020年7月6日至12月15日,楚雄市审计局对鹿城镇村级财务收支情况进行了审计,鹿城镇高度重视,进行了认真整改。",
-            "鹿城镇",
-        ),
-        # a firm's committee named in full without 中共 is the full form of 集团党委
-        (
-            "福建省船舶工业集团有限公司委员会发布通报\n省委巡视二组对省船舶集团党委开展了巡视。",
-            "福建省船舶工业集团有限公司委员会",
-        ),
-    ],
-)
-def test_audited_bodies_and_firms_are_read_in_their_fullest_form(text: str, issuer: str) -> None:
-    readings = read_issuer(text)
-    assert readings and readings[0].value == issuer
-    assert text[readings[0].start : readings[0].end] == issuer
-
-
 def test_a_body_named_with_chinese_communist_party_before_it_is_the_fuller_form_of_the_labelled_one() -> None:
     text = "发布机构:厦门市自然资源和规划局\n市委第二巡察组对中共厦门市自然资源和规划局党组开展了巡察。"
     assert read_issuer(text)[0].value == "中共厦门市自然资源和规划局党组"
-
-
-@pytest.mark.parametrize(
-    ("text", "issuer"),
-    [
-        # the body grows to its Party organ when the text names it so, acting (not inside a document's name)
-        ("区委第二巡察组对召陵区卫健委开展了巡察。\n召陵区卫健委党组把抓好整改作为政治任务。", "召陵区卫健委党组"),
-        ("区委第二巡察组对市红十字会开展了巡察。\n一是制定了《市红十字会党支部2022年理论学习计划》。", "市红十字会"),
-        # a street's 党工委 is the short form of its 工作委员会
-        (
-            "区委第四巡察组对中共广州市南沙区龙穴街道工作委员会开展了巡察。龙穴街道党工委高度重视。",
-            "中共广州市南沙区龙穴街道工作委员会",
-        ),
-    ],
-)
-def test_the_body_is_read_in_the_fullest_form_the_text_gives(text: str, issuer: str) -> None:
-    readings = read_issuer(text)
-    assert readings and readings[0].value == issuer
-    assert text[readings[0].start : readings[0].end] == issuer
 
 
 def test_a_titles_short_form_gives_way_to_the_full_party_name_in_the_body() -> None:

@@ -12,12 +12,10 @@ each text); they are kept so that the choice can be rerun and checked.
 from __future__ import annotations
 
 import csv
-import math
 import random
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -123,24 +121,8 @@ SPLITS = (
 SAMPLE_COLUMNS = ("sample_id", "source", "doc_id", "problem_seq", "measure_seq", "span_start", "span_end", "split")
 
 
-@dataclass(frozen=True)
-class Score:
-    """Counts of one flag on one part of the sample, and the precision and recall they give."""
-
-    tp: int
-    fp: int
-    fn: int
-    tn: int
-
-    @property
-    def precision(self) -> float:
-        """Share of the rule's positives that the hand coding calls positive (1.0 when the rule flags nothing)."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        """Share of the hand coding's positives that the rule finds (1.0 when there are none)."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+# Counts of one flag on one part of the sample (tp, fp, fn, tn), and the precision and recall they give.
+Score = ErrorCounts
 
 
 def _folder(source: str) -> Path:
@@ -376,17 +358,16 @@ def coder_agreement(rows: Sequence[dict], second: Sequence[dict]) -> str:
     return "\n".join(lines)
 
 
-def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+def wilson_interval(successes: int, trials: int, alpha: float = 0.05) -> tuple[float, float]:
     """The Wilson score interval of a proportion (95% by default): a share's range that stays inside [0, 1] and
     holds on small counts. Measures of one page are not independent, so read it as a lower bound on the
     uncertainty."""
     if trials == 0:
         return 0.0, 1.0
-    share = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (share + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    from statsmodels.stats.proportion import proportion_confint  # the project's Wilson interval (analysis.compare)
+
+    low, high = proportion_confint(successes, trials, alpha=alpha, method="wilson")
+    return max(0.0, float(low)), min(1.0, float(high))
 
 
 def read_blind_scores(path: Path = BLIND_SCORES) -> list[dict]:
@@ -410,7 +391,7 @@ def pooled_blind(rows: Sequence[dict]) -> str:
     for flag, counts in pooled_counts(rows).items():
         tp, fp, fn = counts.tp, counts.fp, counts.fn
         (p_low, p_high), (r_low, r_high) = wilson_interval(tp, tp + fp), wilson_interval(tp, tp + fn)
-        precision, recall = Score(tp, fp, fn, 0).precision, Score(tp, fp, fn, 0).recall
+        precision, recall = counts.precision, counts.recall
         lines.append(
             f"{flag:<16}{precision:>7.3f}   [{p_low:.3f}, {p_high:.3f}]{recall:>8.3f}   [{r_low:.3f}, {r_high:.3f}]"
             f"{tp:>6}{fp:>5}{fn:>5}"

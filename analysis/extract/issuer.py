@@ -91,7 +91,7 @@ _ACTING = re.compile(
 _HEAD = 3000
 # A committee named by its level as the subject of what it did (市委坚持…, 县委高度重视…).
 _LEVEL_COMMITTEE_ACTING = re.compile(
-    r"(?:^|[。;\n])\s*(?P<level>[省市县区旗州])委(?=坚持|高度重视|立即|切实|始终|认真|把|将|及时|第一时间|深入|严格|全面|召开|成立|研究|坚决|主动|积极|常委会)",
+    r"(?:^|[。;\n])\s*(?P<level>[省市县区旗州])委(?=" + _ACTS + "|常委会)",
     re.MULTILINE,
 )
 # What ends a Party organisation's name: 市卫生健康委党组, 中共…委员会.
@@ -294,7 +294,7 @@ def _reading(m: re.Match[str]) -> Reading:
 
 def _as_body(text: str, head: str, reading: Reading) -> Reading | None:
     """The body a name found in the text stands for, in its fullest form there, or None when it names no body."""
-    reading = _without_audit_object(_first_of_joint(reading))
+    reading = _cut_before(_cut_before(reading, _JOINT), _AUDIT_OBJECT)
     place_body = _body_of_place(text, reading)
     if place_body:
         return place_body
@@ -363,18 +363,10 @@ _AUDIT_OBJECT = re.compile(
 )
 
 
-def _without_audit_object(reading: Reading) -> Reading:
-    """The audited body of an audit's object (鹿城镇 of 鹿城镇村级财务收支情况); `reading` when it holds no object."""
-    cut = _AUDIT_OBJECT.search(reading.value)
-    if cut is None or cut.start() < 2:
-        return reading
-    value = reading.value[: cut.start()]
-    return Reading(value, reading.start, reading.start + len(value), reading.source)
-
-
-def _first_of_joint(reading: Reading) -> Reading:
-    """The first body of a joint inspection's list; `reading` itself when it names one."""
-    cut = _JOINT.search(reading.value)
+def _cut_before(reading: Reading, pattern: re.Pattern[str]) -> Reading:
+    """`reading` up to where `pattern` starts in it (the first body of a joint inspection's list, 杭州道街 of 杭州道街及
+    29个社区; the audited body of an audit's object, 鹿城镇 of 鹿城镇村级财务收支情况); itself when nothing is cut."""
+    cut = pattern.search(reading.value)
     if cut is None or cut.start() < 2:
         return reading
     value = reading.value[: cut.start()]

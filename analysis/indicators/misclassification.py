@@ -37,8 +37,18 @@ class ErrorCounts:
     tn: int
 
     @property
+    def precision(self) -> float:
+        """Share of the rule's positives that the hand coding calls positive (1.0 when the rule flags nothing)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the hand coding's positives that the rule finds (1.0 when there are none)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
     def sensitivity(self) -> float:
-        """Share of the hand coding's positives the rule finds (its recall)."""
+        """Share of the hand coding's positives the rule finds (its recall), as the correction needs it."""
         return self.tp / (self.tp + self.fn)
 
     @property
